@@ -1,0 +1,381 @@
+"""Command line: parses options, calls the library, renders results.
+
+Heavy libraries are imported inside commands so `synth --help` stays fast.
+Only this module turns exceptions into exit codes; tracebacks never show local
+variables (they hold participants' words).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+app = typer.Typer(
+    help="Turn interview transcripts and survey exports into persona drafts and journey-map data, offline.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+review_app = typer.Typer(help="Record the reviewer's decisions in RUN_DIR/review.yaml and refresh the outputs.", no_args_is_help=True)
+codebook_app = typer.Typer(help="Write the default codebook for editing, or check one.", no_args_is_help=True)
+app.add_typer(review_app, name="review")
+app.add_typer(codebook_app, name="codebook")
+
+EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 3
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def _fail(message: str, hint: str = "", code: int = EXIT_INPUT) -> None:
+    err = _console(stderr=True)
+    err.print(f"[bold red]Error:[/] {message}", markup=True)
+    if hint:
+        err.print(f"Hint: {hint}", markup=False)
+    raise typer.Exit(code)
+
+
+def main() -> None:
+    """Console entry point: the one place exceptions become exit codes."""
+    from synth.errors import ConfigError, SynthError
+
+    try:
+        app(standalone_mode=False)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except SynthError as exc:
+        code = EXIT_USAGE if isinstance(exc, ConfigError) else EXIT_INPUT
+        try:
+            _fail(str(exc), exc.hint, code)
+        except typer.Exit as done:
+            sys.exit(done.exit_code)
+    except Exception as exc:  # click usage errors and the unexpected
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(130)
+        if os.environ.get("SYNTH_DEBUG"):
+            import traceback
+
+            traceback.print_exception(type(exc), exc, exc.__traceback__, chain=False)
+        print(f"Error: internal error ({type(exc).__name__}). Set SYNTH_DEBUG=1 for a traceback (it holds no participant text).", file=sys.stderr)
+        sys.exit(EXIT_INTERNAL)
+
+
+def _guard(func, *args, **kwargs):
+    """Call library code; turn SynthError into a one-line message (for CliRunner too)."""
+    from synth.errors import ConfigError, SynthError
+
+    try:
+        return func(*args, **kwargs)
+    except SynthError as exc:
+        _fail(str(exc), exc.hint, EXIT_USAGE if isinstance(exc, ConfigError) else EXIT_INPUT)
+
+
+# ---------------------------------------------------------------- run
+
+@app.command("run")
+def run_cli(
+    inputs: List[Path] = typer.Argument(..., help="Folders or files of transcripts and survey exports."),
+    output: Path = typer.Option(Path("outputs/run"), "-o", "--output", help="Run folder to write."),
+    codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook YAML (default: the packaged one)."),
+    model: str = typer.Option("all-MiniLM-L6-v2", "--model", help="Sentence-transformers model name or path; 'hashing' for a fast model-free run."),
+    personas: str = typer.Option("auto", "--personas", help="'auto' or a number of personas."),
+    seed: int = typer.Option(0, "--seed", help="Seed for every random step."),
+    no_redact: bool = typer.Option(False, "--no-redact", help="Keep names, emails and phone numbers in outputs."),
+    train: Optional[Path] = typer.Option(None, "--train", help="Labelled CSV (text, stage, kinds, ...) to train the tagger."),
+    strict: bool = typer.Option(False, "--strict", help="Stop at the first bad input file."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Embedding cache folder (default: beside the output)."),
+) -> None:
+    """Read INPUT folders and write persona drafts and journey-map data."""
+    from synth.config import Settings, parse_personas
+    from synth.pipeline import run
+
+    settings = _guard(
+        Settings,
+        inputs=tuple(inputs), output=output, codebook=codebook, model=model,
+        personas=_guard(parse_personas, personas), seed=seed, redact=not no_redact,
+        strict=strict, train=train, cache_dir=cache_dir,
+    )
+    from synth.cli_render import ProgressReporter, print_summary
+
+    with ProgressReporter(enabled=sys.stderr.isatty()) as reporter:
+        result = _guard(run, settings, reporter)
+    print_summary(_console(), result)
+
+
+# ---------------------------------------------------------------- inspect
+
+@app.command("inspect")
+def inspect_cli(
+    inputs: List[Path] = typer.Argument(..., help="Folders or files to look at."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON (a list of sources)."),
+) -> None:
+    """Show what would be read: formats, speakers and roles, survey columns, problems."""
+    from synth.inspect import inspect_inputs
+
+    for path in inputs:
+        if not path.exists():
+            _fail(f"input {str(path)!r} does not exist", "check the path and try again", EXIT_USAGE)
+    report = _guard(inspect_inputs, inputs)
+    if as_json:
+        typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    from synth.cli_render import print_inspect
+
+    print_inspect(_console(), report)
+
+
+# ---------------------------------------------------------------- export
+
+@app.command("export")
+def export_cli(
+    run_dir: Path = typer.Argument(..., help="A run folder written by `synth run`."),
+    to: str = typer.Option(..., "--to", help="xlsx, csv, md, html, or the path of your own template."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="File to write (default: in RUN_DIR)."),
+    persona: Optional[str] = typer.Option(None, "--persona", help="Only this persona id."),
+    approved_only: bool = typer.Option(False, "--approved-only", help="Only personas approved in review.yaml."),
+) -> None:
+    """Render the reviewed run into a journey-map template."""
+    from synth.export import export
+    from synth.export.outputs import reviewed_map
+
+    reviewed, notes = _guard(reviewed_map, run_dir)
+    if persona and persona not in {p["id"] for p in reviewed["personas"]}:
+        _fail(f"no persona {persona!r} in {run_dir}", "see `synth review RUN_DIR list` for persona ids", EXIT_USAGE)
+    out = output or run_dir / _default_export_name(to)
+    files = _guard(export, reviewed, to, out, persona=persona, approved_only=approved_only)
+    for note in notes:
+        _console(stderr=True).print(f"review: {note}", markup=False)
+    for file in files:
+        typer.echo(f"wrote {file}")
+
+
+def _default_export_name(to: str) -> str:
+    names = {"xlsx": "journey_map.xlsx", "csv": "whiteboard.csv", "md": "journey_map.md", "html": "journey_map.html"}
+    if to in names:
+        return names[to]
+    name = Path(to).name
+    return name[:-3] if name.endswith(".j2") else f"filled_{name}"
+
+
+# ---------------------------------------------------------------- codebook
+
+@codebook_app.command("init")
+def codebook_init_cli(
+    path: Path = typer.Argument(Path("codebook.yaml"), help="Where to write the default codebook."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+) -> None:
+    """Write the default codebook for editing."""
+    from synth.atomic import write_text
+    from synth.tag.codebook import default_codebook_text
+
+    if path.exists() and not force:
+        _fail(f"{path} already exists", "to overwrite it, use --force", EXIT_USAGE)
+    write_text(path, default_codebook_text())
+    typer.echo(f"wrote {path}; edit it, check it with `synth codebook check {path}`, use it with --codebook {path}")
+
+
+@codebook_app.command("check")
+def codebook_check_cli(path: Path = typer.Argument(..., help="Codebook YAML to validate.")) -> None:
+    """Validate a codebook and list every error with its line."""
+    from synth.tag.codebook import check_codebook
+
+    if not path.is_file():
+        _fail(f"{path} does not exist", "write one with `synth codebook init`", EXIT_USAGE)
+    errors = check_codebook(path)
+    if errors:
+        for error in errors:
+            _console(stderr=True).print(str(error), markup=False)
+        _fail(f"{path}: {len(errors)} error(s)", code=EXIT_USAGE)
+    typer.echo(f"{path}: ok")
+
+
+# ---------------------------------------------------------------- eval
+
+@app.command("eval")
+def eval_cli(
+    labelled: Path = typer.Argument(..., help="CSV with text and any of stage, kinds, touchpoints, sentiment, question."),
+    codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook YAML (default: the packaged one)."),
+    model: str = typer.Option("all-MiniLM-L6-v2", "--model", help="Embedding model name or path."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    seed: int = typer.Option(0, "--seed"),
+) -> None:
+    """Score tagging against human labels: precision, recall, F1 per label, macro-F1."""
+    from synth.embed import make_embedder
+    from synth.tag.codebook import load_codebook
+    from synth.tag.evaluate import evaluate_labelled
+
+    if not labelled.is_file():
+        _fail(f"{labelled} does not exist", code=EXIT_USAGE)
+    book = _guard(load_codebook, codebook)
+    report = _guard(evaluate_labelled, labelled, book, make_embedder(model), seed=seed)
+    typer.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.render_text())
+
+
+# ---------------------------------------------------------------- review
+
+def _review_edit(run_dir: Path, change, message: str) -> None:
+    from synth.export.outputs import refresh
+    from synth.review import edit_review
+
+    _guard(edit_review, run_dir / "review.yaml", change)
+    _, notes = _guard(refresh, run_dir)
+    typer.echo(message)
+    for note in notes:
+        typer.echo(f"note: {note}")
+
+
+def _known_persona(run_dir: Path, persona: str) -> None:
+    from synth.export.outputs import reviewed_map
+
+    reviewed, _ = _guard(reviewed_map, run_dir)
+    draft_ids = {p["id"] for p in json.loads((run_dir / "map.draft.json").read_text())["personas"]}
+    if persona not in draft_ids | {p["id"] for p in reviewed["personas"]}:
+        _fail(f"no persona {persona!r} in {run_dir}", "see `synth review RUN_DIR list`", EXIT_USAGE)
+
+
+@review_app.command("list")
+def review_list_cli(run_dir: Path = typer.Argument(...)) -> None:
+    """List personas with status, size and name."""
+    from synth.export.outputs import reviewed_map
+
+    reviewed, notes = _guard(reviewed_map, run_dir)
+    for p in reviewed["personas"]:
+        typer.echo(f"{p['id']:<12} {p['status']:<9} {p['size']:>4} participants  {p['name']}")
+    for note in notes:
+        typer.echo(f"note: {note}")
+
+
+@review_app.command("show")
+def review_show_cli(run_dir: Path = typer.Argument(...), persona: str = typer.Argument(...)) -> None:
+    """Show one persona draft (its markdown)."""
+    _known_persona(run_dir, persona)
+    path = run_dir / "personas" / f"{persona}.md"
+    if not path.exists():
+        _fail(f"persona {persona!r} has no draft in this run (merged or gone)", code=EXIT_USAGE)
+    typer.echo(path.read_text(encoding="utf-8"))
+
+
+def _set_persona(run_dir: Path, persona: str, **values) -> None:
+    from synth.review import persona_entry
+
+    _known_persona(run_dir, persona)
+
+    def change(doc):
+        entry = persona_entry(doc, persona)
+        for key, value in values.items():
+            entry[key] = value
+
+    _review_edit(run_dir, change, f"{persona}: " + ", ".join(f"{k} = {v}" for k, v in values.items()))
+
+
+@review_app.command("approve")
+def review_approve_cli(run_dir: Path = typer.Argument(...), persona: str = typer.Argument(...)) -> None:
+    """Approve a persona draft."""
+    _set_persona(run_dir, persona, status="approved")
+
+
+@review_app.command("reject")
+def review_reject_cli(run_dir: Path = typer.Argument(...), persona: str = typer.Argument(...)) -> None:
+    """Reject a persona draft."""
+    _set_persona(run_dir, persona, status="rejected")
+
+
+@review_app.command("rename")
+def review_rename_cli(run_dir: Path = typer.Argument(...), persona: str = typer.Argument(...), name: str = typer.Argument(...)) -> None:
+    """Give a persona your own name."""
+    _set_persona(run_dir, persona, name=name)
+
+
+@review_app.command("merge")
+def review_merge_cli(run_dir: Path = typer.Argument(...), persona: str = typer.Argument(...), into: str = typer.Argument(..., metavar="INTO")) -> None:
+    """Fold PERSONA into INTO."""
+    _known_persona(run_dir, into)
+    if persona == into:
+        _fail("a persona cannot be merged into itself", code=EXIT_USAGE)
+    _set_persona(run_dir, persona, merge_into=into)
+
+
+def _unit_persona(run_dir: Path, unit: str) -> str:
+    from synth.export.outputs import reviewed_map
+
+    draft = json.loads((run_dir / "map.draft.json").read_text(encoding="utf-8"))
+    owner = {u["id"]: u["persona_id"] for u in draft["units"]}
+    if unit not in owner:
+        _fail(f"no unit {unit!r} in {run_dir}", "unit ids are in evidence.csv (unit_id column)", EXIT_USAGE)
+    return owner[unit] or "unassigned"
+
+
+def _add_to_list(run_dir: Path, unit: str, key: str) -> None:
+    from synth.review import persona_entry
+
+    persona = _unit_persona(run_dir, unit)
+
+    def change(doc):
+        entry = persona_entry(doc, persona)
+        values = entry.get(key) or []
+        if unit not in values:
+            values.append(unit)
+        entry[key] = values
+
+    _review_edit(run_dir, change, f"{unit}: {key} (persona {persona})")
+
+
+@review_app.command("pin")
+def review_pin_cli(run_dir: Path = typer.Argument(...), unit: str = typer.Argument(...)) -> None:
+    """Show this quote first among its persona's quotes."""
+    _add_to_list(run_dir, unit, "pinned")
+
+
+@review_app.command("exclude")
+def review_exclude_cli(run_dir: Path = typer.Argument(...), unit: str = typer.Argument(...)) -> None:
+    """Never show or export this quote."""
+    _add_to_list(run_dir, unit, "excluded")
+
+
+@review_app.command("relabel")
+def review_relabel_cli(
+    run_dir: Path = typer.Argument(...),
+    unit: str = typer.Argument(...),
+    stage: Optional[str] = typer.Option(None, "--stage", help="New stage id ('none' for no stage)."),
+    kind: Optional[List[str]] = typer.Option(None, "--kind", help="New kind id; repeat for several ('none' for no kind)."),
+) -> None:
+    """Correct a unit's stage or kinds (also trains the tagger on the next run)."""
+    from synth.review import unit_entry
+
+    _unit_persona(run_dir, unit)
+    if stage is None and not kind:
+        _fail("give --stage and/or --kind", code=EXIT_USAGE)
+    draft = json.loads((run_dir / "map.draft.json").read_text(encoding="utf-8"))
+    stages = {s["id"] for s in draft["stages"]} | {"none"}
+    kinds = {k["id"] for k in draft["kinds"]} | {"none"}
+    if stage is not None and stage not in stages:
+        _fail(f"--stage must be one of {sorted(stages)}. Got {stage!r} instead.", code=EXIT_USAGE)
+    for k in kind or []:
+        if k not in kinds:
+            _fail(f"--kind must be one of {sorted(kinds)}. Got {k!r} instead.", code=EXIT_USAGE)
+
+    def change(doc):
+        entry = unit_entry(doc, unit)
+        if stage is not None:
+            entry["stage"] = stage
+        if kind:
+            entry["kinds"] = [k for k in kind if k != "none"]
+
+    _review_edit(run_dir, change, f"{unit}: relabelled")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,71 @@
+"""Run settings: data with defaults, validated once at the boundary.
+
+Stage code never reads files or the environment; it gets a `Settings`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from synth.embed import DEFAULT_MODEL
+from synth.errors import ConfigError
+
+DEFAULT_WEIGHTS = {"text": 1.0, "tags": 0.5, "attributes": 1.0}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that shapes a run's outputs (recorded in run.json)."""
+
+    inputs: tuple[Path, ...]
+    output: Path
+    codebook: Path | None = None
+    model: str = DEFAULT_MODEL
+    personas: int | None = None  # None = chosen from the data
+    seed: int = 0
+    redact: bool = True
+    strict: bool = False
+    train: Path | None = None
+    cache_dir: Path | None = None  # default: <output>/../.cache/embeddings
+    resamples: int = 20
+    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+
+    def __post_init__(self) -> None:
+        if not self.inputs:
+            raise ConfigError("at least one INPUT folder or file is needed")
+        for path in self.inputs:
+            if not Path(path).exists():
+                raise ConfigError(f"input {str(path)!r} does not exist", hint="check the path and try again")
+        if self.personas is not None and not 1 <= self.personas <= 50:
+            raise ConfigError(f"--personas must be 'auto' or an integer from 1 to 50. Got {self.personas} instead.")
+        if self.codebook is not None and not Path(self.codebook).is_file():
+            raise ConfigError(f"codebook {str(self.codebook)!r} does not exist", hint="run `synth codebook init` to write one")
+        if self.train is not None and not Path(self.train).is_file():
+            raise ConfigError(f"training file {str(self.train)!r} does not exist")
+        unknown = set(self.weights) - set(DEFAULT_WEIGHTS)
+        if unknown:
+            raise ConfigError(f"unknown feature weight(s) {sorted(unknown)}; must be one of {sorted(DEFAULT_WEIGHTS)}")
+
+    @property
+    def embedding_cache(self) -> Path:
+        return Path(self.cache_dir) if self.cache_dir else Path(self.output).parent / ".cache" / "embeddings"
+
+    def to_dict(self) -> dict:
+        """Settings as recorded in run.json (paths as given, not resolved: outputs stay portable)."""
+        data = asdict(self)
+        data["inputs"] = [str(p) for p in self.inputs]
+        for key in ("output", "codebook", "train", "cache_dir"):
+            data[key] = None if data[key] is None else str(data[key])
+        data["personas"] = "auto" if self.personas is None else self.personas
+        return data
+
+
+def parse_personas(value: str) -> int | None:
+    """`auto` or a positive integer, as given to --personas."""
+    if value.strip().lower() == "auto":
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"--personas must be 'auto' or an integer. Got {value!r} instead.") from None

@@ -1,0 +1,73 @@
+"""run.json: the manifest of a run (what produced these outputs, and how long it took)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from synth.atomic import write_text
+
+
+def model_fingerprint(embedder) -> str:
+    """sha256 of the model's weights when they are local files, else of its id."""
+    inner = getattr(embedder, "inner", embedder)
+    path = getattr(inner, "resolved_path", None)
+    if path:
+        weights = sorted(Path(path).glob("*.safetensors")) or sorted(Path(path).glob("*.bin"))
+        if weights:
+            digest = hashlib.sha256()
+            for file in weights:
+                with open(file, "rb") as handle:
+                    for block in iter(lambda: handle.read(1 << 20), b""):
+                        digest.update(block)
+            return digest.hexdigest()
+    return hashlib.sha256(embedder.model_id.encode()).hexdigest()
+
+
+def map_run_info(settings, embedder, codebook, clustering, version: str) -> dict:
+    """The `run` block of map.json: only what is deterministic for the same inputs."""
+    return {
+        "synth_version": version,
+        "model": embedder.model_id,
+        "codebook": {"path": codebook.path, "sha256": codebook.sha256},
+        "seed": settings.seed,
+        "redacted": settings.redact,
+        "personas_requested": "auto" if settings.personas is None else settings.personas,
+        "clustering": {
+            "method": clustering.method,
+            "k": clustering.k,
+            "overall_stability": round(float(clustering.overall_stability), 4),
+            "warnings": list(clustering.warnings),
+        },
+    }
+
+
+def write_run_json(settings, result, sources, embedder, codebook, version: str) -> Path:
+    doc = {
+        "synth_version": version,
+        "model": {"id": embedder.model_id, "sha256": model_fingerprint(embedder)},
+        "codebook": {"path": codebook.path, "sha256": codebook.sha256},
+        "seed": settings.seed,
+        "redacted": settings.redact,
+        "settings": settings.to_dict(),
+        "inputs": [{"path": s.path, "sha256": s.sha256, "kind": s.kind, "format": s.format} for s in sources],
+        "counts": {
+            "sources": result.sources,
+            "participants": result.participants,
+            "units": result.units,
+            "personas": result.personas,
+            "embedded_new": result.embedded_new,
+            "embedded_cached": result.embedded_cached,
+        },
+        "problems": [
+            {k: v for k, v in vars(p).items() if v is not None} | {"message": p.describe()} for p in result.problems
+        ],
+        "warnings": result.warnings,
+        "review": result.review_notes,
+        "timings_s": result.timings,
+        "outputs": sorted(str(Path(f).relative_to(settings.output)) for f in result.files),
+    }
+    path = Path(settings.output) / "run.json"
+    write_text(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    return path

@@ -1,0 +1,397 @@
+"""The reviewer's decisions (`review.yaml`) and how they apply to a run's draft.
+
+`review.yaml` is created on a run's first pass and never overwritten by a run.
+`synth review` commands edit it with ruamel.yaml round-tripping, so the user's
+comments and order survive. `apply_review(draft, review)` turns the machine's
+draft map (map.draft.json) into the reviewed map every export shows.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import logging
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+from synth.atomic import write_text
+from synth.errors import ReviewError
+from synth.records import Clustering, Label
+
+log = logging.getLogger(__name__)
+
+STATUSES = ("draft", "approved", "rejected")
+REVIEWER_REASON = "set by reviewer"
+
+HEADER = """\
+# synth review file: your decisions about this run's persona drafts.
+# synth never overwrites this file. Edit it by hand or with `synth review RUN_DIR ...`
+# (those commands keep your comments). Every re-run keeps these decisions; one that no
+# longer applies (a persona or unit that is gone) is reported in run.json, not dropped.
+version: 1
+
+# One entry per persona id (see personas/<id>.md):
+#   status:     draft | approved | rejected
+#   name:       your name for the persona (empty keeps the draft name)
+#   merge_into: another persona id to fold this one into
+#   pinned:     unit ids shown first among its quotes
+#   excluded:   unit ids never shown or exported (in any persona)
+personas:
+"""
+
+UNITS_HEADER = """
+# Corrections to a unit's tags, e.g.  u-1a2b3c4d5e: {stage: purchase, kinds: [pain_point]}
+# They override the tagger here and train its classifier on the next run.
+units: {}
+"""
+
+
+@dataclass
+class PersonaDecision:
+    status: str = "draft"
+    name: str | None = None
+    merge_into: str | None = None
+    pinned: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Review:
+    """Parsed review.yaml."""
+
+    personas: dict[str, PersonaDecision] = field(default_factory=dict)
+    units: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def excluded(self) -> set[str]:
+        return {u for d in self.personas.values() for u in d.excluded}
+
+    @property
+    def pinned(self) -> list[str]:
+        return [u for d in self.personas.values() for u in d.pinned]
+
+    def is_empty(self) -> bool:
+        return not self.units and all(d == PersonaDecision() for d in self.personas.values())
+
+
+# ---------------------------------------------------------------- reading
+
+def _yaml():
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def load_document(path: Path):
+    """The round-trip YAML document, or ReviewError with the line at fault."""
+    from ruamel.yaml.error import MarkedYAMLError
+
+    try:
+        doc = _yaml().load(Path(path).read_text(encoding="utf-8"))
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise ReviewError(
+            f"is not valid YAML ({exc.problem or 'syntax error'})",
+            path=str(path), line=line,
+            hint="fix that line (the file was left untouched), or move it away to start a fresh review",
+        ) from None
+    except UnicodeDecodeError:
+        raise ReviewError("is not UTF-8 text", path=str(path), hint="save it as UTF-8") from None
+    return doc if doc is not None else {}
+
+
+def _line_of(node, key) -> int | None:
+    try:
+        return node.lc.key(key)[0] + 1
+    except Exception:
+        return None
+
+
+def parse_review(doc, path: str = "review.yaml") -> Review:
+    """Validate a loaded review document; errors name the line."""
+    if not isinstance(doc, Mapping):
+        raise ReviewError("must be a mapping with `personas:` and `units:`", path=path, line=1)
+    unknown = sorted(set(doc) - {"version", "personas", "units"})
+    if unknown:
+        raise ReviewError(f"unknown top-level key {unknown[0]!r}; expected version, personas, units",
+                          path=path, line=_line_of(doc, unknown[0]))
+    review = Review()
+    for pid, entry in (doc.get("personas") or {}).items():
+        review.personas[str(pid)] = _parse_persona(entry or {}, path, _line_of(doc["personas"], pid))
+    for uid, entry in (doc.get("units") or {}).items():
+        review.units[str(uid)] = _parse_unit(entry or {}, path, _line_of(doc["units"], uid))
+    return review
+
+
+def _parse_persona(entry, path: str, line: int | None) -> PersonaDecision:
+    if not isinstance(entry, Mapping):
+        raise ReviewError("a persona entry must be a mapping (status, name, merge_into, pinned, excluded)", path=path, line=line)
+    allowed = {"status", "name", "merge_into", "pinned", "excluded"}
+    for key in entry:
+        if key not in allowed:
+            raise ReviewError(f"unknown persona field {key!r}; expected one of {sorted(allowed)}", path=path, line=_line_of(entry, key) or line)
+    status = str(entry.get("status") or "draft")
+    if status not in STATUSES:
+        raise ReviewError(f"status must be one of {list(STATUSES)}. Got {status!r} instead.", path=path, line=_line_of(entry, "status") or line)
+    for key in ("pinned", "excluded"):
+        if entry.get(key) is not None and not isinstance(entry.get(key), list):
+            raise ReviewError(f"{key} must be a list of unit ids", path=path, line=_line_of(entry, key) or line)
+    return PersonaDecision(
+        status=status,
+        name=str(entry["name"]) if entry.get("name") else None,
+        merge_into=str(entry["merge_into"]) if entry.get("merge_into") else None,
+        pinned=[str(u) for u in entry.get("pinned") or []],
+        excluded=[str(u) for u in entry.get("excluded") or []],
+    )
+
+
+def _parse_unit(entry, path: str, line: int | None) -> dict[str, Any]:
+    if not isinstance(entry, Mapping) or not set(entry) <= {"stage", "kinds"}:
+        raise ReviewError("a unit entry must be a mapping with `stage` and/or `kinds`", path=path, line=line)
+    out: dict[str, Any] = {}
+    if "stage" in entry:
+        out["stage"] = None if entry["stage"] in (None, "", "none") else str(entry["stage"])
+    if "kinds" in entry:
+        kinds = entry["kinds"] or []
+        out["kinds"] = [str(k) for k in (kinds if isinstance(kinds, list) else [kinds])]
+    return out
+
+
+def load_review(path: Path) -> Review:
+    path = Path(path)
+    return parse_review(load_document(path), str(path)) if path.exists() else Review()
+
+
+def load_or_create_review(path: Path) -> Review:
+    """The review in `path`, or an empty one when it does not exist yet (created with outputs)."""
+    return load_review(path)
+
+
+def create_review_file(path: Path, draft: Mapping[str, Any]) -> bool:
+    """Write a fresh review.yaml listing the draft's personas; never overwrites. True if written."""
+    path = Path(path)
+    if path.exists():
+        return False
+    lines = [HEADER]
+    for persona in draft["personas"]:
+        lines.append(f"  {persona['id']}:  # {_comment_safe(persona['name'])}, {persona['size']} participants\n")
+        lines.append("    status: draft\n    name:\n    merge_into:\n    pinned: []\n    excluded: []\n")
+    if not draft["personas"]:
+        lines[-1] = lines[-1].rstrip("\n") + " {}\n"
+    lines.append(UNITS_HEADER)
+    write_text(path, "".join(lines))
+    return True
+
+
+def _comment_safe(text: str) -> str:
+    return " ".join(text.split())[:80]
+
+
+# ---------------------------------------------------------------- editing
+
+def edit_review(path: Path, change) -> None:
+    """Load review.yaml round-trip, apply `change(doc)`, validate, write atomically."""
+    path = Path(path)
+    if not path.exists():
+        raise ReviewError("does not exist", path=str(path), hint="run `synth run` first; it creates review.yaml")
+    doc = load_document(path)
+    parse_review(doc, str(path))
+    change(doc)
+    parse_review(doc, str(path))
+    buffer = io.StringIO()
+    _yaml().dump(doc, buffer)
+    write_text(path, buffer.getvalue())
+
+
+def persona_entry(doc, persona_id: str):
+    from ruamel.yaml.comments import CommentedMap
+
+    if doc.get("personas") is None:
+        doc["personas"] = CommentedMap()
+    personas = doc["personas"]
+    if persona_id not in personas or personas[persona_id] is None:
+        personas[persona_id] = CommentedMap([("status", "draft")])
+    return personas[persona_id]
+
+
+def unit_entry(doc, unit_id: str):
+    from ruamel.yaml.comments import CommentedMap
+
+    if doc.get("units") is None:
+        doc["units"] = CommentedMap()
+    if unit_id not in doc["units"] or doc["units"][unit_id] is None:
+        doc["units"][unit_id] = CommentedMap()
+    return doc["units"][unit_id]
+
+
+# ---------------------------------------------------------------- applying
+
+def previous_memberships(draft_path: Path) -> dict[str, set[str]]:
+    """Persona id -> participant keys from the previous run's draft, for stable ids."""
+    if not Path(draft_path).exists():
+        return {}
+    try:
+        doc = json.loads(Path(draft_path).read_text(encoding="utf-8"))
+        keys = {p["id"]: p["key"] for p in doc["participants"]}
+        return {p["id"]: {keys[i] for i in p["participant_ids"] if i in keys} for p in doc["personas"]}
+    except (ValueError, KeyError, TypeError):
+        log.warning("previous map.draft.json is unreadable; persona ids start afresh")
+        return {}
+
+
+def review_training(review: Review, draft_path: Path) -> list:
+    """Relabelled units of the previous run as training examples for the classifier."""
+    if not review.units or not Path(draft_path).exists():
+        return []
+    from synth.tag import LabelledExample
+
+    doc = json.loads(Path(draft_path).read_text(encoding="utf-8"))
+    by_id = {u["id"]: u for u in doc["units"]}
+    examples = []
+    for uid, change in sorted(review.units.items()):
+        unit = by_id.get(uid)
+        if unit is None:
+            continue
+        kinds = change.get("kinds", [k["id"] for k in unit["kinds"]])
+        stage = change["stage"] if "stage" in change else (unit["stage"] or {}).get("id")
+        examples.append(LabelledExample(text=unit["text"], stage=stage, kinds=tuple(kinds), question=unit["question"]))
+    return examples
+
+
+def apply_review(draft: Mapping[str, Any], review: Review) -> tuple[dict, list[str]]:
+    """The reviewed map and notes on decisions that no longer apply."""
+    doc = copy.deepcopy(dict(draft))
+    notes: list[str] = []
+    if review.is_empty():
+        return doc, notes
+    unit_ids = {u["id"] for u in doc["units"]}
+    persona_ids = {p["id"] for p in doc["personas"]}
+    changed = _relabel_units(doc, review, unit_ids, notes)
+    changed |= _exclude_units(doc, review.excluded, unit_ids, notes)
+    merges = _valid_merges(review, persona_ids, notes)
+    if changed or merges:
+        doc = _resynthesize(doc, merges)
+    _apply_persona_decisions(doc, review, notes)
+    return doc, notes
+
+
+def _relabel_units(doc, review: Review, unit_ids: set[str], notes: list[str]) -> bool:
+    stage_ids = {s["id"] for s in doc["stages"]}
+    kind_ids = {k["id"] for k in doc["kinds"]}
+    changed = False
+    by_id = {u["id"]: u for u in doc["units"]}
+    for uid, change in sorted(review.units.items()):
+        if uid not in unit_ids:
+            notes.append(f"relabel of unit {uid}: the unit is not in this run (kept in review.yaml)")
+            continue
+        unit = by_id[uid]
+        stage = change.get("stage", "__keep__")
+        if stage not in ("__keep__", None) and stage not in stage_ids:
+            notes.append(f"relabel of unit {uid}: stage {stage!r} is not in the codebook (ignored)")
+        elif stage != "__keep__":
+            unit["stage"] = None if stage is None else {"id": stage, "score": 1.0, "reason": REVIEWER_REASON}
+            changed = True
+        if "kinds" in change:
+            bad = [k for k in change["kinds"] if k not in kind_ids]
+            if bad:
+                notes.append(f"relabel of unit {uid}: kind(s) {bad} not in the codebook (ignored)")
+            unit["kinds"] = [{"id": k, "score": 1.0, "reason": REVIEWER_REASON} for k in change["kinds"] if k in kind_ids]
+            changed = True
+        unit["review"] = {"relabelled": True}
+    return changed
+
+
+def _exclude_units(doc, excluded: set[str], unit_ids: set[str], notes: list[str]) -> bool:
+    for uid in sorted(excluded - unit_ids):
+        notes.append(f"exclusion of unit {uid}: the unit is not in this run (kept in review.yaml)")
+    hit = excluded & unit_ids
+    if not hit:
+        return False
+    doc["units"] = [u for u in doc["units"] if u["id"] not in hit]
+    for theme in doc["themes"]:
+        theme["unit_ids"] = [u for u in theme["unit_ids"] if u not in hit]
+    doc["themes"] = [t for t in doc["themes"] if t["unit_ids"]]
+    for unit in doc["units"]:
+        unit["themes"] = [t for t in unit["themes"] if any(th["id"] == t for th in doc["themes"])]
+    return True
+
+
+def _valid_merges(review: Review, persona_ids: set[str], notes: list[str]) -> dict[str, str]:
+    merges = {}
+    for pid, decision in sorted(review.personas.items()):
+        if not decision.merge_into:
+            continue
+        target = decision.merge_into
+        while target in review.personas and review.personas[target].merge_into and target != pid:
+            target = review.personas[target].merge_into  # follow chains a -> b -> c
+        if pid not in persona_ids or target not in persona_ids or target == pid:
+            notes.append(f"merge of {pid} into {decision.merge_into}: one of them is not in this run (kept in review.yaml)")
+            continue
+        merges[pid] = target
+    return merges
+
+
+def _resynthesize(doc: dict, merges: Mapping[str, str]) -> dict:
+    """Rebuild personas and maps from the (relabelled, filtered, merged) units."""
+    from synth.export.mapjson import journey_dict, persona_dict, records_from_map
+    from synth.synthesize import build_maps, synthesize_personas
+
+    records = records_from_map(doc)
+    target_ids = [pid for pid in records.persona_ids if pid not in merges]
+    index = {pid: i for i, pid in enumerate(target_ids)}
+    old = {p["id"]: p for p in doc["personas"]}
+    persona_of = {p["id"]: p["persona_id"] for p in doc["participants"]}
+    assignments = {pid: index.get(merges.get(persona_of[pid], persona_of[pid]), -1) if persona_of[pid] else -1 for pid in persona_of}
+    clustering = replace(
+        records.clustering,
+        assignments=assignments,
+        k=len(target_ids),
+        stability=tuple(old[pid]["stability"] for pid in target_ids),
+    )
+    keys = {p.id: p.key for p in records.participants}
+    previous = {pid: {keys[x] for x, a in assignments.items() if a == i} for pid, i in index.items()}
+    voc = records.vocabulary
+    personas = synthesize_personas(
+        records.participants, records.units, records.tag_result, clustering,
+        stage_ids=voc.stage_ids, labels=voc.labels, representativeness=records.representativeness, previous=previous,
+    )
+    maps = build_maps(personas, records.participants, records.units, records.tag_result, stage_ids=voc.stage_ids, labels=voc.labels)
+    doc["personas"] = [persona_dict(p) for p in personas]
+    doc["maps"] = [journey_dict(m, voc.labels) for m in maps]
+    member = {pid: p.id for p in personas for pid in p.participant_ids}
+    for p in doc["participants"]:
+        p["persona_id"] = member.get(p["id"])
+    for u in doc["units"]:
+        u["persona_id"] = member.get(u["participant_id"])
+    doc["run"]["clustering"]["k"] = len(personas)
+    return doc
+
+
+def _apply_persona_decisions(doc: dict, review: Review, notes: list[str]) -> None:
+    personas = {p["id"]: p for p in doc["personas"]}
+    owner = {u["id"]: u["persona_id"] for u in doc["units"]}
+    for pid, decision in sorted(review.personas.items()):
+        persona = personas.get(pid)
+        if persona is None:
+            if decision.merge_into is None and (decision.status != "draft" or decision.name):
+                notes.append(f"decision on {pid}: the persona is not in this run (kept in review.yaml)")
+            continue
+        persona["status"] = decision.status
+        if decision.name:
+            persona["name"] = decision.name
+            for m in doc["maps"]:
+                if m["persona_id"] == pid:
+                    m["name"] = decision.name
+    for uid in review.pinned:
+        pid = owner.get(uid)
+        if pid is None or pid not in personas:
+            notes.append(f"pin of unit {uid}: the unit is not in any persona of this run (kept in review.yaml)")
+            continue
+        quotes = personas[pid]["quotes"]
+        personas[pid]["quotes"] = [uid] + [q for q in quotes if q != uid]
