@@ -94,12 +94,13 @@ def _decode_head(data: bytes, rel: str, suffix: str) -> str:
     """Text of the file's head for sniffing; binary formats get an empty head."""
     if suffix in {".docx", ".xlsx", ".xlsm", ".pdf"}:
         return ""
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    from synth.ingest.encoding import bomless_utf16, decode_bytes
+
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff")) or bomless_utf16(data)
+    if b"\x00" in data[:4096] and not utf16:
         raise InputError(
             rel, "the file holds binary data, not text", hint="export it as text (UTF-8), or remove it from the folder"
         )
-    from synth.ingest.encoding import decode_bytes
-
     return decode_bytes(data, rel)[0]
 
 

@@ -14,9 +14,10 @@ BOMS = (
 
 
 def decode_bytes(data: bytes, rel: str) -> tuple[str, str]:
-    """Return (text, encoding). UTF-8 first, then a BOM, then a detected codepage.
+    """Return (text, encoding): UTF-8, a BOM, BOM-less UTF-16, a confidently
+    detected codepage, then Windows-1252 (the usual survey-export default).
 
-    Raises InputError when no encoding gives plausible text.
+    Raises InputError when none of those gives plausible text.
     """
     for bom, encoding in BOMS:
         if data.startswith(bom):
@@ -25,18 +26,35 @@ def decode_bytes(data: bytes, rel: str) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    utf16 = bomless_utf16(data)
+    if utf16:
+        return data.decode(utf16, errors="replace"), utf16
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
-    if best is None or best.encoding is None:
-        raise InputError(rel, "the text encoding could not be recognised", hint="save the file as UTF-8 and run again")
-    encoding = best.encoding
-    if encoding in {"ascii", "cp1252", "iso8859_1", "latin_1", "cp1250", "iso8859_15"}:
-        encoding = "cp1252" if _valid(data, "cp1252") else "latin-1"
-    text = data.decode(encoding, errors="replace")
-    if text.count("\ufffd") > max(3, len(text) // 100):
-        raise InputError(rel, "the text encoding could not be recognised", hint="save the file as UTF-8 and run again")
-    return text, encoding
+    if best is not None and best.encoding and best.coherence >= 0.2 and best.chaos < 0.2:
+        return str(best), best.encoding
+    if _valid(data, "cp1252"):
+        return data.decode("cp1252"), "cp1252"
+    raise InputError(
+        rel,
+        "the text encoding could not be recognised (not UTF-8, UTF-16 or Windows-1252)",
+        hint="open it in a text editor and save it as UTF-8, then run again",
+    )
+
+
+def bomless_utf16(data: bytes) -> str | None:
+    """'utf-16-le' / 'utf-16-be' when every other byte is NUL (plain-text UTF-16)."""
+    sample = data[:4096]
+    if len(sample) < 8:
+        return None
+    odd_nuls = sample[1::2].count(0) / len(sample[1::2])
+    even_nuls = sample[0::2].count(0) / len(sample[0::2])
+    if odd_nuls > 0.6 and even_nuls < 0.1:
+        return "utf-16-le"
+    if even_nuls > 0.6 and odd_nuls < 0.1:
+        return "utf-16-be"
+    return None
 
 
 def _valid(data: bytes, encoding: str) -> bool:

@@ -1,0 +1,88 @@
+"""An independent check that quotes are verbatim in their sources at the location given.
+
+Re-reads the raw input files (not synth's parsed records) and compares them with
+what a run wrote. Redaction placeholders (P03, [email], Interviewer, ...) match
+any text, so the check also works on redacted runs.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+PLACEHOLDER = re.compile(r"\\\[(?:email|phone|card|account|url|ip|name)\\\]|P\d{2,4}|Interviewer")
+
+
+def raw_lines(path: Path) -> list[str]:
+    """A file's lines as synth numbers them (docx paragraphs, text lines)."""
+    if path.suffix.lower() == ".docx":
+        import docx
+
+        document = docx.Document(str(path))
+        lines = [p.text for p in document.paragraphs]
+        for table in document.tables:
+            for row in table.rows:
+                lines.extend(cell.text for cell in row.cells)
+        return lines
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def pattern_for(quote: str) -> re.Pattern:
+    escaped = re.escape(quote)
+    escaped = PLACEHOLDER.sub(lambda m: r".+?", escaped)
+    return re.compile(escaped, re.DOTALL)
+
+
+def location_lines(location: str) -> tuple[int, int] | None:
+    match = re.search(r"lines? (\d+)(?:-(\d+))?", location)
+    if not match:
+        return None
+    first = int(match.group(1))
+    return first, int(match.group(2) or first)
+
+
+def check_unit(unit: dict, root: Path) -> str | None:
+    """None when the unit's quote is at its location in its source; else what is wrong."""
+    path = root / unit["source"]
+    quote = unit["text"]
+    if quote.startswith("'") and quote[1:2] in "=+-@":
+        quote = quote[1:]
+    if unit["location"].startswith("row "):
+        row = int(re.match(r"row (\d+)", unit["location"]).group(1))
+        return _check_row(path, row, quote, unit["id"])
+    span = location_lines(unit["location"])
+    if span is None:
+        return f"{unit['id']}: location {unit['location']!r} names no line"
+    lines = raw_lines(path)
+    window = " ".join(lines[span[0] - 1 : span[1]])
+    window = re.sub(r"\s+", " ", window)
+    if not pattern_for(re.sub(r"\s+", " ", quote)).search(window):
+        return f"{unit['id']}: quote not found at {unit['source']} {unit['location']}"
+    return None
+
+
+def _check_row(path: Path, row: int, quote: str, uid: str) -> str | None:
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        import openpyxl
+
+        sheet_rows = []
+        for sheet in openpyxl.load_workbook(path, read_only=True, data_only=True).worksheets:
+            sheet_rows.extend(list(sheet.iter_rows(values_only=True)))
+        cells = [str(c) for c in (sheet_rows[row - 1] if row - 1 < len(sheet_rows) else []) if c is not None]
+    else:
+        text = "\n".join(raw_lines(path))
+        dialect = csv.Sniffer().sniff(text[:5000], delimiters=",;\t|")
+        rows = list(csv.reader(text.splitlines(keepends=True) and __import__("io").StringIO(text), dialect))
+        cells = rows[row - 1] if row - 1 < len(rows) else []
+    pattern = pattern_for(quote)
+    if any(pattern.search(cell) for cell in cells):
+        return None
+    return f"{uid}: quote not found in row {row} of {path.name}"
