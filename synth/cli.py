@@ -90,7 +90,7 @@ def run_cli(
     inputs: List[Path] = typer.Argument(..., help="Folders or files of transcripts and survey exports."),
     output: Path = typer.Option(Path("outputs/run"), "-o", "--output", help="Run folder to write."),
     codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook YAML (default: the packaged one)."),
-    model: str = typer.Option("all-MiniLM-L6-v2", "--model", help="Sentence-transformers model name or path; 'hashing' for a fast model-free run."),
+    model: str = typer.Option("all-MiniLM-L6-v2", "--model", help="Sentence-transformers model name or path; 'static' (fast, distilled once into models/); 'hashing' (no model)."),
     personas: str = typer.Option("auto", "--personas", help="'auto' or a number of personas."),
     seed: int = typer.Option(0, "--seed", help="Seed for every random step."),
     no_redact: bool = typer.Option(False, "--no-redact", help="Keep names, emails and phone numbers in outputs."),

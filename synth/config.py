@@ -29,6 +29,7 @@ class Settings:
     train: Path | None = None
     cache_dir: Path | None = None  # default: <output>/../.cache/embeddings
     resamples: int = 20
+    models_dir: Path = Path("models")  # where `--model static` keeps its distilled model
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
 
     def __post_init__(self) -> None:
@@ -55,7 +56,7 @@ class Settings:
         """Settings as recorded in run.json (paths as given, not resolved: outputs stay portable)."""
         data = asdict(self)
         data["inputs"] = [str(p) for p in self.inputs]
-        for key in ("output", "codebook", "train", "cache_dir"):
+        for key in ("output", "codebook", "train", "cache_dir", "models_dir"):
             data[key] = None if data[key] is None else str(data[key])
         data["personas"] = "auto" if self.personas is None else self.personas
         return data

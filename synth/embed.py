@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 HASHING_MODEL = "hashing"
+STATIC_MODEL = "static"  # model2vec distilled from the default model, for very large surveys
+STATIC_DIR = "static-all-MiniLM-L6-v2"
 _TOKEN = re.compile(r"[a-z0-9']+")
 
 
@@ -123,11 +125,57 @@ def load_sentence_transformer(name_or_path: str):
         ) from None
 
 
-def make_embedder(name: str = DEFAULT_MODEL) -> Embedder:
-    """The one factory: a model name or path, or `hashing[-DIM]`."""
+class StaticEmbedder:
+    """A model2vec static model distilled once from the default model into `models_dir`.
+
+    About 100x faster than MiniLM on a CPU, with lower quality: the option for
+    surveys with tens of thousands of answers. The first use distils it (~25 s).
+    """
+
+    def __init__(self, models_dir: Path) -> None:
+        self.path = Path(models_dir) / STATIC_DIR
+        self.model_id = f"{STATIC_MODEL}:{DEFAULT_MODEL}"
+        self.resolved_path = str(self.path)
+        self._model = None
+
+    @property
+    def dim(self) -> int:
+        return int(self._load().dim)
+
+    def _load(self):
+        if self._model is None:
+            try:
+                from model2vec import StaticModel
+            except ImportError:
+                raise ModelError("the static model needs model2vec", hint="pip install 'model2vec[distill]'") from None
+            if not (self.path / "model.safetensors").exists():
+                self._distil()
+            self._model = StaticModel.from_pretrained(str(self.path))
+        return self._model
+
+    def _distil(self) -> None:
+        log.info("distilling a static model from %s into %s (once)", DEFAULT_MODEL, self.path)
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        try:
+            from model2vec.distill import distill
+        except ImportError:
+            raise ModelError("distilling the static model needs model2vec[distill]", hint="pip install 'model2vec[distill]'") from None
+        model = distill(model_name=default_model_path(), pca_dims=256)
+        model.save_pretrained(str(self.path))
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _normalise(np.asarray(self._load().encode(list(texts), show_progress_bar=False), dtype=np.float32))
+
+
+def make_embedder(name: str = DEFAULT_MODEL, *, models_dir: Path = Path("models")) -> Embedder:
+    """The one factory: a sentence-transformers name or path, `static`, or `hashing[-DIM]`."""
     if name == HASHING_MODEL or name.startswith(HASHING_MODEL + "-"):
         dim = int(name.split("-", 1)[1]) if "-" in name else 256
         return HashingEmbedder(dim)
+    if name == STATIC_MODEL:
+        return StaticEmbedder(models_dir)
     return SentenceTransformerEmbedder(name)
 
 

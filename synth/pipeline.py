@@ -51,9 +51,12 @@ def run(settings: Settings, reporter=None) -> RunResult:
     from synth.segment import build_participants, segment_sources
     from synth.redact import Redactor
     from synth import manifest
+    from synth.tag import tag_units
 
     reporter = reporter or SilentReporter()
     result = RunResult(output=Path(settings.output))
+    review = load_or_create_review(settings.output / "review.yaml")  # a broken review.yaml stops here, untouched
+    codebook, examples = _load_tagging_inputs(settings)
     with _timed(result, "ingest"):
         sources, problems = read_inputs(settings.inputs)
         result.problems.extend(problems)
@@ -72,13 +75,12 @@ def run(settings: Settings, reporter=None) -> RunResult:
     result.sources, result.participants, result.units = len(sources), len(participants), len(units)
     with _timed(result, "embed"):
         cache = EmbeddingCache(settings.embedding_cache)
-        embedder = CachingEmbedder(make_embedder(settings.model), cache)
+        embedder = CachingEmbedder(make_embedder(settings.model, models_dir=settings.models_dir), cache)
         vectors = embedder.encode([u.clean_text for u in units], progress=reporter.stage("embed", len(units)))
         reporter.done("embed")
     with _timed(result, "tag"):
-        review = load_or_create_review(settings.output / "review.yaml")
-        training = review_training(review, settings.output / "map.draft.json")
-        tag_result, codebook = _tag(units, vectors, embedder, settings, training)
+        examples += review_training(review, settings.output / "map.draft.json")
+        tag_result = tag_units(units, vectors, codebook, embedder, training=examples, seed=settings.seed)
     result.embedded_new, result.embedded_cached = embedder.misses, embedder.hits
     with _timed(result, "cluster"):
         clustering, rep = _cluster(participants, units, vectors, tag_result, settings, reporter)
@@ -95,14 +97,14 @@ def run(settings: Settings, reporter=None) -> RunResult:
     return result
 
 
-def _tag(units, vectors, embedder, settings: Settings, training):
-    from synth.tag import read_labelled, tag_units
+def _load_tagging_inputs(settings: Settings):
+    """The codebook and any labelled training file: checked before the slow steps."""
+    from synth.tag import read_labelled
     from synth.tag.codebook import load_codebook
 
     codebook = load_codebook(settings.codebook)
     examples = list(read_labelled(settings.train)) if settings.train else []
-    examples.extend(training)
-    return tag_units(units, vectors, codebook, embedder, training=examples, seed=settings.seed), codebook
+    return codebook, examples
 
 
 def _cluster(participants, units, vectors, tag_result, settings: Settings, reporter):

@@ -47,3 +47,14 @@ def test_default_model_loads_offline_and_understands_meaning(monkeypatch):
     v = embedder.encode(["The delivery never arrived on time.", "My groceries came really late.", "I adore sunny beaches."])
     assert v.shape == (3, 384)
     assert v[0] @ v[1] > v[0] @ v[2] + 0.2
+
+
+@pytest.mark.slow
+def test_static_model_is_distilled_once_and_reused(tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    embedder = make_embedder("static", models_dir=tmp_path)
+    v = embedder.encode(["The delivery never arrived on time.", "My groceries came really late.", "I adore sunny beaches."])
+    assert (tmp_path / "static-all-MiniLM-L6-v2" / "model.safetensors").exists()
+    assert v[0] @ v[1] > v[0] @ v[2]
+    again = make_embedder("static", models_dir=tmp_path).encode(["The delivery never arrived on time."])
+    assert np.allclose(again[0], v[0])
