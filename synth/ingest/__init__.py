@@ -101,7 +101,18 @@ def _decode_head(data: bytes, rel: str, suffix: str) -> str:
         raise InputError(
             rel, "the file holds binary data, not text", hint="export it as text (UTF-8), or remove it from the folder"
         )
-    return decode_bytes(data, rel)[0]
+    return decode_bytes(_whole_characters(data), rel)[0]
+
+
+def _whole_characters(data: bytes) -> bytes:
+    """Drop a UTF-8 character split by the HEAD_BYTES cut, so a UTF-8 head still decodes as UTF-8."""
+    import codecs
+
+    try:
+        text = codecs.getincrementaldecoder("utf-8")().decode(data, final=False)
+    except UnicodeDecodeError:
+        return data
+    return data[: len(text.encode("utf-8"))]
 
 
 def read_inputs(paths: Sequence[Path]) -> tuple[list[Source], list[Problem]]:

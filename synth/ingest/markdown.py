@@ -1,7 +1,8 @@
 """The structure of a markdown file that is not anyone's speech.
 
 `layout_markdown` finds the lines to leave out (front matter, code fences,
-``:::`` containers, tables, HTML tags on their own line, rules) and the section
+``:::`` containers, tables, HTML tags on their own line, rules, and lines that
+are wholly in italics: a note-taker's remark by markdown convention) and the section
 headings, cleaned of emphasis, links and bare URLs so they read as labels.
 """
 
@@ -10,11 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-HEADING = re.compile(r"^\s{0,3}(#{1,6})(?:\s+(.*?))?\s*#*\s*$")
+HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*))?$")
 RULE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
 HTML_LINE = re.compile(r"^\s*</?[A-Za-z][^>]*>(?:.*</[A-Za-z]+>)?\s*$")
+ITALIC_LINE = re.compile(r"^(?:_(?!_)\S.*\S(?<!_)_|\*(?!\*)\S.*\S(?<!\*)\*)$")
 FENCE = re.compile(r"^\s{0,3}(```|~~~)")
-LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
 URL_IN_PARENS = re.compile(r"\(\s*<?https?://[^)\s]*>?\s*\)")
 URL = re.compile(r"<?https?://\S+>?")
 EMPHASIS = re.compile(r"(\*{1,3}|_{1,3}|`)")
@@ -45,7 +47,7 @@ def layout_markdown(lines: tuple[str, ...]) -> Layout:
         if block is not None or _is_layout(stripped):
             layout.skip.add(number)
         elif (heading := HEADING.match(line)) is not None:
-            text = clean_heading(heading.group(2) or "")
+            text = clean_heading((heading.group(2) or "").rstrip().rstrip("#"))
             if text:
                 layout.headings[number] = text
             else:
@@ -71,6 +73,8 @@ def _block_opened(stripped: str) -> str | None:
 
 
 def _is_layout(stripped: str) -> bool:
+    if ITALIC_LINE.match(stripped) and stripped.count(stripped[0]) == 2:
+        return True
     return bool(stripped.startswith("|") or RULE.match(stripped) or HTML_LINE.match(stripped) or stripped == ":::")
 
 

@@ -15,11 +15,12 @@ A speaker's role is decided, first rule that applies:
 
 2. what the format says (a note's speaker code ``R`` = researcher);
 3. the label: ``Interviewer 1``, ``Moderator``, ``Q``, ``Host``... are
-   interviewers; ``Interviewee``, ``A``, ``Participant 3``, ``P03``,
-   ``Respondent``, ``Customer``... participants;
+   interviewers (so are a ``Note-taker`` and an ``Observer``: research team);
+   ``Interviewee``, ``A``, ``Participant 3``, ``P03``, ``Respondent``,
+   ``Customer``... participants;
 4. the conversation: with exactly two speakers, the one who asks clearly more of
-   the questions (turns ending in "?": at least two, and two thirds of them) and
-   speaks first, or asks three quarters of them, is the interviewer; with three
+   the questions (turns ending in "?": at least three, and more than two thirds
+   of them) and speaks first, or asks three quarters of them, is the interviewer; with three
    or more speakers and no labelled moderator (a meeting, a focus group) everyone
    is a participant; anyone else is a participant.
 
@@ -66,6 +67,8 @@ def label_role(name: str) -> tuple[str, str] | None:
         return "interviewer", f"labelled '{name.strip()}'"
     if bare in PARTICIPANT_LABELS:
         return "participant", f"labelled '{name.strip()}'"
+    if re.search(r"\bnote[\s_-]?taker\b|\bobserver\b", label):
+        return "interviewer", "labelled as research team (note-taker or observer)"
     words = re.findall(r"[a-z]+", label)
     for word in words:
         if word in INTERVIEWER_WORDS:
@@ -134,7 +137,7 @@ def _main_asker(turns: Sequence[Turn], names: list[str]) -> tuple[str | None, st
         count = asked[name]
         share = count / total if total else 0.0
         first = name == names[0]
-        if count >= 2 and (share >= 0.75 or (first and share >= 2 / 3)):
+        if count >= 3 and (share >= 0.75 or (first and share > 2 / 3)):
             return name, f"asks {count} of {total} questions" + (" and speaks first" if first else "")
     return None, ""
 
@@ -170,7 +173,10 @@ def attach_questions(turns: Sequence[Turn], speakers: Sequence[Speaker]) -> tupl
 def apply_overrides(source: Source, overrides: Mapping[str, str]) -> Source:
     """Re-decide roles and questions of a read transcript with `overrides` (name -> role).
 
-    Questions that came from the format (not from an interviewer turn) are kept.
+    Prefer passing `overrides` to `transcripts.read`, which decides once. Here,
+    questions taken from an interviewer turn are recomputed; a question the
+    format gave (a note heading) is kept where it was kept, but one that an
+    interviewer's prompt had replaced cannot be restored.
     """
     if not overrides:
         return source
@@ -211,8 +217,9 @@ def _read_roles_file(path: Path, where: str) -> tuple[dict[str, str], list[Probl
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        return {}, [Problem(where, "the speaker roles file could not be read", hint, None if line is None else line + 1)]
+        mark = getattr(exc, "problem_mark", None)
+        line = None if mark is None else mark.line + 1
+        return {}, [Problem(where, "the speaker roles file could not be read", hint, line)]
     if data is None:
         return {}, []
     if not isinstance(data, dict):
@@ -221,8 +228,8 @@ def _read_roles_file(path: Path, where: str) -> tuple[dict[str, str], list[Probl
     for name, value in data.items():
         role = normalise_role(value)
         if role is None:
-            shown = str(value)[:20]
-            problems.append(Problem(where, f"a role must be 'interviewer' or 'participant'. Got {shown!r} instead", hint))
+            reason = f"a role must be 'interviewer' or 'participant'. Got {str(value)[:20]!r} instead"
+            problems.append(Problem(where, reason, hint))
             continue
         roles[str(name)] = role
     log.debug("read %d speaker roles from %s", len(roles), where)

@@ -13,7 +13,9 @@ Lines that are no speaker line continue the previous turn. A label counts as a
 speaker when it looks like a name (one to four capitalised words, initials,
 ``Speaker 2``, ``P03``), is not a common heading word (``Note``, ``Date`` ...),
 and either names a role (``Q``, ``Interviewer``) or starts at least two turns;
-when no label does, every name-like label counts (a very short transcript).
+when fewer than two labels do, every name-like label counts (a very short
+transcript).
+A name may end in a role aside: ``Jo (Researcher)``.
 """
 
 from __future__ import annotations
@@ -29,13 +31,14 @@ from synth.ingest.roles import label_role
 TS = r"\d{1,3}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?"
 PATTERNS = (
     ("header", re.compile(rf"^\s*\[(?P<name>[^\]]{{1,60}})\]\s+(?P<ts>{TS})\s*$")),
-    ("inline", re.compile(rf"^\s*\[?(?P<ts>{TS})\]?\s*[-–—]?\s*(?P<name>[^:\[\]()]{{1,60}}?)\s*:(?!//)")),
+    ("inline", re.compile(rf"^\s*\[?(?P<ts>{TS})\]?\s*[-–—]?\s*(?P<name>[^:\[\]]{{1,60}}?)\s*:(?!//)")),
     ("inline", re.compile(rf"^\s*(?P<name>[^:\[\]()]{{1,60}}?)\s*[(\[](?P<ts>{TS})[)\]]\s*:?")),
     ("inline", re.compile(r"^\s*(?P<mark>\*\*|__)(?P<name>[^*_:]{1,60}?)\s*(?::\s*(?P=mark)|(?P=mark)\s*:)")),
     ("header", re.compile(rf"^\s*(?P<name>[^:\d\s][^:]{{0,59}}?)\s+(?P<ts>{TS})\s*$")),
     ("inline", re.compile(r"^\s*(?P<name>[^:\s][^:]{0,59}?)\s*:(?!//)")),
 )
 NAME_WORD = re.compile(r"^(?:[A-Z][\w.'’\-]*|\d{1,3}|[A-Z]{1,4}\d{0,3}|\(\d{1,3}\))$")
+ASIDE = re.compile(r"\s*\((?:[^\W_][\w .'’\-]{0,28})\)$")
 PARTICLES = {"de", "van", "von", "der", "den", "da", "di", "du", "del", "la", "le", "bin", "al", "ten", "ter"}
 STOP_LABELS = {
     "note", "notes", "nb", "ps", "re", "fw", "fwd", "update", "edit", "example", "examples", "tip", "warning",
@@ -46,7 +49,7 @@ STOP_LABELS = {
     "conclusion", "where", "what", "when", "why", "how", "who", "which", "tags", "tag", "key", "contents",
     "comment", "comments", "feedback", "answers", "questions", "observation", "observations", "quote", "quotes",
     "also", "but", "and", "so", "then", "yes", "no", "ok", "okay", "well", "because", "however", "for example",
-    "i", "we", "he", "she", "they", "it", "this", "that", "there", "here", "step", "task", "version", "status",
+    "we", "he", "she", "they", "it", "this", "that", "there", "here", "step", "task", "version", "status",
     "description", "name", "type", "total", "language", "kind", "style", "speaker", "speakers", "audio", "video",
 }
 
@@ -65,6 +68,11 @@ def looks_like_name(label: str) -> bool:
     label = label.strip()
     if not label or len(label) > 40 or label.lower() in STOP_LABELS:
         return False
+    aside = ASIDE.search(label)
+    if aside:
+        label = label[: aside.start()]
+        if not label.strip():
+            return False
     words = label.split()
     if len(words) > 4 or not words[0][:1].isalpha() or not words[0][:1].isupper():
         return False
@@ -90,7 +98,7 @@ def match_label(line: str) -> LabelMatch | None:
 def accept_labels(counts: Mapping[str, int]) -> set[str]:
     """The labels that count as speakers (rule in the module doc)."""
     accepted = {name for name, n in counts.items() if n >= 2 or label_role(name) is not None}
-    return accepted or set(counts)
+    return accepted if len(accepted) >= 2 else set(counts)
 
 
 def find_labels(

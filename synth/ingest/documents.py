@@ -1,0 +1,123 @@
+"""Word and PDF transcripts, turned into lines for the text-transcript parser.
+
+- docx: a line is a paragraph, in python-docx ``Document.paragraphs`` order,
+  then one line per table cell (``cell.text``, row by row, as ``row.cells``
+  lists them; a merged cell's repeats keep their line but are not read again).
+  A paragraph that opens with a bold name (``**Jane:** text``, ``**Jane** text``
+  followed by nothing but a colon or a time, or a bold name alone) is a speaker
+  line; other styles (``Name: text``, ``Name  0:03``) are found in the text.
+- pdf: a line is a line of a page's extracted text, numbered across the whole
+  document. A PDF without a text layer (a scan) cannot be read.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import zipfile
+from pathlib import Path
+
+from synth.errors import InputError
+from synth.ingest.encoding import split_lines
+from synth.ingest.pieces import clock_label
+from synth.ingest.textlines import TS, LabelMatch, looks_like_name
+
+log = logging.getLogger(__name__)
+
+AFTER_BOLD = re.compile(rf"\s*(?:[(\[]?(?P<ts>{TS})[)\]]?)?\s*(?::\s*)?")
+
+
+def read_docx(path: Path, rel: str) -> tuple[tuple[str, ...], dict[int, LabelMatch], set[int]]:
+    """Lines of a .docx, the speaker labels its bold runs mark, and the lines that repeat a merged cell."""
+    document = _open_docx(path, rel)
+    lines: list[str] = []
+    labels: dict[int, LabelMatch] = {}
+    for paragraph in document.paragraphs:
+        lines.append(paragraph.text)
+        label = _bold_label(paragraph, paragraph.text)
+        if label is not None:
+            labels[len(lines)] = label
+    repeats = _add_cells(document, lines)
+    return tuple(lines), labels, repeats
+
+
+def _add_cells(document, lines: list[str]) -> set[int]:
+    """Append one line per table cell, row by row; return the lines of merged-cell repeats."""
+    repeats: set[int] = set()
+    seen: dict[int, object] = {}  # holding the elements keeps their ids unique
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                lines.append(cell.text)
+                if id(cell._tc) in seen:
+                    repeats.add(len(lines))
+                seen[id(cell._tc)] = cell._tc
+    return repeats
+
+
+def _open_docx(path: Path, rel: str):
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    hint = "open it in Word and save it again as .docx, or export the transcript as .txt"
+    try:
+        return docx.Document(str(path))
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+        log.debug("docx open failed for %s: %s", rel, type(exc).__name__)
+        raise InputError(rel, "the Word file is damaged or not a .docx (not a valid zip package)", hint=hint) from None
+    except Exception as exc:  # lxml or zip internals: any failure means an unreadable package
+        raise InputError(rel, f"the Word file could not be opened ({type(exc).__name__})", hint=hint) from None
+
+
+def _bold_label(paragraph, text: str) -> LabelMatch | None:
+    """The label a paragraph's leading bold runs give, if they name a speaker."""
+    bold = ""
+    for item in paragraph.iter_inner_content():
+        if not _is_bold(item):
+            break
+        bold += item.text or ""
+    if not bold.strip() or not text.startswith(bold):
+        return None
+    name = bold.strip().rstrip(":").strip()
+    after = AFTER_BOLD.match(text, len(bold))
+    rest = text[after.end() :]
+    colon = bold.strip().endswith(":") or ":" in text[len(bold) : after.end()]
+    if not (colon or after.group("ts") or not rest.strip()) or not looks_like_name(name):
+        return None
+    return LabelMatch(" ".join(name.split()), clock_label(after.group("ts")), after.end())
+
+
+def _is_bold(item) -> bool:
+    bold = getattr(item, "bold", None)
+    if bold is None and getattr(item, "style", None) is not None:
+        bold = item.style.font.bold
+    return bool(bold)
+
+
+def read_pdf(path: Path, rel: str) -> tuple[str, ...]:
+    """Text lines of every page, numbered across the document."""
+    pages = [split_lines(text) for text in _pdf_pages(path, rel)]
+    lines = tuple(line for page in pages for line in page)
+    if not any(line.strip() for line in lines):
+        raise InputError(
+            rel,
+            "the PDF has no text layer (it is probably a scan)",
+            hint="run OCR on it first (e.g. ocrmypdf), or export the transcript as .txt or .docx",
+        )
+    return lines
+
+
+def _pdf_pages(path: Path, rel: str) -> list[str]:
+    from pypdf import PdfReader
+
+    hint = "open it and save or print it again as PDF, or export the transcript as .txt"
+    try:
+        reader = PdfReader(str(path))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise InputError(rel, "the PDF is password-protected", hint="save an unprotected copy and run again")
+        return [page.extract_text() or "" for page in reader.pages]
+    except InputError:
+        raise
+    except Exception as exc:  # pypdf raises many types for damaged files
+        log.debug("pdf read failed for %s: %s", rel, type(exc).__name__)
+        raise InputError(rel, f"the PDF is damaged and could not be read ({type(exc).__name__})", hint=hint) from None
