@@ -1,0 +1,96 @@
+"""Which language a text is in: offline, deterministic, no dependencies.
+
+Non-Latin scripts decide by themselves (Cyrillic -> "ru", Greek -> "el", ...).
+Latin-script text is scored against a profile of the most frequent function
+words of 13 languages, plus letters only one language uses ("ß", "ñ", "ł").
+Too little text, or text with no function word at all, is "und"
+(undetermined, as in BCP 47).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+UNDETERMINED = "und"
+MIN_WORDS = 3
+MIN_HITS = 2
+
+FUNCTION_WORDS = {
+    "en": "the and is are was were to of in that it this with for you not have has be but they we i my on at what "
+    "which would there their from an or just so very because when do don't it's i'm about me can",
+    "de": "der die das und ist nicht ich sie es ein eine einen zu mit den dem des auf für von sich auch wir aber wie "
+    "noch nur war hat haben wird sind bei oder mir mich sehr dass im kann wenn uns diese schon immer weil",
+    "fr": "le la les et est un une des du de que qui pas ne je il elle nous vous pour dans sur avec ce cette mais ou "
+    "sont être avoir au aux très c'est j'ai on mon ma mes tout plus aussi parce quand été",
+    "es": "el la los las y es un una que de del en no por para con se lo su al pero muy como más está son fue ha yo "
+    "me mi nos porque cuando también todo este esta eso hay tiene sí",
+    "it": "il lo la gli le e è un una di del della che non per con sono ma come più anche mi ci si questo questa "
+    "molto perché quando ho ha hanno nel nella sul io noi era essere tutto",
+    "pt": "o a os as e é um uma de do da dos das que não para com em no na por se mas como mais muito eu nós ele ela "
+    "foi ser tem são está isso este esta também quando porque você",
+    "nl": "de het een en is van dat die niet ik je we wij zijn op te in voor met ook maar als er aan om naar heb "
+    "hebben was nog wel geen heel omdat dit bij kan mijn zo dan wat",
+    "sv": "och att det som en ett är jag inte på med för av har till den de vi du men om var så kan mycket också "
+    "eller när från hade mig min sig detta där vara blir bara efter",
+    "da": "og at det som en et er jeg ikke på med for af har til den de vi du men om var så kan meget også eller "
+    "når fra havde mig min sig dette der være bliver kun efter hvad hvor",
+    "no": "og er ikke jeg det på med for av har til som en et den de vi du men om var så kan også eller når fra "
+    "hadde meg min seg dette der være blir bare etter hva hvor veldig mye",
+    "pl": "i w z na się nie to jest że do co jak ale o po tak mnie mi ja ty on ona my są był była bardzo tylko "
+    "jestem przez dla czy już jeszcze który które tego ten ta od bo",
+    "fi": "ja on ei se että oli olen ovat mutta kun niin myös tai minä sinä hän me he tämä joka jos kuin vain "
+    "hyvin nyt sitten ole mitä miten koska siitä sen minun olla voi vielä paljon",
+    "tr": "ve bir bu da de için ile çok ne ben sen o biz var yok gibi daha ama değil mi ki olarak kadar en şey "
+    "sonra çünkü her olan bunu benim şu",
+}
+PROFILES = {lang: frozenset(words.split()) for lang, words in FUNCTION_WORDS.items()}
+LETTER_HINTS = {"ß": "de", "ñ": "es", "¿": "es", "¡": "es", "ã": "pt", "õ": "pt", "ł": "pl", "ż": "pl",
+                "ź": "pl", "ś": "pl", "ą": "pl", "ę": "pl", "ğ": "tr", "ı": "tr", "ş": "tr"}  # fmt: skip
+SCRIPTS = (  # (prefix of the Unicode character name, language)
+    ("HIRAGANA", "ja"), ("KATAKANA", "ja"), ("HANGUL", "ko"), ("CJK", "zh"), ("CYRILLIC", "ru"),
+    ("GREEK", "el"), ("ARABIC", "ar"), ("HEBREW", "he"), ("THAI", "th"), ("DEVANAGARI", "hi"),
+)  # fmt: skip
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_SAMPLE_CHARS = 20000
+
+
+def _script_language(letters: list[str]) -> str | None:
+    """The language of a non-Latin script that holds most of the letters, if any."""
+    counts: dict[str, int] = {}
+    for ch in letters:
+        name = unicodedata.name(ch, "")
+        for prefix, lang in SCRIPTS:
+            if name.startswith(prefix):
+                counts[lang] = counts.get(lang, 0) + 1
+                break
+    if not counts:
+        return None
+    if "ja" in counts:  # Japanese mixes kana with CJK ideographs
+        counts["ja"] += counts.pop("zh", 0)
+    lang, count = max(sorted(counts.items()), key=lambda item: item[1])
+    return lang if count * 2 > len(letters) and count >= MIN_WORDS else None
+
+
+def _score_latin(words: list[str], text: str) -> dict[str, float]:
+    scores = {lang: float(sum(word in profile for word in words)) for lang, profile in PROFILES.items()}
+    for ch, lang in LETTER_HINTS.items():
+        scores[lang] += 0.5 * text.count(ch)
+    return scores
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code of `text`'s language ("en", "de", ...), or "und" when there is
+    too little text to tell. Deterministic: ties go to the earlier language in
+    `FUNCTION_WORDS` (English first)."""
+    sample = unicodedata.normalize("NFC", text[:_SAMPLE_CHARS]).lower()
+    letters = [ch for ch in sample if ch.isalpha()]
+    script = _script_language(letters)
+    if script:
+        return script
+    words = [w.replace("’", "'") for w in _WORD.findall(sample)]
+    if len(words) < MIN_WORDS:
+        return UNDETERMINED
+    scores = _score_latin(words, sample)
+    best = max(scores, key=lambda lang: scores[lang])  # max keeps the first of equal scores
+    return best if scores[best] >= MIN_HITS else UNDETERMINED

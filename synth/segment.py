@@ -1,0 +1,326 @@
+"""Participants and evidence units: who speaks, and what they said, in pieces.
+
+`build_participants` gives every participant speaker of every source a readable
+alias (P01, P02, ... in source order, then first-turn order; P001 once there are
+more than 99) and a name-free `key`; `participant_index` maps (source id,
+speaker name) back to that alias.
+
+`segment_sources` cuts each participant turn into units of one to
+`max_sentences` sentences and at most about `max_chars` characters. Interviewer
+turns never become units. Every unit is traced to its source:
+``" ".join(lines[s.line - 1][s.start:s.end] for s in unit.spans) == unit.text``,
+and `unit.text` is a contiguous piece of its turn's text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from typing import Mapping, Protocol, Sequence
+
+from synth.clean import clean_for_model, is_non_answer
+from synth.language import detect_language
+from synth.records import Participant, Source, Span, Turn, Unit
+
+log = logging.getLogger(__name__)
+
+Roster = Mapping[str, Mapping[str, str]]
+NAME_KEY = re.compile(
+    r"^(?:(?:participant|respondent|customer|contact|full|first|last|given|family|sur|fore|user|display|preferred"
+    r"|nick|middle)\s?)?name$|^(?:recipient\s?)?(?:first|last)\s?name$"
+)
+PII_KEY = re.compile(r"e-?mail|phone|mobile|address|postcode|post code|zip|\bip\b")
+PII_COLUMN_ROLES = ("respondent_id", "metadata", "pii", "ignored")
+SHORT_WORDS = 3  # a sentence with fewer words ("Yes.", "Oh, definitely.") joins its neighbour
+OPENERS = "([{“‘«"
+SHORT_SLACK = 60  # characters a short sentence may add beyond max_chars
+_ASIDE = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*")
+
+
+class TextRedactor(Protocol):
+    def redact(self, text: str) -> str: ...
+
+
+def _normal_key(key: str) -> str:
+    """"RecipientFirstName", "first_name", "First Name " -> "recipient first name", "first name"."""
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", key.strip())
+    return re.sub(r"[\s_\-.]+", " ", spaced.lower())
+
+
+def is_name_key(key: str) -> bool:
+    """True for attribute names that hold a person's name ("name", "First Name", "participant_name")."""
+    return bool(NAME_KEY.match(_normal_key(key)))
+
+
+def is_private_key(key: str) -> bool:
+    """True for attribute names that hold a name or contact details: never participant features."""
+    return is_name_key(key) or bool(PII_KEY.search(_normal_key(key)))
+
+
+def normalize_name(name: str) -> str:
+    """A speaker or roster name for matching: asides removed, case and spacing folded."""
+    return " ".join(_ASIDE.sub(" ", name).casefold().split())
+
+
+def participant_key(source_path: str, speaker: str) -> str:
+    """The stable, name-free fingerprint of a participant: a hash of (source path, speaker)."""
+    return hashlib.sha1(f"{source_path}\0{speaker}".encode()).hexdigest()[:12]
+
+
+def find_roster_key(speaker: str, roster: Roster) -> str | None:
+    """The roster row for a speaker: the same key, the same name ignoring case and asides
+    ("Jo (Researcher)"), a row whose name attribute matches, or the one row whose full
+    name starts with the speaker's first name ("Maya" -> "Maya Patel")."""
+    if speaker in roster:
+        return speaker
+    wanted = normalize_name(speaker)
+    if not wanted:
+        return None
+    names = {key: [key] + [v for k, v in row.items() if is_name_key(k) and v] for key, row in sorted(roster.items())}
+    for key, candidates in names.items():
+        if any(normalize_name(c) == wanted for c in candidates):
+            return key
+    first = wanted.split()[0]
+    partial = [key for key, candidates in names.items() if any(_first_names_agree(c, first) for c in candidates)]
+    return partial[0] if len(partial) == 1 else None
+
+
+def _first_names_agree(candidate: str, first: str) -> bool:
+    words = normalize_name(candidate).split()
+    return bool(words) and words[0] == first and not any(ch.isdigit() for ch in first)
+
+
+def _participant_speakers(source: Source) -> list[str]:
+    """Participant speakers with at least one turn, in first-turn order."""
+    roles = {s.name: s.role for s in source.speakers}
+    seen: dict[str, None] = {}
+    for turn in source.turns:
+        if roles.get(turn.speaker) == "participant":
+            seen.setdefault(turn.speaker, None)
+    return list(seen)
+
+
+def _attributes(source: Source, speaker: str, roster: Roster) -> dict[str, str]:
+    """Closed survey answers, then the roster row; never a name, contact detail or id."""
+    hidden = {c.name for c in source.columns if c.role in PII_COLUMN_ROLES}
+    merged = {k: v for k, v in source.attributes.get(speaker, {}).items() if k not in hidden}
+    roster_key = find_roster_key(speaker, roster)
+    if roster_key is not None:
+        merged.update(roster[roster_key])
+    return {k: str(v) for k, v in sorted(merged.items()) if not is_private_key(k) and str(v).strip()}
+
+
+def build_participants(sources: Sequence[Source], roster: Roster | None = None) -> list[Participant]:
+    """One participant per (source, participant speaker with a turn), in source order
+    then first-turn order, with survey closed answers and roster attributes."""
+    roster = roster or {}
+    found = [(source, speaker) for source in sources for speaker in _participant_speakers(source)]
+    width = max(2, len(str(len(found))))
+    return [
+        Participant(
+            id=f"P{number:0{width}d}",
+            key=participant_key(source.path, speaker),
+            source_ids=(source.id,),
+            attributes=_attributes(source, speaker, roster),
+        )
+        for number, (source, speaker) in enumerate(found, 1)
+    ]
+
+
+def participant_index(participants: Sequence[Participant], sources: Sequence[Source]) -> dict[tuple[str, str], str]:
+    """(source id, speaker name) -> participant id, matched through the name-free keys."""
+    by_key = {p.key: p.id for p in participants}
+    index = {}
+    for source in sources:
+        for speaker in source.speakers:
+            pid = by_key.get(participant_key(source.path, speaker.name))
+            if pid is not None and speaker.role == "participant":
+                index[(source.id, speaker.name)] = pid
+    return index
+
+
+def turn_text(source: Source, turn: Turn) -> str:
+    """The turn's verbatim text rebuilt from its spans (what `turn.text` must equal)."""
+    return " ".join(source.lines[s.line - 1][s.start : s.end] for s in turn.spans)
+
+
+@dataclass(frozen=True)
+class Segmenter:
+    """Cuts participant turns into units; see `segment_sources`."""
+
+    nlp: object
+    redactor: TextRedactor
+    max_sentences: int = 3
+    max_chars: int = 400
+
+    def split_sentences(self, text: str) -> list[tuple[int, int]]:
+        """Sentence ranges in `text` (whitespace trimmed), long sentences cut at a comma or space."""
+        doc = self.nlp(text, disable=_unneeded_pipes(self.nlp))
+        if doc.has_annotation("SENT_START"):
+            bounds = _move_openers(text, [(s.start_char, s.end_char) for s in doc.sents])
+        else:
+            bounds = [(0, len(text))]
+        ranges = []
+        for start, end in bounds:
+            trimmed = _trim(text, start, end)
+            if trimmed:
+                ranges.extend(_cut_long(text, *trimmed, self.max_chars))
+        return ranges
+
+    def group_sentences(self, text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Consecutive sentences packed into groups of at most `max_sentences` and `max_chars`;
+        a short sentence does not count towards the limit and joins its neighbour."""
+        groups: list[list[int]] = []  # [start, end, sentences that count]
+        for start, end in ranges:
+            short = len(text[start:end].split()) < SHORT_WORDS
+            if groups:
+                g_start, _, count = groups[-1]
+                limit = self.max_chars + (SHORT_SLACK if short or count == 0 else 0)
+                if end - g_start <= limit and (short or count < self.max_sentences):
+                    groups[-1] = [g_start, end, count + (not short)]
+                    continue
+            groups.append([start, end, 0 if short else 1])
+        return [(g[0], g[1]) for g in groups]
+
+    def turn_units(self, source: Source, turn: Turn, participant_id: str, language: str) -> list[Unit]:
+        text = turn_text(source, turn)
+        if text != turn.text:
+            log.warning("%s, line %d: a turn's text does not match its spans; using the spans", source.path,
+                        turn.spans[0].line)  # fmt: skip
+        units = []
+        for start, end in self.group_sentences(text, self.split_sentences(text)):
+            piece = text[start:end]
+            cleaned = clean_for_model(piece)
+            if is_non_answer(cleaned) or len(cleaned.split()) < 2:
+                continue
+            spans = map_spans(source, turn, start, end)
+            units.append(self._unit(source, turn, participant_id, language, piece, cleaned, spans))
+        return units
+
+    def _unit(self, source, turn, participant_id, language, text, cleaned, spans) -> Unit:
+        first = spans[0]
+        digest = hashlib.sha1(f"{source.path}\0{first.line}\0{first.start}\0{text}".encode()).hexdigest()[:10]
+        return Unit(
+            id=f"u-{digest}",
+            participant_id=participant_id,
+            source_id=source.id,
+            text=text,
+            quote=self.redactor.redact(text),
+            clean_text=cleaned,
+            spans=spans,
+            location=describe_location(turn, spans),
+            speaker_role="participant",
+            question=turn.question,
+            heading=turn.heading,
+            language=language,
+        )
+
+
+def _unneeded_pipes(nlp) -> list[str]:
+    """Components sentence splitting does not need (NER, lemmatizer, tagger ...)."""
+    if "sentencizer" in nlp.pipe_names:
+        return [name for name in nlp.pipe_names if name != "sentencizer"]
+    keep = ("tok2vec", "transformer", "parser", "senter")
+    return [name for name in nlp.pipe_names if name not in keep]
+
+
+def _move_openers(text: str, bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """An opening bracket or quote left at a sentence's end ("... click. (") begins the next sentence."""
+    moved = list(bounds)
+    for k in range(len(moved) - 1):
+        start, end = moved[k]
+        cut = len(text[start:end].rstrip().rstrip(OPENERS + " "))
+        if 0 < cut and start + cut < end:
+            moved[k] = (start, start + cut)
+            moved[k + 1] = (start + cut, moved[k + 1][1])
+    return moved
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None
+
+
+def _cut_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+    """A sentence longer than `max_chars` cut after its last comma or semicolon that
+    fits (else at the last space), so a run-on transcript still gives short units."""
+    pieces = []
+    while end - start > max_chars:
+        window = text[start : start + max_chars]
+        cut = max(window.rfind(", "), window.rfind("; "))
+        cut = cut + 1 if cut > max_chars // 3 else window.rfind(" ")
+        if cut <= 0:
+            cut = max_chars
+        trimmed = _trim(text, start, start + cut)
+        if trimmed:
+            pieces.append(trimmed)
+        start = _trim(text, start + cut, end)[0]
+    pieces.append((start, end))
+    return pieces
+
+
+def map_spans(source: Source, turn: Turn, start: int, end: int) -> tuple[Span, ...]:
+    """The source spans of `[start, end)` in the turn's text (its spans' pieces joined
+    by single spaces): each overlapping span, cut to the overlap."""
+    spans, offset = [], 0
+    for span in turn.spans:
+        length = span.end - span.start
+        lo, hi = max(start, offset), min(end, offset + length)
+        if lo < hi or (length == 0 and start < offset < end):
+            spans.append(Span(span.line, span.start + lo - offset, span.start + hi - offset))
+        offset += length + 1
+    return tuple(spans)
+
+
+def describe_location(turn: Turn, spans: Sequence[Span]) -> str:
+    """"line 12", "lines 12-14", "00:01:02, line 14", or for surveys "row 5, column Q3"."""
+    first, last = min(s.line for s in spans), max(s.line for s in spans)
+    if turn.column is not None:
+        return f"row {first}, column {turn.column}"
+    where = f"line {first}" if first == last else f"lines {first}-{last}"
+    return f"{turn.timestamp}, {where}" if turn.timestamp else where
+
+
+def source_language(source: Source, index: Mapping[tuple[str, str], str]) -> str:
+    """The language of what a source's participants say (the first 20,000 characters)."""
+    text, size = [], 0
+    for turn in source.turns:
+        if (source.id, turn.speaker) in index and size < 20000:
+            text.append(turn.text)
+            size += len(turn.text) + 1
+    return detect_language(" ".join(text))
+
+
+def segment_sources(
+    sources: Sequence[Source],
+    participants: Sequence[Participant],
+    *,
+    redactor: TextRedactor,
+    nlp,
+    max_sentences: int = 3,
+    max_chars: int = 400,
+    languages: Mapping[str, str] | None = None,
+) -> list[Unit]:
+    """Every participant turn cut into evidence units, in source order then turn order.
+
+    Units that say nothing (`is_non_answer`) or have fewer than two words after
+    cleaning are dropped. `languages` (source id -> code) skips detection.
+    """
+    if max_sentences < 1 or max_chars < 20:
+        raise ValueError(f"max_sentences must be >= 1 and max_chars >= 20. Got {max_sentences} and {max_chars}.")
+    index = participant_index(participants, sources)
+    segmenter = Segmenter(nlp, redactor, max_sentences, max_chars)
+    units: list[Unit] = []
+    for source in sources:
+        language = (languages or {}).get(source.id) or source_language(source, index)
+        for turn in source.turns:
+            participant_id = index.get((source.id, turn.speaker))
+            if participant_id is not None and turn.spans:
+                units.extend(segmenter.turn_units(source, turn, participant_id, language))
+    log.info("segmented %d sources into %d units", len(sources), len(units))
+    return units
