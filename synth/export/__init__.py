@@ -1,0 +1,52 @@
+"""Export: render a (reviewed) map dict into files people use.
+
+Everything renders from one input, the map dict (map.json, contract
+`synth.map/1`), after the reviewer's decisions were applied. Formats:
+
+- ``evidence.csv`` (`write_evidence_csv`) and a whiteboard CSV (`write_whiteboard_csv`);
+- ``journey_map.xlsx`` (`write_xlsx`);
+- ``report.html`` (`write_report_html`);
+- markdown: ``personas/<id>.md`` (`write_persona_markdown`) and the whole map (`write_markdown`);
+- a user's template, text or .xlsx (`render_template`).
+
+`export` dispatches ``synth export --to xlsx|csv|md|html|TEMPLATE``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+from synth.errors import ConfigError
+from synth.export.html import write_report_html
+from synth.export.markdown import write_markdown, write_persona_markdown
+from synth.export.tables import write_evidence_csv, write_whiteboard_csv
+from synth.export.template import is_template_path, render_template
+from synth.export.xlsx import write_xlsx
+
+FORMATS = {
+    "xlsx": write_xlsx,
+    "csv": write_whiteboard_csv,
+    "md": write_markdown,
+    "html": write_report_html,
+}
+
+__all__ = [
+    "FORMATS", "export", "render_template", "write_evidence_csv", "write_markdown", "write_persona_markdown",
+    "write_report_html", "write_whiteboard_csv", "write_xlsx",
+]
+
+
+def export(
+    map_dict: Mapping[str, Any], to: str, out: Path, *, persona: str | None = None, approved_only: bool = False
+) -> list[Path]:
+    """Write `map_dict` as `to` (xlsx, csv, md, html or a template path) to `out`; the files written."""
+    out = Path(out)
+    if to in FORMATS:
+        return [FORMATS[to](map_dict, out, persona=persona, approved_only=approved_only)]
+    if is_template_path(to):
+        return [render_template(map_dict, Path(to), out, persona=persona, approved_only=approved_only)]
+    raise ConfigError(
+        f"--to must be one of {', '.join(FORMATS)} or the path of a template file. Got {to!r} instead.",
+        hint="templates end in .xlsx, .md, .html, .csv, .txt or .j2; see docs/templates.md",
+    )

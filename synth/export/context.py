@@ -1,0 +1,125 @@
+"""The context a user template sees (documented in docs/templates.md).
+
+Top-level names:
+
+- ``run``: map.json's ``run`` object (synth_version, model, seed, redacted, clustering ...);
+- ``summary``: counts for a header (sources, participants, units, personas, model, redacted ...);
+- ``personas``: the shown personas, each a `persona` object as below;
+- ``maps``: the shown journey maps, each a `map` object as below;
+- ``stages``: the codebook's stages (id, label, description) in order;
+- ``units``: every evidence unit by id (map.json unit objects);
+- ``persona``, ``map``, ``stage``: the current persona, its map and ``map.stage``
+  (an xlsx template sheet is filled once per map; a text template gets the map of the
+  persona chosen with ``--persona``, otherwise the everyone map, whose ``persona`` has
+  the name "Everyone" and empty persona-only fields).
+
+A persona: id, name, status, size, share, share_pct, confidence, stability, flags,
+attributes, motivations, pain_points, touchpoints, emotional_high, emotional_low
+(stage labels; emotional_high_stage / emotional_low_stage are the ids), quotes, quote_units, participant_ids.
+A map: persona_id, name, participants, stages (list of stage cells), stage (cells by stage id).
+A stage cell: id, label, the lanes actions, touchpoints, motivations, pain_points,
+emotion, quotes, opportunities (lists of display lines; emotion is one line),
+plus emotion_mean, emotion_count, quote_units, evidence_units, evidence_participants.
+
+Lookups by name (``stage.<id>``, ``stage.<id>.<lane>``, ``persona.<field>``) fail with
+"unknown stage 'x'; expected one of: ..." instead of printing nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from synth.export.view import (
+    ALL_MAP,
+    FINDING_LANES,
+    MapView,
+    attribute_text,
+    emotion_text,
+    finding_text,
+    lane_texts,
+    percent,
+    quote_text,
+    run_summary,
+)
+
+
+class Lookup(dict):
+    """A dict whose unknown keys give a helpful template error (see template.TemplateUndefined)."""
+
+    def __init__(self, what: str, items: Mapping[str, Any]) -> None:
+        super().__init__(items)
+        self.what = what
+
+
+def persona_context(view: MapView, persona: Mapping[str, Any]) -> Lookup:
+    return Lookup("persona field", {
+        "id": persona["id"], "name": persona["name"], "status": persona["status"], "size": persona["size"],
+        "share": persona["share"], "share_pct": percent(persona["share"]), "confidence": persona["confidence"],
+        "stability": persona["stability"], "flags": list(persona["flags"]),
+        "attributes": [attribute_text(a) for a in persona["attributes"]],
+        "motivations": [finding_text(f) for f in persona["motivations"]],
+        "pain_points": [finding_text(f) for f in persona["pain_points"]],
+        "touchpoints": [finding_text(f) for f in persona["touchpoints"]],
+        "emotional_high": view.stage_labels.get(persona["emotional_high"] or "", ""),
+        "emotional_low": view.stage_labels.get(persona["emotional_low"] or "", ""),
+        "emotional_high_stage": persona["emotional_high"] or "", "emotional_low_stage": persona["emotional_low"] or "",
+        "quotes": [quote_text(u) for u in view.known(persona["quotes"])],
+        "quote_units": view.known(persona["quotes"]),
+        "participant_ids": list(persona["participant_ids"]),
+    })
+
+
+def everyone_context(view: MapView, journey: Mapping[str, Any]) -> Lookup:
+    """The `persona` of the everyone map: its name and size; persona-only fields are empty."""
+    return Lookup("persona field", {
+        "id": ALL_MAP, "name": view.map_title(journey), "status": "", "size": journey["participants"],
+        "share": 1.0, "share_pct": "100%", "confidence": None, "stability": None, "flags": [], "attributes": [],
+        "motivations": [], "pain_points": [], "touchpoints": [], "emotional_high": "", "emotional_low": "",
+        "emotional_high_stage": "", "emotional_low_stage": "", "quotes": [], "quote_units": [],
+        "participant_ids": [p["id"] for p in view.doc["participants"]],
+    })
+
+
+def cell_context(view: MapView, journey: Mapping[str, Any], cell: Mapping[str, Any]) -> Lookup:
+    lanes = {lane: lane_texts(view, journey, cell, lane) for lane in (*FINDING_LANES, "quotes", "opportunities")}
+    return Lookup("lane", {
+        "id": cell["stage"], "label": cell["label"], **lanes,
+        "emotion": emotion_text(cell["emotion"]) if cell["emotion"].get("count") else "",
+        "emotion_mean": cell["emotion"].get("mean"), "emotion_count": cell["emotion"].get("count", 0),
+        "quote_units": view.stage_quotes(journey, cell),
+        "evidence_units": cell["evidence"]["units"], "evidence_participants": cell["evidence"]["participants"],
+    })
+
+
+def map_context(view: MapView, journey: Mapping[str, Any]) -> Lookup:
+    cells = [cell_context(view, journey, cell) for cell in journey["stages"]]
+    return Lookup("map field", {
+        "persona_id": journey["persona_id"], "name": view.map_title(journey), "participants": journey["participants"],
+        "stages": cells, "stage": Lookup("stage", {c["id"]: c for c in cells}),
+    })
+
+
+def current_context(view: MapView, journey: Mapping[str, Any] | None) -> dict[str, Any]:
+    """`persona`, `map` and `stage` for one map (None: no current map)."""
+    if journey is None:
+        return {"persona": None, "map": None, "stage": Lookup("stage", {})}
+    persona = view.persona_of(journey)
+    current = map_context(view, journey)
+    return {
+        "persona": everyone_context(view, journey) if persona is None else persona_context(view, persona),
+        "map": current,
+        "stage": current["stage"],
+    }
+
+
+def template_context(view: MapView, journey: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Everything a template can use, with `journey` as the current map."""
+    return {
+        "run": view.doc["run"],
+        "summary": run_summary(view.doc),
+        "personas": [persona_context(view, p) for p in view.personas],
+        "maps": [map_context(view, m) for m in view.maps],
+        "stages": [dict(s) for s in view.doc["stages"]],
+        "units": dict(view.units),
+        **current_context(view, journey),
+    }

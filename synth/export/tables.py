@@ -1,0 +1,118 @@
+"""CSV exports: evidence.csv (one row per unit) and a whiteboard CSV (one row per sticky).
+
+Both are UTF-8 with ``\\n`` line ends and minimal quoting. Text cells that a
+spreadsheet would read as a formula get a leading ``'`` (see `safety`); numbers
+are written as numbers.
+
+evidence.csv is a machine-readable contract: its first columns are exactly
+`EVIDENCE_COLUMNS`, then `EXTRA_COLUMNS` (the reasons behind the stage and kind
+tags). Multi-valued cells are ``;``-joined in map.json order. It has no byte-order
+mark, so tools that read it get ``unit_id`` as the first column name.
+
+The whiteboard CSV (persona, stage, lane, text, source, location, participant)
+imports into Miro, Mural and FigJam, which all read UTF-8; it has no byte-order
+mark either (pass ``bom=True`` for an older Excel that needs one to see UTF-8).
+Quotes become stickies with their source and location; findings become stickies
+reading "label (n units, m participants)".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+from synth.atomic import write_text
+from synth.export.safety import neutralise_cell
+from synth.export.view import (
+    LANES,
+    MapView,
+    build_view,
+    emotion_text,
+    finding_text,
+    opportunity_text,
+)
+
+EVIDENCE_COLUMNS = (
+    "unit_id", "participant_id", "source", "location", "speaker_role", "question", "text", "stage",
+    "stage_score", "kinds", "touchpoints", "sentiment", "themes", "persona_id",
+)
+EXTRA_COLUMNS = ("stage_reason", "kind_reasons")
+WHITEBOARD_COLUMNS = ("persona", "stage", "lane", "text", "source", "location", "participant")
+BOM = "\ufeff"
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """CSV text with every text cell neutralised against formula injection."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([neutralise_cell(value) for value in row])
+    return buffer.getvalue()
+
+
+def evidence_row(unit: Mapping[str, Any]) -> list[Any]:
+    """One unit as evidence.csv values, `EVIDENCE_COLUMNS` then `EXTRA_COLUMNS`."""
+    stage = unit.get("stage") or {}
+    return [
+        unit["id"], unit["participant_id"], unit["source"], unit["location"], unit["speaker_role"],
+        unit.get("question") or "", unit["text"], stage.get("id", ""),
+        round(float(stage["score"]), 3) if stage else "",
+        ";".join(k["id"] for k in unit["kinds"]),
+        ";".join(t["id"] for t in unit["touchpoints"]),
+        round(float(unit["sentiment"]["score"]), 3),
+        ";".join(unit["themes"]),
+        unit.get("persona_id") or "",
+        stage.get("reason", ""),
+        "; ".join(f"{k['id']}: {k['reason']}" for k in unit["kinds"]),
+    ]
+
+
+def evidence_table(
+    doc: Mapping[str, Any], units: Iterable[Mapping[str, Any]] | None = None
+) -> tuple[tuple[str, ...], list[list[Any]]]:
+    """Header and rows of evidence.csv (all units of `doc` unless `units` is given)."""
+    chosen = doc["units"] if units is None else units
+    return EVIDENCE_COLUMNS + EXTRA_COLUMNS, [evidence_row(u) for u in chosen]
+
+
+def write_evidence_csv(map_dict: Mapping[str, Any], path: Path) -> Path:
+    """evidence.csv: one row per unit of the map, columns as the contract says."""
+    header, rows = evidence_table(map_dict)
+    write_text(Path(path), csv_text(header, rows))
+    return Path(path)
+
+
+def whiteboard_rows(view: MapView) -> list[list[str]]:
+    """One row per sticky: every lane entry of every shown map and stage."""
+    rows: list[list[str]] = []
+    for journey in view.maps:
+        title = view.map_title(journey)
+        for cell in journey["stages"]:
+            for lane, lane_label in LANES:
+                for sticky in _stickies(view, journey, cell, lane):
+                    rows.append([title, cell["label"], lane_label, *sticky])
+    return rows
+
+
+def _stickies(view: MapView, journey, cell, lane: str) -> list[list[str]]:
+    """(text, source, location, participant) of each sticky in one lane of one cell."""
+    if lane == "quotes":
+        return [[u["text"], u["source"], u["location"], u["participant_id"]] for u in view.stage_quotes(journey, cell)]
+    if lane == "emotion":
+        return [[emotion_text(cell["emotion"]), "", "", ""]] if cell["emotion"].get("count") else []
+    if lane == "opportunities":
+        return [[opportunity_text(o), "", "", ""] for o in cell["opportunities"]]
+    return [[finding_text(f), "", "", ""] for f in cell[lane]]
+
+
+def write_whiteboard_csv(
+    map_dict: Mapping[str, Any], path: Path, *, persona: str | None = None, approved_only: bool = False, bom: bool = False
+) -> Path:
+    """A CSV of stickies for Miro, Mural or FigJam import."""
+    view = build_view(map_dict, persona=persona, approved_only=approved_only)
+    text = csv_text(WHITEBOARD_COLUMNS, whiteboard_rows(view))
+    write_text(Path(path), (BOM if bom else "") + text)
+    return Path(path)

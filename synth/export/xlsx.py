@@ -1,0 +1,248 @@
+"""journey_map.xlsx: one grid sheet per map, then Personas, Quotes and Evidence sheets.
+
+A map sheet has the stages as columns and the lanes (actions, touchpoints,
+motivations, pain points, emotions, quotes, opportunities) as rows, with wrapped
+text, frozen headers and emotion cells coloured from red (negative) to green
+(positive). Text cells are neutralised against formula injection (see
+`safety`) and stored as plain strings. Control characters that XML cannot hold
+are replaced by spaces. The file's bytes are deterministic: fixed workbook
+dates and fixed zip entry times.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import math
+import re
+import zipfile
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
+
+from synth.atomic import write_bytes
+from synth.export.safety import neutralise_cell
+from synth.export.tables import evidence_table
+from synth.export.view import (
+    LANES,
+    MapView,
+    attribute_text,
+    build_view,
+    finding_text,
+    lane_texts,
+    percent,
+    plural,
+    quote_text,
+    unit_stage,
+)
+
+FIXED_DATE = datetime.datetime(2026, 1, 1, 0, 0, 0)
+ZIP_DATE = (2026, 1, 1, 0, 0, 0)
+MAX_TITLE = 31
+BAD_TITLE_CHARS = re.compile(r"[\[\]:*?/\\]")
+RESERVED_TITLES = ("Personas", "Quotes", "Evidence")
+HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
+LANE_FILL = PatternFill("solid", fgColor="E8EEF5")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+BOLD = Font(bold=True)
+TOP_WRAP = Alignment(wrap_text=True, vertical="top")
+LINE_HEIGHT = 15
+CHARS_PER_LINE = {18: 16, 44: 48}
+
+
+# ---------------------------------------------------------------- cells and bytes
+
+def put(ws, row: int, column: int, value: Any, *, font: Font | None = None, fill: PatternFill | None = None):
+    """Write one neutralised, wrapped cell; never a formula."""
+    if isinstance(value, str):
+        value = neutralise_cell(ILLEGAL_CHARACTERS_RE.sub(" ", value))
+    cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    cell.alignment = TOP_WRAP
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    return cell
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    """The .xlsx bytes of `wb`, identical for identical content."""
+    wb.properties.created = wb.properties.modified = FIXED_DATE
+    wb.properties.creator = wb.properties.lastModifiedBy = "synth"
+    raw = io.BytesIO()
+    ExcelWriter(wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
+    fixed = io.BytesIO()
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, source.read(info.filename))
+    return fixed.getvalue()
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    """An Excel-legal sheet title (<= 31 chars, no []:*?/\\), unique case-insensitively in `taken`."""
+    base = BAD_TITLE_CHARS.sub("-", " ".join(name.split())).strip("' ") or "Sheet"
+    title, n = _truncate(base, MAX_TITLE), 1
+    while title.casefold() in taken:
+        n += 1
+        suffix = f" ({n})"
+        title = _truncate(base, MAX_TITLE - len(suffix)) + suffix
+    taken.add(title.casefold())
+    return title
+
+
+def _truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def row_height(texts: Iterable[str], widths: Iterable[int]) -> float:
+    """A row height that shows all wrapped lines (Excel does not auto-fit on open)."""
+    lines = 1
+    for text, width in zip(texts, widths):
+        per_line = CHARS_PER_LINE.get(width, max(8, int(width * 1.1)))
+        lines = max(lines, sum(max(1, math.ceil(len(line) / per_line)) for line in text.split("\n")))
+    return min(409.0, LINE_HEIGHT * lines + 4)
+
+
+def emotion_fill(mean: float | None) -> PatternFill | None:
+    """Light red for -1 through near-white for 0 to light green for +1."""
+    if mean is None:
+        return None
+    t = max(-1.0, min(1.0, float(mean)))
+    neutral, end = (0xF5, 0xF5, 0xF5), ((0xF4, 0xB6, 0xB0) if t < 0 else (0xB7, 0xE1, 0xB0))
+    rgb = [round(n + (e - n) * abs(t)) for n, e in zip(neutral, end)]
+    return PatternFill("solid", fgColor="".join(f"{c:02X}" for c in rgb))
+
+
+# ---------------------------------------------------------------- sheets
+
+def write_map_sheet(ws, view: MapView, journey: Mapping[str, Any]) -> None:
+    """Stages as columns, lanes as rows; row 2 holds the stage labels."""
+    cells = journey["stages"]
+    put(ws, 1, 1, view.map_title(journey), font=Font(bold=True, size=14))
+    put(ws, 1, 2, _map_subtitle(view, journey))
+    put(ws, 2, 1, "Stage", font=HEADER_FONT, fill=HEADER_FILL)
+    for col, cell in enumerate(cells, start=2):
+        put(ws, 2, col, cell["label"], font=HEADER_FONT, fill=HEADER_FILL)
+    for row, (lane, label) in enumerate(LANES, start=3):
+        put(ws, row, 1, label, font=BOLD, fill=LANE_FILL)
+        texts = [_lane_cell(view, journey, cell, lane) for cell in cells]
+        for col, (cell, text) in enumerate(zip(cells, texts), start=2):
+            fill = emotion_fill(cell["emotion"].get("mean")) if lane == "emotion" else None
+            put(ws, row, col, text, fill=fill)
+        ws.row_dimensions[row].height = row_height(texts, [44] * len(texts))
+    evidence_row = len(LANES) + 3
+    put(ws, evidence_row, 1, "Evidence", font=BOLD, fill=LANE_FILL)
+    for col, cell in enumerate(cells, start=2):
+        ev = cell["evidence"]
+        put(ws, evidence_row, col, f"{plural(ev['units'], 'unit')}, {plural(ev['participants'], 'participant')}")
+    _size_columns(ws, [18] + [44] * len(cells))
+    ws.freeze_panes = "B3"
+
+
+def _lane_cell(view: MapView, journey, cell, lane: str) -> str:
+    lines = lane_texts(view, journey, cell, lane)
+    if lane == "quotes":
+        return "\n\n".join(lines)
+    if lane == "emotion":
+        return "\n".join(lines)
+    return "\n".join(f"• {line}" for line in lines)
+
+
+def _map_subtitle(view: MapView, journey) -> str:
+    persona = view.persona_of(journey)
+    if persona is None:
+        return f"All {journey['participants']} participants"
+    return (f"{persona['status'].capitalize()} persona · {persona['size']} participants · "
+            f"{percent(persona['share'])} of the sample · confidence {persona['confidence']:.2f} · "
+            f"stability {persona['stability']:.2f}")
+
+
+def _size_columns(ws, widths: Sequence[int]) -> None:
+    for col, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+
+
+def write_table_sheet(ws, header: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[int]) -> None:
+    """A plain table: bold frozen header, wrapped cells, an autofilter."""
+    for col, name in enumerate(header, start=1):
+        put(ws, 1, col, name, font=HEADER_FONT, fill=HEADER_FILL)
+    last = 1
+    for last, row in enumerate(rows, start=2):
+        for col, value in enumerate(row, start=1):
+            put(ws, last, col, value)
+    _size_columns(ws, widths)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{last}"
+
+
+PERSONA_HEADER = ("persona_id", "name", "status", "participants", "share", "confidence", "stability", "flags",
+                  "distinguishing attributes", "motivations", "pain points", "touchpoints", "emotional high",
+                  "emotional low", "representative quotes")
+
+
+def persona_rows(view: MapView) -> list[list[Any]]:
+    rows = []
+    for p in view.personas:
+        rows.append([
+            p["id"], p["name"], p["status"], p["size"], round(p["share"], 3), round(p["confidence"], 3),
+            round(p["stability"], 3), "\n".join(p["flags"]), "\n".join(attribute_text(a) for a in p["attributes"]),
+            "\n".join(finding_text(f) for f in p["motivations"]), "\n".join(finding_text(f) for f in p["pain_points"]),
+            "\n".join(finding_text(f) for f in p["touchpoints"]),
+            view.stage_labels.get(p["emotional_high"] or "", ""), view.stage_labels.get(p["emotional_low"] or "", ""),
+            "\n\n".join(quote_text(u) for u in view.known(p["quotes"])),
+        ])
+    return rows
+
+
+QUOTE_HEADER = ("unit_id", "persona", "stage", "quote", "participant", "source", "location")
+
+
+def quote_rows(view: MapView) -> list[list[str]]:
+    """Every quote a shown map displays, per map and stage, then a persona's unstaged quotes."""
+    rows = []
+    for journey in view.maps:
+        title, seen = view.map_title(journey), set()
+        for cell in journey["stages"]:
+            for unit in view.stage_quotes(journey, cell):
+                seen.add(unit["id"])
+                rows.append(_quote_row(unit, title, cell["label"]))
+        persona = view.persona_of(journey)
+        for unit in view.known(persona["quotes"] if persona else []):
+            if unit["id"] not in seen:
+                rows.append(_quote_row(unit, title, view.stage_labels.get(unit_stage(unit) or "", "")))
+    return rows
+
+
+def _quote_row(unit: Mapping[str, Any], persona: str, stage: str) -> list[str]:
+    return [unit["id"], persona, stage, unit["text"], unit["participant_id"], unit["source"], unit["location"]]
+
+
+def build_workbook(view: MapView) -> Workbook:
+    """The journey-map workbook of a view."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    taken = {t.casefold() for t in RESERVED_TITLES}
+    for journey in view.maps:
+        write_map_sheet(wb.create_sheet(sheet_title(view.map_title(journey), taken)), view, journey)
+    write_table_sheet(wb.create_sheet("Personas"), PERSONA_HEADER, persona_rows(view),
+                      [14, 30, 10, 12, 8, 11, 10, 28, 40, 40, 40, 32, 16, 16, 60])
+    write_table_sheet(wb.create_sheet("Quotes"), QUOTE_HEADER, quote_rows(view), [15, 30, 18, 70, 11, 34, 26])
+    header, rows = evidence_table(view.doc, view.evidence_units())
+    write_table_sheet(wb.create_sheet("Evidence"), header, rows, [15, 11, 34, 24, 12, 40, 70, 14, 10, 24, 20, 10, 18, 12, 30, 40])
+    return wb
+
+
+def write_xlsx(map_dict: Mapping[str, Any], path: Path, *, persona: str | None = None, approved_only: bool = False) -> Path:
+    """journey_map.xlsx for the shown maps and personas."""
+    view = build_view(map_dict, persona=persona, approved_only=approved_only)
+    write_bytes(Path(path), workbook_bytes(build_workbook(view)))
+    return Path(path)

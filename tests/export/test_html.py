@@ -1,0 +1,122 @@
+"""report.html as text: escaping, self-containment, anchors, the emotion curve, filters."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from markupsafe import escape
+
+from synth.export.html import emotion_curve, render_report
+from tests.export.conftest import SCRIPT_QUOTE, unit_by_text
+
+
+class Page(HTMLParser):
+    """Tags, ids, links and text of a page."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.ids: list[str] = []
+        self.hrefs: list[str] = []
+        self.attrs: list[tuple[str, str]] = []
+        self.text: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        for name, value in attrs:
+            self.attrs.append((name, value or ""))
+            if name == "id":
+                self.ids.append(value)
+            if name == "href":
+                self.hrefs.append(value)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+@pytest.fixture
+def page(map_doc) -> Page:
+    return Page(render_report(map_doc))
+
+
+def test_participant_markup_is_escaped(map_doc):
+    html = render_report(map_doc)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script" not in html.lower()
+    assert SCRIPT_QUOTE in "".join(Page(html).text)
+
+
+def test_page_is_self_contained(page, map_doc):
+    html = render_report(map_doc)
+    assert "script" not in page.tags and "link" not in page.tags and "iframe" not in page.tags
+    assert not [v for n, v in page.attrs if n in {"src", "href", "action"} and not v.startswith("#")]
+    assert "@import" not in html and "url(" not in html
+
+
+def test_every_link_has_a_target_and_ids_are_unique(page):
+    assert len(page.ids) == len(set(page.ids))
+    assert {h[1:] for h in page.hrefs} <= set(page.ids)
+
+
+def test_every_cited_quote_has_an_evidence_entry_with_source_and_location(map_doc):
+    html = render_report(map_doc)
+    for uid in {uid for m in map_doc["maps"] for c in m["stages"] for uid in c["quotes"]}:
+        unit = next(u for u in map_doc["units"] if u["id"] == uid)
+        entry = re.search(rf'<li id="q-{uid}">(.*?)</li>', html, re.DOTALL)
+        assert entry, uid
+        assert str(escape(unit["location"])) in entry.group(1) and str(escape(unit["text"])) in entry.group(1)
+        assert f'href="#q-{uid}"' in html
+    by_source = re.findall(r'<h3 class="source">([^<]*)</h3>', html)
+    assert set(by_source) == {u["source"] for u in map_doc["units"]}
+
+
+def test_summary_cards_and_grid(page, map_doc):
+    text = " ".join(" ".join(page.text).split())
+    assert "sentence-transformers/all-MiniLM-L6-v2" in text and "redaction on" in text
+    for persona in map_doc["personas"]:
+        assert persona["name"] in text and f"persona-{persona['id']}" in page.ids
+    assert {"map-persona-1", "map-persona-2", "map-all"} <= set(page.ids)
+    assert "7 participants is a small sample" in text
+    assert "Draft: Hold a recurring evening slot for weekly customers" in text
+    assert unit_by_text(map_doc, "crème fraîche")["text"] in text
+
+
+def test_emotion_curve_leaves_gaps_without_data(pristine_map):
+    cells = next(m for m in pristine_map["maps"] if m["persona_id"] == "persona-2")["stages"]
+    curve = emotion_curve(cells)
+    assert len(curve["points"]) == 6  # onboarding has no evidence for this persona
+    assert len(curve["segments"]) == 4  # no line into or out of the gap
+    assert [label["empty"] for label in curve["labels"]] == [False, False, False, True, False, False, False]
+    low, high = min(curve["points"], key=lambda p: p["y"]), max(curve["points"], key=lambda p: p["y"])
+    assert "Awareness" in low["title"] and "Support" in high["title"]  # y grows downwards
+    sizes = {p["title"].split(":")[0]: p["r"] for p in curve["points"]}
+    assert sizes["First order"] > sizes["Awareness"]  # 4 units vs 1
+
+
+def test_curve_is_inline_svg(page):
+    assert page.tags.count("svg") == 3 and "circle" in page.tags
+
+
+@pytest.mark.parametrize(
+    "options, shown, hidden",
+    [
+        ({"persona": "persona-2"}, ["map-persona-2"], ["map-persona-1", "map-all", "persona-persona-1"]),
+        ({"approved_only": True}, ["map-persona-1", "map-all"], ["map-persona-2", "persona-persona-2"]),
+    ],
+)
+def test_filters(map_doc, options, shown, hidden):
+    ids = set(Page(render_report(map_doc, **options)).ids)
+    assert set(shown) <= ids and not set(hidden) & ids
+
+
+def test_missing_units_are_skipped(map_doc):
+    map_doc["maps"][0]["stages"][0]["quotes"].append("u-excluded01")
+    map_doc["personas"][0]["motivations"][0]["unit_ids"].append("u-excluded01")
+    assert "u-excluded01" not in render_report(map_doc)
+
+
+def test_rendering_is_deterministic(pristine_map):
+    assert render_report(pristine_map) == render_report(pristine_map)

@@ -1,0 +1,169 @@
+"""journey_map.xlsx: read back with openpyxl, as a user's spreadsheet would show it."""
+
+from __future__ import annotations
+
+import csv
+import re
+import zipfile
+
+import openpyxl
+import pytest
+
+from synth.export import write_evidence_csv, write_xlsx
+from synth.export.xlsx import sheet_title
+from tests.export.conftest import FORMULA_QUOTE, SCRIPT_QUOTE, unit_by_text
+
+
+@pytest.fixture
+def book(map_doc, tmp_path):
+    return openpyxl.load_workbook(write_xlsx(map_doc, tmp_path / "journey_map.xlsx"))
+
+
+def grid(ws) -> tuple[dict[str, int], dict[str, int]]:
+    """Stage label -> column and lane label -> row of a map sheet."""
+    columns = {ws.cell(2, c).value: c for c in range(2, ws.max_column + 1)}
+    rows = {ws.cell(r, 1).value: r for r in range(3, ws.max_row + 1)}
+    return columns, rows
+
+
+def test_one_sheet_per_map_then_summaries(book, map_doc):
+    names = book.sheetnames
+    assert names[0] == "Time-pressed family planner"
+    assert names[1].startswith("Price-checking student renter") and len(names[1]) <= 31
+    assert names[2:] == ["Everyone", "Personas", "Quotes", "Evidence"]
+
+
+def test_every_quote_of_a_persona_sits_in_its_stage_cell(book, map_doc):
+    """Round trip: each persona's quotes (its own and its map's) are in the Quotes row under their stage."""
+    units = {u["id"]: u for u in map_doc["units"]}
+    labels = {s["id"]: s["label"] for s in map_doc["stages"]}
+    for journey, ws in zip(map_doc["maps"], book.worksheets):
+        columns, rows = grid(ws)
+        persona = next((p for p in map_doc["personas"] if p["id"] == journey["persona_id"]), None)
+        expected = [(uid, cell["stage"]) for cell in journey["stages"] for uid in cell["quotes"]]
+        expected += [(uid, units[uid]["stage"]["id"]) for uid in (persona["quotes"] if persona else [])]
+        assert expected
+        for uid, stage in expected:
+            text = ws.cell(rows["Quotes"], columns[labels[stage]]).value
+            assert units[uid]["text"] in text, (ws.title, uid)
+            assert f"— {units[uid]['participant_id']}, {units[uid]['source']}, {units[uid]['location']}" in text
+
+
+def test_lanes_and_stages_layout(book, map_doc):
+    ws = book.worksheets[0]
+    columns, rows = grid(ws)
+    assert list(columns) == [s["label"] for s in map_doc["stages"]]
+    assert [k for k in rows if k] == ["Actions", "Touchpoints", "Motivations", "Pain points", "Emotions", "Quotes",
+                                      "Opportunities", "Evidence"]
+    usage = columns["Regular ordering"]
+    assert ws.cell(rows["Pain points"], usage).value == (
+        "• Evening slots gone early (1 unit, 1 participant)\n• Unwanted substitutions (1 unit, 1 participant)")
+    assert ws.cell(rows["Emotions"], usage).value == "negative (mean -0.37, 3 units)"
+    assert ws.cell(rows["Opportunities"], usage).value.startswith("• Draft: ")
+    assert ws.freeze_panes == "B3"
+    assert ws.cell(2, 2).font.bold and ws.cell(rows["Quotes"], 1).font.bold
+    assert ws.cell(rows["Quotes"], usage).alignment.wrap_text
+    assert ws.column_dimensions["B"].width >= 30
+
+
+def test_emotion_cells_are_coloured_by_sentiment(book):
+    ws = book.worksheets[0]
+    columns, rows = grid(ws)
+
+    def rgb(stage):
+        colour = ws.cell(rows["Emotions"], columns[stage]).fill.fgColor.rgb[-6:]
+        return tuple(int(colour[i:i + 2], 16) for i in (0, 2, 4))
+
+    low, high = rgb("Regular ordering"), rgb("Loyalty & Plus")
+    assert low[0] > low[1] and high[1] > high[0]
+    second = book.worksheets[1]
+    columns, rows = grid(second)
+    assert second.cell(rows["Emotions"], columns["Onboarding"]).fill.fill_type is None
+
+
+def test_no_cell_is_a_formula(map_doc, tmp_path):
+    path = write_xlsx(map_doc, tmp_path / "j.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        xml = "".join(archive.read(n).decode("utf-8") for n in archive.namelist() if n.startswith("xl/worksheets/"))
+    assert "<f>" not in xml and "<f " not in xml
+    book = openpyxl.load_workbook(path)
+    values = [c.value for ws in book for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert all(c.data_type != "f" for ws in book for row in ws.iter_rows() for c in row)
+    assert "'" + FORMULA_QUOTE in values
+    assert not any(v.startswith(("=", "+", "-", "@")) for v in values)
+    assert any(SCRIPT_QUOTE in v for v in values)
+
+
+def test_quotes_sheet(book, map_doc):
+    ws = book["Quotes"]
+    header = [c.value for c in ws[1]]
+    assert header == ["unit_id", "persona", "stage", "quote", "participant", "source", "location"]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+    unit = unit_by_text(map_doc, "crème fraîche")
+    assert [unit["id"], "Time-pressed family planner", "Regular ordering", unit["text"], "P04", unit["source"],
+            unit["location"]] in rows
+    assert len({(r[0], r[1]) for r in rows}) == len(rows)
+
+
+def test_evidence_sheet_mirrors_evidence_csv(book, map_doc, tmp_path):
+    with open(write_evidence_csv(map_doc, tmp_path / "e.csv"), newline="", encoding="utf-8") as handle:
+        expected = [[_number(v) for v in row] for row in csv.reader(handle)]
+    got = [[_number("" if c.value is None else c.value) for c in row] for row in book["Evidence"].iter_rows()]
+    assert got == expected
+    assert isinstance(book["Evidence"]["L2"].value, (int, float))
+
+
+def _number(value):
+    """Numbers compared as numbers (a spreadsheet shows 0.0 as 0), text as text."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return value
+
+
+def test_personas_sheet(book, map_doc):
+    ws = book["Personas"]
+    header = [c.value for c in ws[1]]
+    rows = {r[0]: dict(zip(header, r)) for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert set(rows) == {"persona-1", "persona-2"}
+    assert rows["persona-1"]["status"] == "approved" and rows["persona-1"]["participants"] == 3
+    assert "age band: 18-24 — 75% vs 43% overall" in rows["persona-2"]["distinguishing attributes"]
+
+
+def test_bytes_are_deterministic(map_doc, tmp_path):
+    first = write_xlsx(map_doc, tmp_path / "a.xlsx").read_bytes()
+    assert write_xlsx(map_doc, tmp_path / "b.xlsx").read_bytes() == first
+
+
+@pytest.mark.parametrize(
+    "options, sheets, evidence_personas",
+    [
+        ({"persona": "persona-2"}, 1, {"persona-2"}),
+        ({"approved_only": True}, 2, {"persona-1", "persona-2"}),
+    ],
+)
+def test_filters(map_doc, tmp_path, options, sheets, evidence_personas):
+    book = openpyxl.load_workbook(write_xlsx(map_doc, tmp_path / "f.xlsx", **options))
+    assert len(book.sheetnames) == sheets + 3
+    header = [c.value for c in book["Evidence"][1]]
+    personas = {r[header.index("persona_id")] for r in book["Evidence"].iter_rows(min_row=2, values_only=True)}
+    assert personas == evidence_personas
+    shown = {r[0] for r in book["Personas"].iter_rows(min_row=2, values_only=True)}
+    assert shown == ({"persona-2"} if "persona" in options else {"persona-1"})
+
+
+@pytest.mark.parametrize(
+    "name, taken, expected",
+    [
+        ("Everyone", set(), "Everyone"),
+        ("Personas", {"personas"}, "Personas (2)"),
+        ("a/b:c*d?e[f]g\\h", set(), "a-b-c-d-e-f-g-h"),
+        ("x" * 40, set(), "x" * 30 + "…"),
+        ("x" * 40, {("x" * 30 + "…").casefold()}, "x" * 26 + "… (2)"),
+        ("'quoted'", set(), "quoted"),
+        ("", set(), "Sheet"),
+    ],
+)
+def test_sheet_title(name, taken, expected):
+    title = sheet_title(name, set(taken))
+    assert title == expected and len(title) <= 31 and not re.search(r"[\[\]:*?/\\]", title)
