@@ -37,47 +37,92 @@ ZIP_TIME = (2026, 3, 20, 9, 30, 0)
 ROOT = Path(__file__).resolve().parents[1]
 
 # ---------------------------------------------------------------- transcripts
-# One turn per line: "I: " for the interviewer, "P: " for the participant.
+# A turn starts with "I: " (interviewer) or "P: " (participant); a line that
+# starts with neither continues the turn above it.
 
 EILEEN_TURNS = """\
 I: Thank you for having me, Mrs Murphy. Are you comfortable? We can stop whenever you like.
 P: I'm grand, thank you. And it's Eileen, please, Eileen Murphy. Mrs Murphy was my mother-in-law. (laughs)
 I: Eileen, then. Could you tell me a little about yourself?
-P: I'm seventy-seven. I came over from Cork when I was nineteen and I've been in this house forty years. I was a nurse, then a ward sister. My husband died in 2018, so I live on my own now. I've a daughter, Sarah, she's in Bristol, and a son in Canada. Sarah's the one who got me onto the Basketful.
+P: I'm seventy-seven. I came over from Cork when I was nineteen and I've been in this house forty years. I was a
+nurse, then a ward sister. My husband died in 2018, so I live on my own now. I've a daughter, Sarah, she's in
+Bristol, and a son in Canada. Sarah's the one who got me onto the Basketful.
 I: How did that happen?
-P: It was the lockdown. Sarah rang me and said, "Mam, you're not to go to the shops, you're in the at-risk group". And I said, well, how am I to eat? And she said she'd sort it. She set the whole thing up from Bristol, on her own computer, and had it sent to me. For the first few months she did every order for me. I'd ring her on a Sunday and read her my list down the phone.
+P: It was the lockdown. Sarah rang me and said, "Mam, you're not to go to the shops, you're in the at-risk
+group". And I said, well, how am I to eat? And she said she'd sort it. She set the whole thing up from Bristol,
+on her own computer, and had it sent to me. For the first few months she did every order for me. I'd ring her on
+a Sunday and read her my list down the phone.
 I: When did you start doing the orders yourself?
-P: About a year later. Sarah came up for a week at Christmas and she sat with me at the laptop and showed me, and she wrote it all down in a notebook, step by step. "Press the green button. Then press Checkout." I still have the notebook. I wasn't going to keep bothering her every week. She has her own life, and the children.
+P: About a year later. Sarah came up for a week at Christmas and she sat with me at the laptop and showed me,
+and she wrote it all down in a notebook, step by step. "Press the green button. Then press Checkout." I still
+have the notebook. I wasn't going to keep bothering her every week. She has her own life, and the children.
 I: What was it like doing it on your own the first time?
-P: Oh, I was nervous. My heart was going. I had the notebook open beside me and my glasses on and I went very slowly. And it worked! The shopping came on the Tuesday and I rang Sarah and said, "I did it!", like a child. (laughs) I was very proud of myself, I won't lie.
+P: Oh, I was nervous. My heart was going. I had the notebook open beside me and my glasses on and I went very
+slowly. And it worked! The shopping came on the Tuesday and I rang Sarah and said, "I did it!", like a child.
+(laughs) I was very proud of myself, I won't lie.
 I: What was hard about it?
-P: The password, first of all. Sarah had made the password, and she'd written it in the notebook, but then at some point it asked me to change it, and I did, and I wrote the new one on a bit of paper, and then I lost the paper. So I had to do the "forgot password". And now they send a code to your mobile phone as well, a text, six numbers, and by the time I've found my phone and my glasses, the code has run out. It says "this code has expired". That has happened to me, oh, four or five times. I get so flustered.
+P: The password, first of all. Sarah had made the password, and she'd written it in the notebook, but then at
+some point it asked me to change it, and I did, and I wrote the new one on a bit of paper, and then I lost the
+paper. So I had to do the "forgot password". And now they send a code to your mobile phone as well, a text, six
+numbers, and by the time I've found my phone and my glasses, the code has run out. It says "this code has
+expired". That has happened to me, oh, four or five times. I get so flustered.
 I: That sounds really stressful.
-P: It is. You feel like a fool, you know. You feel like everyone else can do it and you're the silly old woman who can't. I rang the helpline once in tears, I'm not ashamed to say. I'd been trying for an hour.
+P: It is. You feel like a fool, you know. You feel like everyone else can do it and you're the silly old woman
+who can't. I rang the helpline once in tears, I'm not ashamed to say. I'd been trying for an hour.
 I: What happened on that call?
-P: The girl was lovely. Her name was, ah, I don't remember, but she was Scottish. She said, "Don't you worry, Eileen, I'll send you a new code now and I'll stay on the line". And she did. She waited while I found my phone. She said lots of people have trouble with the codes. That made me feel better, that it wasn't only me. She put a note on my account, she said, so they know to be patient with me. I gave her my mobile number again, 07700 900461, to check they had it right, and they did.
+P: The girl was lovely. Her name was, ah, I don't remember, but she was Scottish. She said, "Don't you worry,
+Eileen, I'll send you a new code now and I'll stay on the line". And she did. She waited while I found my phone.
+She said lots of people have trouble with the codes. That made me feel better, that it wasn't only me. She put a
+note on my account, she said, so they know to be patient with me. I gave her my mobile number again, 07700
+900461, to check they had it right, and they did.
 I: How do you order now, which device do you use?
-P: The laptop, on the kitchen table. Sarah gave me her old one. I can't do it on the phone, my fingers are too big for the little buttons and I can't see the print. The laptop I have the writing made bigger. But then the page moves about. When you go to pay, the "confirm" button, it's down at the very bottom, and there's all sorts in the way, and sometimes there's another button that looks the same, "add more items", and I've pressed that instead and gone all the way back to the start. It's very confusing at the end.
+P: The laptop, on the kitchen table. Sarah gave me her old one. I can't do it on the phone, my fingers are too
+big for the little buttons and I can't see the print. The laptop I have the writing made bigger. But then the
+page moves about. When you go to pay, the "confirm" button, it's down at the very bottom, and there's all sorts
+in the way, and sometimes there's another button that looks the same, "add more items", and I've pressed that
+instead and gone all the way back to the start. It's very confusing at the end.
 I: How often do you order?
-P: Every week. Monday evening I do the order and it comes Tuesday afternoon. I have my favourites, Sarah set up the favourites for me, so mostly I just tick the things. Milk, bread, my porridge, a bit of fish, fruit, the tea bags, the Irish butter, they do the proper one. Sometimes a little treat. It's about forty, fifty pounds a week.
+P: Every week. Monday evening I do the order and it comes Tuesday afternoon. I have my favourites, Sarah set up
+the favourites for me, so mostly I just tick the things. Milk, bread, my porridge, a bit of fish, fruit, the tea
+bags, the Irish butter, they do the proper one. Sometimes a little treat. It's about forty, fifty pounds a week.
 I: How do you feel about the deliveries themselves?
-P: The drivers are good lads. The website tells you the driver's name in the morning, and there's a photo, which I like, because you know who's coming. I'd never open the door to a stranger otherwise. They carry it into the hall for me. One of them, he noticed I'd ordered the wrong milk one week, the skimmed, and he said "you always have the full fat, do you want me to see if there's one on the van?". Now that's service.
+P: The drivers are good lads. The website tells you the driver's name in the morning, and there's a photo, which
+I like, because you know who's coming. I'd never open the door to a stranger otherwise. They carry it into the
+hall for me. One of them, he noticed I'd ordered the wrong milk one week, the skimmed, and he said "you always
+have the full fat, do you want me to see if there's one on the van?". Now that's service.
 I: Have you had problems with the orders?
-P: The odd thing missing. They send you an email about the changes, the substitutions, but I don't always see the email until after. I don't check my emails every day. So I'm unpacking and thinking, where's my fish? And then I see the email. I'd rather the driver told me at the door. Some of them do, to be fair.
+P: The odd thing missing. They send you an email about the changes, the substitutions, but I don't always see
+the email until after. I don't check my emails every day. So I'm unpacking and thinking, where's my fish? And
+then I see the email. I'd rather the driver told me at the door. Some of them do, to be fair.
 I: How do you feel about the cost of it all?
-P: Well, I'm on my pension, so I do watch it. The delivery is three pounds something on a Tuesday afternoon, which I think is fair for what it saves me. A taxi to the big shop and back would be twelve pounds. What I don't like is when the price in the shop on the computer goes up and down. One week the butter's one price and the next week it's a different price, and I can't keep track of it. In the shop you'd see the label. And I don't understand the "member price" that's crossed out, is that what I pay or not? I asked Sarah, and she said that's only for the Plus people. Well, why show it to me then?
+P: Well, I'm on my pension, so I do watch it. The delivery is three pounds something on a Tuesday afternoon,
+which I think is fair for what it saves me. A taxi to the big shop and back would be twelve pounds. What I don't
+like is when the price in the shop on the computer goes up and down. One week the butter's one price and the
+next week it's a different price, and I can't keep track of it. In the shop you'd see the label. And I don't
+understand the "member price" that's crossed out, is that what I pay or not? I asked Sarah, and she said that's
+only for the Plus people. Well, why show it to me then?
 I: Do you ever look at the offers?
-P: Sometimes. If there's a good offer on the tea bags I'll get two boxes. But the offers page goes on and on, pictures everywhere, I get lost in it. I stick to my list.
+P: Sometimes. If there's a good offer on the tea bags I'll get two boxes. But the offers page goes on and on,
+pictures everywhere, I get lost in it. I stick to my list.
 I: Have you ever used the chat on the website?
-P: No, no. There's a little box pops up in the corner, "Can I help?", and I always close it. I don't know who's in there. Is it a real person or a computer? I'd rather ring. When I ring, I know I'm talking to a person. Although the waiting, you do wait a long time some days, listening to that music. Twenty minutes sometimes.
+P: No, no. There's a little box pops up in the corner, "Can I help?", and I always close it. I don't know who's
+in there. Is it a real person or a computer? I'd rather ring. When I ring, I know I'm talking to a person.
+Although the waiting, you do wait a long time some days, listening to that music. Twenty minutes sometimes.
 I: What about Basketful Plus, the loyalty scheme?
-P: Sarah said not to bother with it. She said it's for people who order a lot of different times. I don't really know what it is. It comes up on the screen, "Join Plus", and I press "no thanks", if I can find it.
+P: Sarah said not to bother with it. She said it's for people who order a lot of different times. I don't really
+know what it is. It comes up on the screen, "Join Plus", and I press "no thanks", if I can find it.
 I: Would you recommend Basketful to other people?
-P: I have, to my friend Nora from the day centre. But I told her, you'll need someone to set it up for you. I couldn't have started it on my own. Once it's going, it's grand. But the starting is hard for people our age. And the passwords. Honestly, if they could get rid of the passwords I'd give them ten out of ten.
+P: I have, to my friend Nora from the day centre. But I told her, you'll need someone to set it up for you. I
+couldn't have started it on my own. Once it's going, it's grand. But the starting is hard for people our age.
+And the passwords. Honestly, if they could get rid of the passwords I'd give them ten out of ten.
 I: What does Basketful mean for you, overall?
-P: It means I can stay in my own house. That's the truth of it. Sarah wanted me to move down to Bristol after the lockdown, near her, and I said no, I'm managing fine. And I am managing, and part of that is the shopping coming to the door. I'm not a burden to anyone. That's very important to me. I'm independent.
+P: It means I can stay in my own house. That's the truth of it. Sarah wanted me to move down to Bristol after
+the lockdown, near her, and I said no, I'm managing fine. And I am managing, and part of that is the shopping
+coming to the door. I'm not a burden to anyone. That's very important to me. I'm independent.
 I: If you could change one thing, what would it be?
-P: Make the codes last longer. Five minutes is no good to me. Give me half an hour. And make the writing bigger on the checkout, and put the button where I can find it. Big and green, "pay now", at the top. That's all I want.
+P: Make the codes last longer. Five minutes is no good to me. Give me half an hour. And make the writing bigger
+on the checkout, and put the button where I can find it. Big and green, "pay now", at the top. That's all I
+want.
 I: Thank you so much, Eileen. This has been really helpful.
 P: You're very welcome. Would you like a cup of tea before you go?
 """
@@ -86,41 +131,92 @@ RACHEL_TURNS = """\
 I: Thanks for fitting this in, Rachel. I know you've just come off a shift.
 P: That's all right, I'm running on coffee. (laughs) If I start talking nonsense, just stop me.
 I: Could you start by telling me a bit about yourself?
-P: Yeah, so I'm thirty-five, I'm a nurse on a children's ward, I do a mix of days and nights. I live with my partner, Jamie, and we've got two little ones, a two-year-old and a baby who's seven months. So life is, um, a lot at the moment.
+P: Yeah, so I'm thirty-five, I'm a nurse on a children's ward, I do a mix of days and nights. I live with my
+partner, Jamie, and we've got two little ones, a two-year-old and a baby who's seven months. So life is, um, a
+lot at the moment.
 I: How long have you been using Basketful?
 P: Since I was pregnant with the first one, so, about three years? Early 2023.
 I: How did you first hear about it?
-P: Through a mums' group on Facebook, a local one. Someone asked, "which delivery is best for early mornings?", because a lot of us were on maternity leave or doing shifts, and loads of people said Basketful because they do a seven till nine am slot. And a girl I work with also used it. So it was kind of recommended to me twice in the same week, which made me think, okay, I'll try it.
+P: Through a mums' group on Facebook, a local one. Someone asked, "which delivery is best for early mornings?",
+because a lot of us were on maternity leave or doing shifts, and loads of people said Basketful because they do
+a seven till nine am slot. And a girl I work with also used it. So it was kind of recommended to me twice in the
+same week, which made me think, okay, I'll try it.
 I: Did you compare it with other options?
-P: I did, but mainly on slots, not on price. I checked three: the big supermarket, Basketful, and the one that's part of the discount supermarket that does delivery in some areas, but they didn't deliver to us. And the big supermarket only had slots from ten am. When you've just done a night shift, you want the shopping to come at seven thirty, you put it away, and then you go to bed. A ten till twelve slot is useless to me, I'm asleep. So it was the early slot that won it.
+P: I did, but mainly on slots, not on price. I checked three: the big supermarket, Basketful, and the one that's
+part of the discount supermarket that does delivery in some areas, but they didn't deliver to us. And the big
+supermarket only had slots from ten am. When you've just done a night shift, you want the shopping to come at
+seven thirty, you put it away, and then you go to bed. A ten till twelve slot is useless to me, I'm asleep. So
+it was the early slot that won it.
 I: What was your first order like?
-P: It was really easy, actually. I did it on the app on my iPhone, I was lying on the sofa, heavily pregnant. (laughs) I built the basket in maybe twenty minutes, it was a small shop. Paid with Apple Pay, which is so quick. And it arrived at seven forty the next morning. I was genuinely delighted. I remember texting Jamie, "this is the future".
+P: It was really easy, actually. I did it on the app on my iPhone, I was lying on the sofa, heavily pregnant.
+(laughs) I built the basket in maybe twenty minutes, it was a small shop. Paid with Apple Pay, which is so
+quick. And it arrived at seven forty the next morning. I was genuinely delighted. I remember texting Jamie,
+"this is the future".
 I: And setting up the app and account?
-P: Fine. Quick. The only thing was the delivery notes. I put "please don't ring the bell, knock quietly", because Jamie was on nights then too, and that's, um, a note I've kept ever since because of the baby. And about half the drivers still ring the bell. Every time it wakes the baby, and then it's game over. That's probably my most frequent annoyance, honestly. Small thing, but when the baby's just gone down, I could scream.
+P: Fine. Quick. The only thing was the delivery notes. I put "please don't ring the bell, knock quietly",
+because Jamie was on nights then too, and that's, um, a note I've kept ever since because of the baby. And about
+half the drivers still ring the bell. Every time it wakes the baby, and then it's game over. That's probably my
+most frequent annoyance, honestly. Small thing, but when the baby's just gone down, I could scream.
 I: What does a typical week of ordering look like now?
-P: So we do a main order every week, usually for the morning after my last night shift, and sometimes a second little one if we run out of nappies or formula. I use the app every time. I've got favourites set up, the nappies in the right size, the formula, the pouches for the toddler. Jamie adds stuff through my login, which isn't ideal, he once ordered six cucumbers instead of one. (laughs) I pay for Basketful Plus, because we order more than once a week some weeks, and the free delivery makes the second order basically free.
+P: So we do a main order every week, usually for the morning after my last night shift, and sometimes a second
+little one if we run out of nappies or formula. I use the app every time. I've got favourites set up, the
+nappies in the right size, the formula, the pouches for the toddler. Jamie adds stuff through my login, which
+isn't ideal, he once ordered six cucumbers instead of one. (laughs) I pay for Basketful Plus, because we order
+more than once a week some weeks, and the free delivery makes the second order basically free.
 I: What would life look like without it?
-P: Honestly? Dragging a toddler and a baby round a supermarket after a night shift. No thanks. (laughs) It's not just the time in the shop, it's the mental load. I can do the order at three in the morning on my break, or while I'm feeding the baby at night, on my phone with one hand. It's one less thing to think about. The favourites and the "buy it again" button mean I'm not remembering every single thing we need. It saves me maybe three hours a week, and those three hours are, like, sleep. Or actually seeing my kids.
+P: Honestly? Dragging a toddler and a baby round a supermarket after a night shift. No thanks. (laughs) It's not
+just the time in the shop, it's the mental load. I can do the order at three in the morning on my break, or
+while I'm feeding the baby at night, on my phone with one hand. It's one less thing to think about. The
+favourites and the "buy it again" button mean I'm not remembering every single thing we need. It saves me maybe
+three hours a week, and those three hours are, like, sleep. Or actually seeing my kids.
 I: Does the price matter much to you?
-P: It matters, we're on a budget with me part-time, but it's not the main thing. I'll pay a bit more for the convenience. I do look at the offers on nappies because they're so expensive, and if Basketful's price is way higher than the big supermarket I'll notice. But I'm not hunting for promo codes or anything, I don't have the energy for that.
+P: It matters, we're on a budget with me part-time, but it's not the main thing. I'll pay a bit more for the
+convenience. I do look at the offers on nappies because they're so expensive, and if Basketful's price is way
+higher than the big supermarket I'll notice. But I'm not hunting for promo codes or anything, I don't have the
+energy for that.
 I: How are the substitutions for you?
-P: Mostly fine, but there's one that really upset me. The formula. They substituted the baby's formula, stage one, with a stage two of a different brand. You can't do that with babies. Different formula can upset their tummies and stage two isn't for under six months, and she was four months at the time. I only caught it because I'm a nurse and I read the tin. I was so angry. I actually sat in the kitchen and cried, partly tiredness, but partly just, like, how did that get past anybody?
+P: Mostly fine, but there's one that really upset me. The formula. They substituted the baby's formula, stage
+one, with a stage two of a different brand. You can't do that with babies. Different formula can upset their
+tummies and stage two isn't for under six months, and she was four months at the time. I only caught it because
+I'm a nurse and I read the tin. I was so angry. I actually sat in the kitchen and cried, partly tiredness, but
+partly just, like, how did that get past anybody?
 I: What did you do?
-P: I contacted them through the chat. It was order number 451907, I still remember it because I had to type it about four times. The chat bot asked me to choose from a list, "damaged", "missing", "wrong item", and I picked wrong item, and it offered me a refund of the formula. I didn't want a refund, I wanted someone to know it was dangerous. So I kept typing "I need to speak to someone" until I got a person. She was really apologetic and said she'd report it, and they gave me a ten pound goodwill voucher. And since then I've noticed you can't substitute formula any more, there's a little note saying "we won't substitute baby milk". So I like to think that was me. (laughs)
+P: I contacted them through the chat. It was order number 451907, I still remember it because I had to type it
+about four times. The chat bot asked me to choose from a list, "damaged", "missing", "wrong item", and I picked
+wrong item, and it offered me a refund of the formula. I didn't want a refund, I wanted someone to know it was
+dangerous. So I kept typing "I need to speak to someone" until I got a person. She was really apologetic and
+said she'd report it, and they gave me a ten pound goodwill voucher. And since then I've noticed you can't
+substitute formula any more, there's a little note saying "we won't substitute baby milk". So I like to think
+that was me. (laughs)
 I: How did that experience leave you feeling about Basketful?
-P: Shaken, at the time. I almost left. Jamie said, "let's just go to the big supermarket", but then we'd lose the early slot, and honestly, I didn't have the energy to switch. And then when I saw the formula change, I felt like they'd listened. That made a big difference. I'd probably have left if they hadn't changed anything.
+P: Shaken, at the time. I almost left. Jamie said, "let's just go to the big supermarket", but then we'd lose
+the early slot, and honestly, I didn't have the energy to switch. And then when I saw the formula change, I felt
+like they'd listened. That made a big difference. I'd probably have left if they hadn't changed anything.
 I: Have you had other problems?
-P: Missing items now and again, nappies once, which is the one thing you really can't run out of. And the slots. The seven till nine slot on a Saturday and Sunday goes really fast. With Plus you get priority, and to be fair that does usually work for me, I can normally get a weekday early slot. Weekends are harder. I set a reminder on my phone for when the slots open.
+P: Missing items now and again, nappies once, which is the one thing you really can't run out of. And the slots.
+The seven till nine slot on a Saturday and Sunday goes really fast. With Plus you get priority, and to be fair
+that does usually work for me, I can normally get a weekday early slot. Weekends are harder. I set a reminder on
+my phone for when the slots open.
 I: How do you find the notifications and emails?
-P: The notifications are useful, actually. I get "your driver is on the way" and "your order has substitutions, tap to review", and you can reject a substitution right there in the app before the driver even arrives, which is great. The emails I mostly ignore. There's a lot of recipe emails. I don't have time to cook a recipe, I'm feeding a toddler fish fingers. (laughs)
+P: The notifications are useful, actually. I get "your driver is on the way" and "your order has substitutions,
+tap to review", and you can reject a substitution right there in the app before the driver even arrives, which
+is great. The emails I mostly ignore. There's a lot of recipe emails. I don't have time to cook a recipe, I'm
+feeding a toddler fish fingers. (laughs)
 I: Have you ever phoned customer support?
-P: Once, about a delivery that hadn't turned up and it was nappies and formula, so it was urgent. The chat said the wait was an hour, so I phoned instead. It was about fifteen minutes on hold, and then they sorted a redelivery in the afternoon. That was fine. I think phone is better when it's urgent, chat is better when it can wait.
+P: Once, about a delivery that hadn't turned up and it was nappies and formula, so it was urgent. The chat said
+the wait was an hour, so I phoned instead. It was about fifteen minutes on hold, and then they sorted a
+redelivery in the afternoon. That was fine. I think phone is better when it's urgent, chat is better when it can
+wait.
 I: How likely would you be to recommend Basketful?
-P: I'd say eight. I have recommended it loads, in the mums' group, to people at work. Especially people on shifts, I always say "get the early slot, it changes your life". I'd say nine if the drivers read the notes. (laughs) And if Jamie could have his own login.
+P: I'd say eight. I have recommended it loads, in the mums' group, to people at work. Especially people on
+shifts, I always say "get the early slot, it changes your life". I'd say nine if the drivers read the notes.
+(laughs) And if Jamie could have his own login.
 I: What would make you leave?
-P: If they stopped the early slots, I'd go. That's the whole reason I'm there. Or another formula thing. That's my line. Everything else I can live with.
+P: If they stopped the early slots, I'd go. That's the whole reason I'm there. Or another formula thing. That's
+my line. Everything else I can live with.
 I: If you could change one thing, what would it be?
-P: Make the delivery notes more obvious for the drivers. Like, a big banner on their screen saying "don't ring the bell, baby sleeping". And a family account, so Jamie can have his own login and I can see what he's added.
+P: Make the delivery notes more obvious for the drivers. Like, a big banner on their screen saying "don't ring
+the bell, baby sleeping". And a family account, so Jamie can have his own login and I can see what he's added.
 I: That's brilliant, thank you Rachel. Go and get some sleep.
 P: (laughs) I will, thank you.
 """
@@ -145,7 +241,9 @@ HOUSEHOLDS = ("Live alone", "Couple, no children at home", "Family with children
 FREQUENCIES = ("Weekly", "Fortnightly", "Monthly", "Rarely (less than once a month)")
 DEVICES = ("iOS app (iPhone / iPad)", "Android app", "Website on a laptop or computer", "Website on a phone")
 FEATURES = ("Delivery slots", "Click & collect", "Substitutions", "Basketful Plus", "Favourites list", "Promo codes")
-SATISFACTION = ("Very dissatisfied", "Dissatisfied", "Neither satisfied nor dissatisfied", "Satisfied", "Very satisfied")
+SATISFACTION = (
+    "Very dissatisfied", "Dissatisfied", "Neither satisfied nor dissatisfied", "Satisfied", "Very satisfied",
+)
 
 # Respondents per customer kind (sums to 178; the 2 test rows make 180).
 KIND_COUNTS = {"family": 61, "budget": 52, "older": 40, "local": 25}
@@ -356,10 +454,17 @@ DOMAINS = ("example.com", "example.net", "example.org")
 # Rows whose open answers are fixed on purpose (index into the shuffled respondents).
 SPECIAL_ANSWERS = {
     11: ("reason", "I donâ€™t drive and the bus to the big shop takes an hour each way"),
-    37: ("frustration", "Still waiting on a refund for a missing bag, nobody has replied. Please contact me on jenny.r.moss@example.com"),
+    37: (
+        "frustration",
+        "Still waiting on a refund for a missing bag, nobody has replied. "
+        "Please contact me on jenny.r.moss@example.com",
+    ),
     58: ("frustration", "Driver couldn't find the flat and left. Call me on 07700 900517 if you want the details"),
     96: ("frustration", "I rang the helpline from 07700 900238 three times about my password and was cut off twice"),
-    140: ("frustration", "The driver was calling my old number 555-0176 from when I lived in the States, can't change it in the app"),
+    140: (
+        "frustration",
+        "The driver was calling my old number 555-0176 from when I lived in the States, can't change it in the app",
+    ),
 }
 
 
@@ -410,10 +515,12 @@ def draw_open(rng: random.Random, pools: dict, kind: str, empty_rate: float) -> 
     if roll < empty_rate + 0.03:
         return rng.choice(EMPTY_REPLIES)
     pool = pools[kind] if rng.random() < 0.85 else pools["general"]
-    text = vary_answer(rng, rng.choice(pool))
+    first = rng.choice(pool)
+    text = vary_answer(rng, first)
     if rng.random() < 0.18:
-        extra, joiner = vary_answer(rng, rng.choice(pools[kind])), rng.choice(JOINERS)
-        extra = extra if joiner.startswith(".") else decapitalise(extra)
+        second = rng.choice([answer for answer in pools[kind] if answer != first])
+        extra, joiner = vary_answer(rng, second), rng.choice(JOINERS)
+        extra = extra if joiner == ". " else decapitalise(extra)
         text = text.rstrip(".") + joiner + extra
     return text
 
@@ -510,10 +617,13 @@ def write_survey(path: Path, rows: list[dict]) -> None:
 
 def parse_turns(text: str, interviewer: str, participant: str) -> list[tuple[str, str]]:
     """(speaker, text) pairs from the "I: " / "P: " lines above."""
-    turns = []
+    turns: list[tuple[str, str]] = []
     for line in text.splitlines():
-        role, words = line.split(": ", 1)
-        turns.append((interviewer if role == "I" else participant, words))
+        if line.startswith(("I: ", "P: ")):
+            turns.append((interviewer if line[0] == "I" else participant, line[3:]))
+        else:
+            speaker, words = turns[-1]
+            turns[-1] = (speaker, f"{words} {line}")
     return turns
 
 
@@ -550,7 +660,9 @@ def build_rev_docx() -> docx.Document:
     """Eileen's interview: a "Name (hh:mm:ss):" paragraph, then the text paragraph."""
     document = new_document("Basketful customer interview P08")
     document.add_heading("Basketful customer interview P08", level=1)
-    document.add_paragraph("Recorded 12 March 2026 at the participant's home. Transcript prepared by the research team.")
+    document.add_paragraph(
+        "Recorded 12 March 2026 at the participant's home. Transcript prepared by the research team."
+    )
     turns = parse_turns(EILEEN_TURNS, "Interviewer", "Eileen Murphy")
     for (speaker, words), start in zip(turns, time_turns(turns, SEED + 8, 5.0)):
         document.add_paragraph(f"{speaker} ({hms(start)}):")
