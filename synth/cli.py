@@ -48,7 +48,8 @@ def main() -> None:
     from synth.errors import ConfigError, SynthError
 
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # without standalone mode, click returns typer.Exit codes
+        sys.exit(code if isinstance(code, int) else 0)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except SynthError as exc:
