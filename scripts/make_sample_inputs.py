@@ -4,9 +4,9 @@ The study is fictional: customers of "Basketful", an online grocery delivery
 service, written for the project. Plain-text transcripts (.txt, .vtt, .md) are
 kept in sample_inputs/ as written; this script (re)writes the rest:
 
-- interview_08_eileen_murphy_rev.docx: Rev/Otter-like export, a "Name (hh:mm:ss):"
+- interview_08_rev.docx: Rev/Otter-like export, a "Name (hh:mm:ss):"
   paragraph before each turn's text paragraph;
-- interview_09_rachel_notes.docx: bold speaker-name runs followed by the text in
+- interview_09_notes.docx: bold speaker-name runs followed by the text in
   the same paragraph;
 - survey/basketful_customer_survey_2026.csv: a Google Forms export of 180
   respondents, drawn with a fixed seed from hand-written answer pools per
@@ -699,8 +699,8 @@ def write_all(out_dir: Path) -> list[Path]:
     """(Re)write the generated files under out_dir; returns their paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, build in (("interview_08_eileen_murphy_rev.docx", build_rev_docx),
-                        ("interview_09_rachel_notes.docx", build_bold_docx)):
+    for name, build in (("interview_08_rev.docx", build_rev_docx),
+                        ("interview_09_notes.docx", build_bold_docx)):
         path = out_dir / name
         path.write_bytes(stable_docx_bytes(build()))
         written.append(path)

@@ -14,7 +14,7 @@ from synth.cli import app
 from tests.conftest import SAMPLE_INPUTS
 
 runner = CliRunner()
-HELD_BACK = ("interview_03_brian_walsh_qa.txt", "interview_07_ellie_captions.vtt")
+HELD_BACK = ("interview_03_qa.txt", "interview_07_captions.vtt")
 
 
 def synth(*args: str) -> str:
