@@ -1,0 +1,233 @@
+"""Tag evidence units: stage, kinds, touchpoints and sentiment, each with a score and a reason.
+
+Four kinds of evidence are scored in [0, 1] for every code and combined as
+independent evidence, each weighted by the codebook's `settings.weights`:
+
+    score = 1 - (1 - w_rules * rule) (1 - w_similarity * sim) (1 - w_classifier * clf) (1 - w_question * q)
+
+- rule: a codebook pattern matched on lemmas (1), negation-aware: a pattern that
+  only appears negated ("not confusing at all") multiplies the score by
+  `1 - w_rules` instead;
+- sim: calibrated similarity to the code's example sentences (`similarity.py`);
+- clf: a logistic-regression classifier on embeddings (`classifier.py`);
+- q (stages only): the question the unit answers matched the stage's patterns or
+  examples.
+
+A stage is the best-scoring stage above its threshold (or none); kinds and
+touchpoints are every code above its threshold. The reason shown is the strongest
+one or two pieces of evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from synth.records import Label, TagResult, Tagging, Unit
+from synth.tag.classifier import SectionClassifier
+from synth.tag.codebook import SECTIONS, Codebook
+from synth.tag.labelled import LabelledExample
+from synth.tag.rules import RuleHits, RuleMatcher
+from synth.tag.sentiment import SentimentScorer
+from synth.tag.similarity import ExampleIndex
+
+MIN_REASON = 0.2  # weighted evidence below this is not worth showing as a reason
+
+
+@dataclass(frozen=True)
+class SectionScores:
+    """Combined scores (n, k) of one section and the pieces needed to explain them."""
+
+    score: np.ndarray
+    rule: np.ndarray  # -1 negated, 0 none, 1 matched
+    patterns: list[list[str | None]]
+    sim: np.ndarray
+    cosine: np.ndarray
+    nearest: list[list[str]]
+    clf: np.ndarray
+    question: np.ndarray
+    questions: list[str | None]
+
+
+class Tagger:
+    """A codebook made ready to tag: patterns compiled, examples embedded, classifiers trained."""
+
+    def __init__(self, codebook: Codebook, embedder, nlp, *, training: Sequence[LabelledExample] = (), seed: int = 0):
+        self.codebook = codebook
+        self.rules = RuleMatcher(codebook, nlp)
+        self.embedder = embedder
+        texts = _training_texts(codebook, training)
+        matrix = embedder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+        vectors = {t: matrix[i] for i, t in enumerate(texts)}
+        self.indexes = {s: ExampleIndex(codebook.section(s), vectors) for s in SECTIONS}
+        self.classifiers = {s: _train_section(codebook, s, training, vectors, seed) for s in SECTIONS}
+        self.sentiment = SentimentScorer(codebook, vectors, training, seed=seed)
+
+    def score_section(self, section: str, vectors: np.ndarray, hits: list[RuleHits], questions=None) -> SectionScores:
+        codes = self.codebook.section(section)
+        n, k = len(vectors), len(codes)
+        rule = np.zeros((n, k))
+        patterns: list[list[str | None]] = [[None] * k for _ in range(n)]
+        for i, unit_hits in enumerate(hits):
+            for j, code in enumerate(codes):
+                rule[i, j], patterns[i][j] = unit_hits.evidence(section, code.id)
+        if section == "kinds":
+            self._negated_positive_is_pain(rule, patterns, hits)
+        sims = self.indexes[section].score(vectors)
+        clf = self.classifiers[section].predict_proba(vectors) if n else np.zeros((0, k))
+        q, shown = questions if questions is not None else (np.zeros((n, k)), [None] * n)
+        w = self.codebook.weights
+        keep = (1 - w["rules"] * (rule > 0)) * (1 - w["similarity"] * sims.prob) * (1 - w["classifier"] * clf)
+        score = 1 - keep * (1 - w["question"] * q)
+        score = np.where(rule < 0, score * (1 - w["rules"]), score)
+        return SectionScores(score, rule, patterns, sims.prob, sims.cosine, sims.nearest, clf, q, shown)
+
+    def _negated_positive_is_pain(self, rule: np.ndarray, patterns, hits: list[RuleHits]) -> None:
+        """"not easy", "wasn't helpful": a negated positive word is a pain-point cue."""
+        ids = [c.id for c in self.codebook.kinds]
+        if "pain_point" not in ids:
+            return
+        j = ids.index("pain_point")
+        for i, unit_hits in enumerate(hits):
+            negated = [w for w, neg, _ in unit_hits.positive if neg]
+            if negated and rule[i, j] <= 0:
+                rule[i, j], patterns[i][j] = 1, f"not {negated[0]}"
+
+    def question_evidence(self, units: Sequence[Unit]) -> tuple[np.ndarray, list[str | None]]:
+        """Per unit and stage: how strongly the unit's question points at the stage."""
+        stages = self.codebook.stages
+        q = np.zeros((len(units), len(stages)))
+        asked = sorted({u.question for u in units if u.question})
+        if not asked:
+            return q, [None] * len(units)
+        hits = self.rules.match(asked)
+        sims = self.indexes["stages"].score(self.embedder.encode(asked))
+        row = {text: i for i, text in enumerate(asked)}
+        for i, unit in enumerate(units):
+            if unit.question:
+                r = row[unit.question]
+                matched = np.array([hits[r].evidence("stages", c.id)[0] > 0 for c in stages], dtype=float)
+                q[i] = np.maximum(matched, sims.prob[r])
+        return q, [u.question for u in units]
+
+    def tag(self, units: Sequence[Unit], vectors: np.ndarray) -> list[Tagging]:
+        texts = [u.clean_text or u.text for u in units]
+        hits = self.rules.match(texts)
+        stages = self.score_section("stages", vectors, hits, self.question_evidence(units))
+        kinds = self.score_section("kinds", vectors, hits)
+        touch = self.score_section("touchpoints", vectors, hits)
+        pain = _column(self.codebook, kinds.score, "pain_point")
+        sentiment = self.sentiment.score(vectors, hits, pain)
+        return [
+            Tagging(
+                unit_id=unit.id,
+                stage=self._stage(stages, i),
+                kinds=self._labels("kinds", kinds, i),
+                touchpoints=self._labels("touchpoints", touch, i),
+                sentiment=sentiment[i][0],
+                sentiment_reason=sentiment[i][1],
+            )
+            for i, unit in enumerate(units)
+        ]
+
+    def _stage(self, scores: SectionScores, i: int) -> Label | None:
+        if not len(self.codebook.stages):
+            return None
+        j = int(np.argmax(scores.score[i]))
+        code = self.codebook.stages[j]
+        if scores.score[i, j] < code.threshold:
+            return None
+        return Label(code.id, round(float(scores.score[i, j]), 4), explain(self.codebook, "stages", scores, i, j))
+
+    def _labels(self, section: str, scores: SectionScores, i: int) -> tuple[Label, ...]:
+        return tuple(
+            Label(code.id, round(float(scores.score[i, j]), 4), explain(self.codebook, section, scores, i, j))
+            for j, code in enumerate(self.codebook.section(section))
+            if scores.score[i, j] >= code.threshold
+        )
+
+
+def explain(codebook: Codebook, section: str, s: SectionScores, i: int, j: int) -> str:
+    """The strongest one or two pieces of evidence for code j on unit i, in words."""
+    w = codebook.weights
+    code_id = codebook.section(section)[j].id
+    parts = []
+    if s.rule[i, j] > 0:
+        parts.append((w["rules"], f"pattern '{s.patterns[i][j]}' ({code_id})"))
+    if s.nearest[i][j]:
+        parts.append((w["similarity"] * s.sim[i, j], f"nearest example: '{s.nearest[i][j]}' ({s.cosine[i, j]:.2f})"))
+    parts.append((w["classifier"] * s.clf[i, j], f"classifier {s.clf[i, j]:.2f}"))
+    if s.question[i, j] > 0 and s.questions[i]:
+        parts.append((w["question"] * s.question[i, j], f"question: '{_shorten(s.questions[i])}'"))
+    parts.sort(key=lambda p: -p[0])
+    shown = [text for weight, text in parts[:2] if weight >= MIN_REASON] or [parts[0][1]]
+    if s.rule[i, j] < 0:
+        shown.append(f"negated pattern '{s.patterns[i][j]}'")
+    return "; ".join(shown)
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _column(codebook: Codebook, scores: np.ndarray, kind: str) -> np.ndarray:
+    """A kind's scores where the unit got that kind, else 0."""
+    ids = [c.id for c in codebook.kinds]
+    if kind not in ids:
+        return np.zeros(len(scores))
+    column = scores[:, ids.index(kind)]
+    return np.where(column >= codebook.kinds[ids.index(kind)].threshold, column, 0.0)
+
+
+def _training_texts(codebook: Codebook, training: Sequence[LabelledExample]) -> list[str]:
+    """Every text the tagger embeds once per run, sorted (the order never changes a vector)."""
+    texts = {t for s in SECTIONS for c in codebook.section(s) for t in (*c.examples, *c.negatives)}
+    texts |= set(codebook.sentiment.positive_examples) | set(codebook.sentiment.negative_examples)
+    texts |= {e.text for e in training}
+    return sorted(texts)
+
+
+def _train_section(codebook: Codebook, section: str, training, vectors, seed: int) -> SectionClassifier:
+    """Codebook examples (and negatives as counter-examples) plus labelled training rows."""
+    ids = tuple(c.id for c in codebook.section(section))
+    rows: list[tuple[str, frozenset[str], frozenset[str]]] = []
+    for code in codebook.section(section):
+        rows += [(text, frozenset({code.id}), frozenset(ids) - {code.id}) for text in code.examples]
+        rows += [(text, frozenset(), frozenset({code.id})) for text in code.negatives]
+    for example in training:
+        given = _given(example, section) & frozenset(ids)
+        if given:
+            rows.append((example.text, given, frozenset(ids) - given))
+    model = SectionClassifier(ids, exclusive=section == "stages", seed=seed)
+    if not rows:
+        return model.fit(np.zeros((0, 1)), [], [])
+    return model.fit(np.array([vectors[t] for t, _, _ in rows]), [p for _, p, _ in rows], [n for _, _, n in rows])
+
+
+def _given(example: LabelledExample, section: str) -> frozenset[str]:
+    if section == "stages":
+        return frozenset({example.stage}) if example.stage else frozenset()
+    return frozenset(example.kinds if section == "kinds" else example.touchpoints)
+
+
+def tag_units(units, vectors, codebook: Codebook, embedder, *, training: list[LabelledExample], seed: int) -> TagResult:
+    """Tag every unit and group them into themes (see the module docstring for how)."""
+    from synth.nlp import get_nlp
+    from synth.tag.themes import build_themes
+
+    units = list(units)
+    vectors = np.asarray(vectors, dtype=np.float32)
+    tagger = Tagger(codebook, embedder, get_nlp(), training=training, seed=seed)
+    taggings = tagger.tag(units, vectors) if units else []
+    themes, per_unit = build_themes(units, vectors, taggings, get_nlp(), seed=seed)
+    taggings = [_with_themes(t, per_unit.get(t.unit_id, ())) for t in taggings]
+    return TagResult(taggings=tuple(taggings), themes=tuple(themes))
+
+
+def _with_themes(tagging: Tagging, themes: tuple[str, ...]) -> Tagging:
+    from dataclasses import replace
+
+    return replace(tagging, themes=tuple(themes))
