@@ -1,0 +1,279 @@
+"""Cluster participants (people, not sentences) into persona candidates.
+
+Features come from `cluster_features` (source-relative text profile, tag profile,
+attributes). Participants are grouped by spectral clustering on their k-nearest-
+neighbour graph: it follows the shape of the data instead of assuming round
+clusters, which matters with hundreds of sparse word features and a few dozen
+people. The number of personas is the one with the best silhouette (cosine) over
+2..min(8, n/3), penalised when it leaves tiny clusters, unless the user forces it.
+
+Stability is measured the way Hennig's `clusterboot` does it: re-cluster random
+80% subsamples and, for each persona, average the Jaccard overlap with its best
+match. Below 0.6 a persona is flagged unstable. Participants closer to another
+persona than to their own, or far from every persona, are left out (-1) rather
+than forced in.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections import defaultdict
+from typing import Callable, Mapping, Sequence
+
+import numpy as np
+
+from synth.cluster_features import build_features, normalise_rows
+from synth.records import Clustering, Participant, TagResult, Unit
+
+MIN_TO_CLUSTER = 4  # fewer participants: one persona and a warning
+MAX_K = 8
+UNSTABLE_BELOW = 0.6  # clusterboot: a cluster recovered with Jaccard < 0.6 is not a real one
+SUBSAMPLE = 0.8
+TINY_PENALTY = 0.5  # silhouette penalty per share of clusters below the minimum size
+AMBIGUOUS_SILHOUETTE = -0.1  # clearly nearer another persona than its own
+NO_PERSONA = -1
+
+Advance = Callable[..., None]
+
+
+def cluster_participants(
+    participants: Sequence[Participant],
+    units: Sequence[Unit],
+    vectors: np.ndarray,
+    tag_result: TagResult,
+    *,
+    k: int | None,
+    seed: int,
+    weights: Mapping[str, float],
+    resamples: int,
+    progress: Advance | None = None,
+) -> Clustering:
+    """Persona candidates for `participants`; never raises on small or degenerate input."""
+    advance = progress or (lambda n=1: None)
+    features = build_features(participants, units, vectors, tag_result)
+    matrix = features.combined(weights)
+    ids = features.participant_ids
+    present = _with_evidence(participants, units)
+    notes = [f"{len(ids) - len(present)} participant(s) have no evidence or attributes and fit no persona"] if len(present) < len(ids) else []
+    labels, chosen_k, how, more = _choose_partition(matrix[present], k, seed)
+    notes += more
+    labels, stability, stab_note = _with_stability(matrix[present], labels, chosen_k, seed, resamples, advance)
+    assignments = {pid: NO_PERSONA for pid in ids}
+    for row, label in zip(present, labels):
+        assignments[ids[row]] = int(label)
+    overall = _overall(labels, stability)
+    notes += [stab_note] if stab_note else []
+    notes += _unstable_notes(stability)
+    return Clustering(
+        assignments=assignments,
+        k=chosen_k,
+        stability=tuple(round(s, 4) for s in stability),
+        overall_stability=round(overall, 4),
+        method=_describe(weights, how, resamples),
+        warnings=tuple(notes),
+    )
+
+
+def _with_evidence(participants: Sequence[Participant], units: Sequence[Unit]) -> list[int]:
+    """Rows of participants with at least one unit or one attribute answer: the others cannot be placed."""
+    speaking = {u.participant_id for u in units}
+    return [
+        row for row, p in enumerate(participants)
+        if p.id in speaking or any(str(v).strip() for v in p.attributes.values())
+    ]
+
+
+def _choose_partition(matrix: np.ndarray, k: int | None, seed: int) -> tuple[np.ndarray, int, str, list[str]]:
+    """Labels (0 = largest persona, -1 = fits none), the k used, how k was chosen, and warnings."""
+    n = len(matrix)
+    distinct = len(np.unique(np.round(matrix, 9), axis=0)) if n else 0
+    if n < MIN_TO_CLUSTER or distinct < 2 or k == 1:
+        return np.zeros(n, dtype=int), 1 if n else 0, "one group", _single_notes(n, distinct, k)
+    if k is not None:
+        usable = min(k, distinct, n - 1)
+        note = [f"--personas {k} asked for more personas than there are distinct participants; using {usable}"] if usable < k else []
+        labels = partition(matrix, usable, seed)
+        return mark_misfits(matrix, labels), int(labels.max()) + 1, "forced", note
+    top = min(MAX_K, n // 3, distinct)
+    if top < 2:
+        return np.zeros(n, dtype=int), 1, "one group", [f"only {n} participants with evidence: one persona (need 6 or more to split)"]
+    labels, score = _best_k(matrix, top, seed)
+    note = [f"weak persona structure (silhouette {score:.2f}); treat the split with care"] if score < 0.05 else []
+    return mark_misfits(matrix, labels), int(labels.max()) + 1, f"silhouette over k=2..{top}", note
+
+
+def _single_notes(n: int, distinct: int, k: int | None) -> list[str]:
+    if n == 0:
+        return ["no participants with evidence: no personas"]
+    if n < MIN_TO_CLUSTER:
+        return [f"only {n} participant(s): one persona for everyone; personas need more people to be meaningful"]
+    if distinct < 2:
+        return ["all participants look identical in their features: one persona for everyone"]
+    return []
+
+
+def partition(matrix: np.ndarray, k: int, seed: int) -> np.ndarray:
+    """Spectral clustering on the kNN graph, labels renumbered by size (0 = largest)."""
+    from sklearn.cluster import SpectralClustering
+
+    n = len(matrix)
+    if k <= 1 or n <= k:
+        return np.zeros(n, dtype=int) if k <= 1 else np.arange(n)
+    neighbours = int(min(n - 1, max(2, round(math.sqrt(n)))))
+    model = SpectralClustering(
+        n_clusters=k, affinity="nearest_neighbors", n_neighbors=neighbours, random_state=seed, n_init=10
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "graph is not fully connected" on tiny inputs: the result is still usable
+        raw = model.fit_predict(matrix)
+    return canonical_labels(raw)
+
+
+def canonical_labels(raw: np.ndarray) -> np.ndarray:
+    """Relabel so 0 is the largest cluster, ties broken by first member: output never depends on solver numbering."""
+    found = [c for c in sorted(set(raw.tolist())) if c >= 0]
+    order = sorted(found, key=lambda c: (-int(np.sum(raw == c)), int(np.argmax(raw == c))))
+    mapping = {old: new for new, old in enumerate(order)}
+    return np.array([mapping.get(int(c), NO_PERSONA) for c in raw], dtype=int)
+
+
+def _best_k(matrix: np.ndarray, top: int, seed: int) -> tuple[np.ndarray, float]:
+    """The partition with the best size-penalised cosine silhouette; ties go to fewer personas."""
+    from sklearn.metrics import silhouette_score
+
+    best, best_score, best_raw = None, -math.inf, 0.0
+    smallest = max(2, math.ceil(0.05 * len(matrix)))
+    for k in range(2, top + 1):
+        labels = partition(matrix, k, seed)
+        if len(set(labels.tolist())) < 2:
+            continue
+        raw = float(silhouette_score(matrix, labels, metric="cosine"))
+        sizes = np.bincount(labels)
+        score = raw - TINY_PENALTY * float(np.mean(sizes < smallest))
+        if score > best_score + 1e-9:
+            best, best_score, best_raw = labels, score, raw
+    return (best if best is not None else np.zeros(len(matrix), dtype=int)), best_raw
+
+
+def mark_misfits(matrix: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """-1 for participants nearer another persona's members than their own, or far from every centroid."""
+    from sklearn.metrics import silhouette_samples
+
+    k = int(labels.max()) + 1
+    if k < 2 or len(matrix) <= k:
+        return labels
+    silhouettes = silhouette_samples(matrix, labels, metric="cosine")
+    centroids = normalise_rows(np.stack([matrix[labels == c].mean(axis=0) for c in range(k)]))
+    nearest = (normalise_rows(matrix) @ centroids.T).max(axis=1)
+    q1, q3 = np.percentile(nearest, [25, 75])
+    misfit = (silhouettes < AMBIGUOUS_SILHOUETTE) | (nearest < q1 - 1.5 * (q3 - q1))
+    out = labels.copy()
+    for c in range(k):
+        members = labels == c
+        if np.all(misfit[members]):
+            continue  # never empty a persona entirely
+        out[members & misfit] = NO_PERSONA
+    return out
+
+
+# ---------------------------------------------------------------- stability
+
+def _with_stability(
+    matrix: np.ndarray, labels: np.ndarray, k: int, seed: int, resamples: int, advance: Advance
+) -> tuple[np.ndarray, list[float], str]:
+    """Per-persona stability (mean best-match Jaccard over subsamples) and a note when not measured."""
+    if k <= 1:
+        advance(resamples)
+        return labels, [1.0] * k, ""
+    if resamples <= 0:
+        return labels, [1.0] * k, "stability was not measured (resamples = 0)"
+    return labels, subsample_stability(matrix, labels, k, seed, resamples, advance), ""
+
+
+def subsample_stability(
+    matrix: np.ndarray, labels: np.ndarray, k: int, seed: int, resamples: int, advance: Advance
+) -> list[float]:
+    """Hennig's clusterboot with subsampling: each persona's mean Jaccard with its best match."""
+    rng = np.random.default_rng(seed)
+    n = len(matrix)
+    size = max(k + 1, int(round(SUBSAMPLE * n)))
+    scores: dict[int, list[float]] = defaultdict(list)
+    for r in range(resamples):
+        rows = np.sort(rng.choice(n, size=min(size, n), replace=False))
+        again = partition(matrix[rows], k, seed + r + 1)
+        for c in range(k):
+            original = set(rows[labels[rows] == c].tolist())
+            if original:
+                scores[c].append(max(_jaccard(original, set(rows[again == d].tolist())) for d in range(k)))
+        advance(1)
+    return [float(np.mean(scores[c])) if scores[c] else 0.0 for c in range(k)]
+
+
+def _jaccard(a: set[int], b: set[int]) -> float:
+    return len(a & b) / len(a | b) if a | b else 0.0
+
+
+def _overall(labels: np.ndarray, stability: Sequence[float]) -> float:
+    """Size-weighted mean stability over the personas."""
+    sizes = np.array([np.sum(labels == c) for c in range(len(stability))], dtype=float)
+    return float(np.dot(sizes, stability) / sizes.sum()) if sizes.sum() else 0.0
+
+
+def _unstable_notes(stability: Sequence[float]) -> list[str]:
+    return [
+        f"persona candidate {c + 1} is unstable (stability {s:.2f} < {UNSTABLE_BELOW}): it may not survive more data"
+        for c, s in enumerate(stability)
+        if s < UNSTABLE_BELOW
+    ]
+
+
+def _describe(weights: Mapping[str, float], how: str, resamples: int) -> str:
+    shown = ", ".join(f"{name} x{float(weights.get(name, 0.0)):g}" for name in ("text", "tags", "attributes"))
+    if how == "one group":
+        return f"one group (too few or identical participants); features: {shown}"
+    return (
+        "spectral clustering on the participants' kNN graph; features: source-relative text "
+        f"(sentence embedding + word TF-IDF), tag profile, attributes ({shown}); k {how}; "
+        f"stability: {resamples} subsamples of {int(SUBSAMPLE * 100)}%, best-match Jaccard"
+    )
+
+
+# ---------------------------------------------------------------- quotes
+
+def representativeness(units: Sequence[Unit], vectors: np.ndarray, clustering: Clustering) -> dict[str, float]:
+    """Unit id -> cosine between the unit and its persona's centroid (0.0 outside any persona).
+
+    Vectors are taken relative to their source (as in clustering), so a quote is
+    typical of what the persona says differently, not of the meeting's topic.
+    """
+    residual = source_relative_units(units, np.asarray(vectors, dtype=np.float64))
+    label = np.array([clustering.assignments.get(u.participant_id, NO_PERSONA) for u in units], dtype=int)
+    out = {u.id: 0.0 for u in units}
+    for c in sorted(set(label.tolist()) - {NO_PERSONA}):
+        members = np.where(label == c)[0]
+        centroid = residual[members].mean(axis=0)
+        norm = np.linalg.norm(centroid)
+        if norm < 1e-12:
+            continue
+        sims = normalise_rows(residual[members]) @ (centroid / norm)
+        for row, sim in zip(members, sims):
+            out[units[row].id] = float(sim)
+    return out
+
+
+def source_relative_units(units: Sequence[Unit], vectors: np.ndarray) -> np.ndarray:
+    """Unit vectors minus their source's mean participant profile (sources with 2+ participants)."""
+    if not len(units):
+        return vectors
+    groups: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for row, unit in enumerate(units):
+        groups[unit.source_id][unit.participant_id].append(row)
+    out = vectors.copy()
+    for people in groups.values():
+        if len(people) < 2:
+            continue
+        mean = np.mean([vectors[rows].mean(axis=0) for rows in people.values()], axis=0)
+        for rows in people.values():
+            out[rows] -= mean
+    return out - out.mean(axis=0)

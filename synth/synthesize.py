@@ -1,0 +1,274 @@
+"""Persona drafts and journey maps from clusters, tags and themes.
+
+`synthesize_personas` turns each cluster into a draft a researcher can judge
+quickly: what distinguishes it (attribute lifts, touchpoints, themes), how sure
+we are (stability, size, evidence), and quotes from different people.
+`build_maps` lays the same evidence out as journey maps, one per persona and one
+for everyone ("all"): stages across, lanes down.
+
+Persona ids are stable across re-runs: a cluster takes the id of the previous
+persona it overlaps most (Jaccard over participant keys, Hungarian matching);
+new clusters get the next free number, larger clusters first.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from synth.records import Clustering, JourneyMap, Opportunity, Participant, Persona, StageCell, TagResult, Unit
+from synth.synthesize_evidence import (
+    Evidence,
+    attribute_lifts,
+    attribute_values,
+    distinctive_words,
+    emotional_extremes,
+    pick_quotes,
+    stage_sentiment,
+    theme_findings,
+    touchpoint_findings,
+)
+
+ALL_MAP = "all"
+ALL_NAME = "All participants"
+UNSTABLE_BELOW = 0.6
+SMALL_BELOW = 3  # participants
+MIN_ID_OVERLAP = 0.3  # Jaccard needed to keep a previous persona's id
+NAME_PARTS = 3
+OPPORTUNITIES_PER_STAGE = 3
+
+
+def synthesize_personas(
+    participants: Sequence[Participant],
+    units: Sequence[Unit],
+    tag_result: TagResult,
+    clustering: Clustering,
+    *,
+    stage_ids: Sequence[str],
+    labels: Mapping[str, str],
+    representativeness: Mapping[str, float],
+    previous: Mapping[str, set[str]],
+) -> list[Persona]:
+    """One draft per non-empty cluster, largest first, ids matched to `previous`.
+
+    `previous` maps a persona id of the last run to its participants' keys (ids are
+    accepted too), so a re-run keeps ids for clusters that stayed similar.
+    """
+    groups = _groups(participants, clustering)
+    ids = match_ids(groups, previous)
+    evidence = Evidence.from_result(tag_result)
+    values = attribute_values(participants)
+    context = _Context(participants, units, evidence, labels, stage_ids, values, representativeness)
+    return [
+        _draft(pid, group, clustering.stability[index] if index < len(clustering.stability) else 0.0, context, clustering.k)
+        for pid, (index, group) in zip(ids, _indexed(groups))
+    ]
+
+
+class _Context:
+    """What every persona draft reads: the whole sample, indexed once."""
+
+    def __init__(self, participants, units, evidence, labels, stage_ids, values, rep) -> None:
+        self.total = len(participants)
+        self.units = list(units)
+        self.units_of: dict[str, list[Unit]] = defaultdict(list)
+        for unit in units:
+            self.units_of[unit.participant_id].append(unit)
+        self.evidence = evidence
+        self.labels = labels
+        self.stage_ids = tuple(stage_ids)
+        self.values = values
+        self.rep = rep
+        self.touchpoint_users = _users(touchpoint_findings(self.units, evidence, labels, limit=None))
+        self.theme_users = _users(
+            theme_findings(self.units, evidence, "pain_point", None) + theme_findings(self.units, evidence, "motivation", None)
+        )
+
+
+def _users(findings) -> dict[str, tuple[str, int]]:
+    """ref -> (label, participants) over the whole sample, for lifts in names."""
+    return {f.ref: (f.label, f.participants) for f in findings if f.ref}
+
+
+def _groups(participants: Sequence[Participant], clustering: Clustering) -> list[list[Participant]]:
+    """Members of each cluster index (empty lists kept so indices line up with stability)."""
+    groups: list[list[Participant]] = [[] for _ in range(max(clustering.k, 0))]
+    for p in participants:
+        index = clustering.assignments.get(p.id, -1)
+        if 0 <= index < len(groups):
+            groups[index].append(p)
+    return groups
+
+
+def _indexed(groups: list[list[Participant]]) -> list[tuple[int, list[Participant]]]:
+    """Non-empty clusters, largest first (ties: first member id)."""
+    present = [(i, g) for i, g in enumerate(groups) if g]
+    return sorted(present, key=lambda item: (-len(item[1]), min(p.id for p in item[1])))
+
+
+def match_ids(groups: Sequence[Sequence[Participant]], previous: Mapping[str, set[str]]) -> list[str]:
+    """Persona ids for the non-empty groups (largest first): previous ids by best overlap, else new numbers."""
+    from scipy.optimize import linear_sum_assignment
+
+    ordered = sorted([g for g in groups if g], key=lambda g: (-len(g), min(p.id for p in g)))
+    old_ids = sorted(previous)
+    ids: list[str | None] = [None] * len(ordered)
+    if ordered and old_ids:
+        overlap = np.array([[_jaccard(g, previous[o]) for o in old_ids] for g in ordered])
+        rows, cols = linear_sum_assignment(-overlap)
+        for r, c in zip(rows, cols):
+            if overlap[r, c] >= MIN_ID_OVERLAP:
+                ids[r] = old_ids[c]
+    used = set(old_ids) | {i for i in ids if i}
+    number = 1
+    for index in range(len(ids)):
+        while ids[index] is None:
+            candidate = f"persona-{number}"
+            number += 1
+            if candidate not in used:
+                ids[index] = candidate
+                used.add(candidate)
+    return [str(i) for i in ids]
+
+
+def _jaccard(group: Sequence[Participant], members: set[str]) -> float:
+    mine = {p.key for p in group}
+    hits = sum(1 for p in group if p.key in members or p.id in members)
+    union = len(mine) + len(members) - hits
+    return hits / union if union else 0.0
+
+
+def _draft(pid: str, group: list[Participant], stability: float, ctx: _Context, k: int) -> Persona:
+    member_ids = tuple(sorted(p.id for p in group))
+    member_units = [u for m in member_ids for u in ctx.units_of.get(m, [])]
+    lifts = attribute_lifts(member_ids, ctx.values)
+    motivations = theme_findings(member_units, ctx.evidence, "motivation")
+    pains = theme_findings(member_units, ctx.evidence, "pain_point")
+    touchpoints = touchpoint_findings(member_units, ctx.evidence, ctx.labels)
+    high, low = emotional_extremes(stage_sentiment(member_units, ctx.evidence, ctx.stage_ids), ctx.stage_ids)
+    quotes = pick_quotes(member_units, ctx.rep)
+    confidence = _confidence(stability, len(member_ids), len(member_units))
+    return Persona(
+        id=pid,
+        name=_name(pid, member_ids, member_units, lifts, touchpoints, motivations + pains, ctx),
+        participant_ids=member_ids,
+        share=len(member_ids) / ctx.total if ctx.total else 0.0,
+        stability=float(stability),
+        confidence=confidence,
+        attributes=lifts,
+        motivations=motivations,
+        pain_points=pains,
+        touchpoints=touchpoints,
+        emotional_high=high,
+        emotional_low=low,
+        quotes=quotes,
+        flags=_flags(stability, len(member_ids), len(quotes), k),
+    )
+
+
+def _confidence(stability: float, size: int, unit_count: int) -> float:
+    """Stability, discounted for small personas (under 5 people) and thin evidence (under 3 units each)."""
+    size_factor = math.sqrt(min(1.0, size / 5))
+    evidence_factor = math.sqrt(min(1.0, unit_count / (3 * size))) if size else 0.0
+    return round(float(stability) * size_factor * evidence_factor, 4)
+
+
+def _flags(stability: float, size: int, quotes: int, k: int) -> tuple[str, ...]:
+    flags = []
+    if k == 1:
+        flags.append("whole-sample")
+    elif stability < UNSTABLE_BELOW:
+        flags.append("unstable")
+    if size < SMALL_BELOW:
+        flags.append("small")
+    if quotes < 3:
+        flags.append("few-quotes")
+    return tuple(flags)
+
+
+def _name(pid, member_ids, member_units, lifts, touchpoints, themes, ctx: _Context) -> str:
+    """A draft name from the group's most distinctive features, all taken from the data."""
+    parts = [lifts[0].value] if lifts else []
+    parts += _lifted_labels(touchpoints, ctx.touchpoint_users, len(member_ids), ctx.total)[:1]
+    parts += _lifted_labels(themes, ctx.theme_users, len(member_ids), ctx.total)[:1]
+    if len(parts) < 2:
+        parts += [", ".join(distinctive_words(member_units, ctx.units))] if member_units else []
+    parts = [p for p in dict.fromkeys(parts) if p][:NAME_PARTS]
+    return " · ".join(parts) if parts else f"Persona {pid.rsplit('-', 1)[-1]}"
+
+
+def _lifted_labels(findings, overall: Mapping[str, tuple[str, int]], size: int, total: int) -> list[str]:
+    """Labels whose participant share in the group beats the whole sample's by 20% or more."""
+    scored = []
+    for f in findings:
+        everyone = overall.get(f.ref, (f.label, f.participants))[1]
+        share, base = f.participants / size, everyone / total if total else 0.0
+        if base and share / base >= 1.2 and f.participants >= min(2, size):
+            scored.append((-(share - base), f.label))
+    return [label for _, label in sorted(scored)]
+
+
+# ---------------------------------------------------------------- journey maps
+
+def build_maps(
+    personas: Sequence[Persona],
+    participants: Sequence[Participant],
+    units: Sequence[Unit],
+    tag_result: TagResult,
+    *,
+    stage_ids: Sequence[str],
+    labels: Mapping[str, str],
+) -> list[JourneyMap]:
+    """One journey map per persona, then one for everyone (persona_id "all")."""
+    evidence = Evidence.from_result(tag_result)
+    groups = [(p.id, p.name, set(p.participant_ids)) for p in personas]
+    groups.append((ALL_MAP, ALL_NAME, {p.id for p in participants}))
+    maps = []
+    for persona_id, name, members in groups:
+        mine = [u for u in units if u.participant_id in members]
+        cells = tuple(_cell(stage, mine, evidence, labels) for stage in stage_ids)
+        maps.append(JourneyMap(persona_id=persona_id, name=name, participants=len(members), stages=cells))
+    return maps
+
+
+def _cell(stage: str, units: Sequence[Unit], evidence: Evidence, labels: Mapping[str, str]) -> StageCell:
+    here = [u for u in units if evidence.stage_of(u) == stage]
+    if not here:
+        return StageCell(stage=stage)
+    pains = theme_findings(here, evidence, "pain_point")
+    motivations = theme_findings(here, evidence, "motivation")
+    return StageCell(
+        stage=stage,
+        actions=theme_findings(here, evidence, "action"),
+        touchpoints=touchpoint_findings(here, evidence, labels),
+        motivations=motivations,
+        pain_points=pains,
+        emotion_mean=float(np.mean([evidence.sentiment(u) for u in here])),
+        emotion_count=len(here),
+        quotes=pick_quotes(here, _cell_scores(here, evidence, pains + motivations)),
+        opportunities=_opportunities(pains, labels.get(stage, stage)),
+        participants=len({u.participant_id for u in here}),
+        units=len(here),
+    )
+
+
+def _cell_scores(units: Sequence[Unit], evidence: Evidence, findings) -> dict[str, float]:
+    """Quotes behind the cell's leading themes first, then the most confidently staged."""
+    weight = {uid: 1.0 / (rank + 1) for rank, f in reversed(list(enumerate(findings))) for uid in f.unit_ids}
+    scores = {}
+    for unit in units:
+        tagging = evidence.taggings.get(unit.id)
+        stage_score = tagging.stage.score if tagging and tagging.stage else 0.0
+        scores[unit.id] = weight.get(unit.id, 0.0) + 0.1 * float(stage_score)
+    return scores
+
+
+def _opportunities(pains, stage_label: str) -> tuple[Opportunity, ...]:
+    """A "How might we" draft for each leading pain-point theme; wording only wraps the theme's label."""
+    return tuple(
+        Opportunity(text=f"How might we ease \u201c{f.label}\u201d at the {stage_label} stage?", theme_id=f.ref, draft=True)
+        for f in pains[:OPPORTUNITIES_PER_STAGE]
+    )
