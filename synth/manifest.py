@@ -30,7 +30,7 @@ def map_run_info(settings, embedder, codebook, clustering, version: str) -> dict
     return {
         "synth_version": version,
         "model": embedder.model_id,
-        "codebook": {"path": codebook.path, "sha256": codebook.sha256},
+        "codebook": {"path": codebook.path or "default", "sha256": codebook.sha256},
         "seed": settings.seed,
         "redacted": settings.redact,
         "personas_requested": "auto" if settings.personas is None else settings.personas,
@@ -47,7 +47,7 @@ def write_run_json(settings, result, sources, embedder, codebook, version: str) 
     doc = {
         "synth_version": version,
         "model": {"id": embedder.model_id, "sha256": model_fingerprint(embedder)},
-        "codebook": {"path": codebook.path, "sha256": codebook.sha256},
+        "codebook": {"path": codebook.path or "default", "sha256": codebook.sha256},
         "seed": settings.seed,
         "redacted": settings.redact,
         "settings": settings.to_dict(),

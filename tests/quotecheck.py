@@ -62,10 +62,27 @@ def check_unit(unit: dict, root: Path) -> str | None:
     if span is None:
         return f"{unit['id']}: location {unit['location']!r} names no line"
     lines = raw_lines(path)
+    if unit.get("spans"):
+        return _check_spans(unit, lines, quote, span)
     window = " ".join(lines[span[0] - 1 : span[1]])
     window = re.sub(r"\s+", " ", window)
     if not pattern_for(re.sub(r"\s+", " ", quote)).search(window):
         return f"{unit['id']}: quote not found at {unit['source']} {unit['location']}"
+    return None
+
+
+def _check_spans(unit: dict, lines: list[str], quote: str, span: tuple[int, int]) -> str | None:
+    """The exact pieces the unit names, joined by a space, must read as its quote; the
+    location must cover those lines. Stricter than a window search: it also holds for
+    units cut across caption cues, where cue numbers and times sit between the pieces."""
+    numbers = [line for line, _, _ in unit["spans"]]
+    if min(numbers) != span[0] or max(numbers) != span[1]:
+        return f"{unit['id']}: location {unit['location']!r} does not cover its spans"
+    if max(numbers) > len(lines):
+        return f"{unit['id']}: span beyond the end of {unit['source']}"
+    pieces = " ".join(lines[line - 1][start:end] for line, start, end in unit["spans"])
+    if not pattern_for(re.sub(r"\s+", " ", quote)).fullmatch(re.sub(r"\s+", " ", pieces)):
+        return f"{unit['id']}: quote is not the text at {unit['source']} {unit['location']}"
     return None
 
 
