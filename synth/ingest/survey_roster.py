@@ -1,0 +1,73 @@
+"""A participants roster (`participants.csv` / `.xlsx`): attributes for people of any source.
+
+The first id-like column (``participant``, ``name``, ``id`` ...; else the first
+column) names the person as the transcripts or survey do; every other column
+that is not contact data becomes an attribute, joined onto participants by
+`synth.segment.build_participants`. The Source has kind "participants", no
+turns and no speakers.
+"""
+
+from __future__ import annotations
+
+from synth.errors import InputError
+from synth.ingest.survey_headers import unique_names
+from synth.ingest.survey_roles import ColumnFacts, header_role
+from synth.ingest.survey_tables import Table
+from synth.records import Column, Problem, Source
+
+KEY_HEADERS = ("participant", "participant id", "participant_id", "participant name", "name", "full name", "id",
+               "speaker", "respondent", "respondent id", "interviewee", "alias", "code")
+
+
+def read_roster(table: Table, rel: str) -> Source:
+    """The roster as a Source of kind "participants"; raises InputError when it has no rows."""
+    names = unique_names(table.rows[0])
+    if len(table.rows) < 2 or len(names) < 2:
+        raise InputError(rel, "a participants file needs a header row, an id column and at least one attribute",
+                         hint="write it as: name,age_band,segment  then one row per participant")
+    key = _key_column(names)
+    columns, hidden = _roster_columns(names, key, table)
+    attributes: dict[str, dict[str, str]] = {}
+    repeated = []
+    for number, row in enumerate(table.rows[1:], 2):
+        cells = tuple(row) + ("",) * (len(names) - len(row))
+        person = cells[key].strip()
+        if not person:
+            continue
+        if person in attributes:
+            repeated.append(number)
+        attributes[person] = {names[i]: cells[i].strip() for i in range(len(names))
+                              if i != key and i not in hidden and cells[i].strip()}
+    problems = ()
+    if repeated:
+        problems = (Problem(rel, f"{len(repeated)} participant(s) are listed more than once; the last row wins",
+                            row=repeated[0], column=names[key], hint="keep one row per participant",
+                            severity="warning"),)
+    return Source(id="", path=rel, kind="participants", format="participants", sha256="",
+                  lines=tuple("\t".join(r) for r in table.rows), columns=columns, attributes=attributes,
+                  problems=problems)
+
+
+def _key_column(names: tuple[str, ...]) -> int:
+    lowered = [n.strip().lower() for n in names]
+    for wanted in KEY_HEADERS:
+        if wanted in lowered:
+            return lowered.index(wanted)
+    return 0
+
+
+def _roster_columns(names, key: int, table: Table) -> tuple[tuple[Column, ...], set[int]]:
+    """Columns with roles: the key, contact details (never attributes), the rest attributes."""
+    columns, hidden = [], set()
+    for index, name in enumerate(names):
+        if index == key:
+            columns.append(Column(name, "respondent_id", name, "", "names the participant"))
+            continue
+        found = header_role(ColumnFacts(name, name, "", "", ()))
+        if found is not None and found.role in ("pii", "respondent_id"):
+            hidden.add(index)
+            columns.append(Column(name, "pii", name, "[redacted]", found.reason))
+            continue
+        example = next((r[index].strip() for r in table.rows[1:] if index < len(r) and r[index].strip()), "")
+        columns.append(Column(name, "single_choice", name, example, "participant attribute"))
+    return tuple(columns), hidden

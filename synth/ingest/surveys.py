@@ -1,0 +1,435 @@
+"""The survey family of ingest: exports of Qualtrics, SurveyMonkey, Google Forms,
+Typeform, Microsoft Forms, enterprise tools (Unipark/EFS style), any other CSV/TSV/XLSX
+table, and a `participants.csv` roster.
+
+A survey `Source` (see `synth.records`):
+
+- `lines`: one per spreadsheet row, header rows included (row N is ``lines[N-1]``),
+  the row's cells joined by a tab, each cell exactly as exported;
+- `turns`: one per open-text answer, spoken by the respondent id, with the column's
+  question and name; its span is the cell inside its row's line;
+- `speakers`: every kept respondent (role "participant");
+- `columns`: every column with its role, question, an example (redacted for PII)
+  and the reason for the role (see `synth.ingest.survey_roles`);
+- `attributes`: per respondent, closed answers (single choice, ordinal, binned
+  numbers, and multi choice as "; "-joined options); never PII or metadata;
+- `dropped_rows`: junk rows left out: empty rows, rows answering nothing, "test"
+  rows, Qualtrics preview/test/spam responses, EFS tester rows.
+
+`survey.yaml` beside an export overrides roles, the sheet, the id column and names a
+segment column (`synth.ingest.survey_config`). A roster (`participants.csv`) becomes
+a Source of kind "participants" whose attributes are keyed by the first column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+from synth.clean import is_non_answer
+from synth.errors import InputError
+from synth.ingest.survey_config import SurveyConfig, load_survey_config
+from synth.ingest.survey_headers import Header, detect_format, parse_header
+from synth.ingest.survey_roles import (
+    NPS_HEADER, ColumnFacts, Inferred, OptionSplitter, content_role, header_role, is_chosen, option_group_roles,
+    short,
+)
+from synth.ingest.survey_roster import read_roster
+from synth.ingest.survey_tables import Table, guess_delimiter, load_table, parse_text
+from synth.pii import find_pii
+from synth.records import Column, Problem, Source, Span, Speaker, Turn
+
+TEXT_SUFFIXES = {".csv", ".tsv", ".tab"}
+BOOK_SUFFIXES = {".xlsx", ".xlsm"}
+ROSTER_NAMES = {"participants", "roster", "participant_attributes", "participants_attributes"}
+ROSTER_FIRST = {"participant", "participant id", "participant_id", "participant name", "interviewee", "speaker"}
+MISSING_CODES = {"-99", "-66", "-77", "-88"}  # EFS/SPSS "not answered", "not shown"
+ANSWER_ROLES = ("open_text", "single_choice", "multi_choice", "ordinal", "numeric")
+CLOSED_ROLES = ("single_choice", "multi_choice", "ordinal", "numeric")
+PII_EXAMPLES = (("mail", "[email]"), ("phone", "[phone]"), ("ip", "[ip address]"), ("name", "[name]"))
+QUALTRICS_JUNK = {"survey preview", "survey test", "spam", "1", "2", "8", "17"}
+TEST_ANSWER = re.compile(r"^(?:(?:test(?:ing)?|asdf|xxx|dummy)\W*)+$", re.IGNORECASE)
+NUMBERED = re.compile(r"^(?:re?sp?onse|option|answer|choice|item)\s*\d*$", re.IGNORECASE)
+GENERIC_LABELS = {"response", "open-ended response", "other (please specify)", "other", ""}
+
+
+@dataclass(frozen=True)
+class Survey:
+    """A table read with its header understood and its columns' roles decided."""
+
+    table: Table
+    header: Header
+    facts: tuple[ColumnFacts, ...]
+    inferred: tuple[Inferred, ...]
+    rows: tuple[int, ...]  # kept response rows (1-based row numbers)
+    dropped: int
+    problems: tuple[Problem, ...]
+
+
+def sniff(path: Path, head: str) -> str | None:
+    """"participants" for a roster, the survey tool's name for a text table, "xlsx" for a
+    workbook; None for anything else (a transcript that happens to hold commas is not a table)."""
+    suffix = path.suffix.lower()
+    if suffix not in TEXT_SUFFIXES | BOOK_SUFFIXES and not (suffix == ".txt" and _text_table(head)):
+        return None
+    if path.stem.lower() in ROSTER_NAMES:
+        return "participants"
+    if suffix in BOOK_SUFFIXES:
+        return "xlsx"
+    try:
+        table = parse_text(head.lstrip("\ufeff"), path.name, suffix=suffix)
+    except InputError:
+        return "csv"
+    first = table.rows[0][0].strip().lower() if table.rows[0] else ""
+    return "participants" if first in ROSTER_FIRST else detect_format(table.rows, guess_delimiter(head))
+
+
+def _text_table(head: str) -> bool:
+    from synth.ingest.transcripts import looks_like_table
+
+    return looks_like_table(head.lstrip("\ufeff"))
+
+
+def read_table(path: Path, sheet: str | None = None) -> Table:
+    """The cells of a CSV/TSV/XLSX file, header rows included (for `synth inspect` and tests)."""
+    return load_table(Path(path), Path(path).name, sheet=sheet)
+
+
+def read(path: Path, rel: str, fmt: str) -> Source:
+    """Read one table as a survey, or as a roster when it is named like one (participants.csv)
+    or starts with a participant column and holds no open answers; raises InputError."""
+    config = load_survey_config(path.parent, Path(rel).parent.as_posix().strip("."))
+    table = load_table(path, rel, sheet=config.sheet)
+    if path.stem.lower() in ROSTER_NAMES:
+        return read_roster(table, rel)
+    survey = understand(table, rel, config)
+    if fmt == "participants" and not any(r.role == "open_text" for r in survey.inferred):
+        return read_roster(table, rel)
+    return build_source(survey, rel, config)
+
+
+def understand(table: Table, rel: str, config: SurveyConfig = SurveyConfig()) -> Survey:
+    """Header, kept rows and column roles of a survey table."""
+    fmt = detect_format(table.rows, table.delimiter)
+    if table.sheet is not None and fmt == "csv":
+        fmt = "xlsx"
+    header = parse_header(table.rows, fmt)
+    if len(table.rows) <= header.rows:
+        raise InputError(rel, "the table has a header but no responses", hint="export the responses again")
+    problems = list(_ragged(table, header, rel))
+    cells = _answer_grid(table, header)
+    kept, dropped = _drop_status_rows(cells, header)
+    facts = _facts(header, cells, kept)
+    inferred = infer_roles(facts, config, rel, problems)
+    answered, unanswered = _drop_empty_rows(cells, kept, inferred)
+    facts = _facts(header, cells, answered) if unanswered else facts
+    return Survey(table, header, facts, inferred, tuple(answered), dropped + unanswered, tuple(problems))
+
+
+def _answer_grid(table: Table, header: Header) -> dict[int, tuple[str, ...]]:
+    """Row number -> cells padded to the header width; EFS missing codes read as empty."""
+    width = len(header.names)
+    grid = {}
+    for number, row in enumerate(table.rows[header.rows:], header.rows + 1):
+        cells = tuple(row[:width]) + ("",) * (width - len(row))
+        if header.fmt == "enterprise":
+            cells = tuple("" if c.strip() in MISSING_CODES else c for c in cells)
+        grid[number] = cells
+    return grid
+
+
+def _ragged(table: Table, header: Header, rel: str):
+    """One warning for rows wider or narrower than the header (the first such row named)."""
+    width = len(header.names)
+    odd = [n for n, row in enumerate(table.rows[header.rows:], header.rows + 1)
+           if len(row) < width or any(c.strip() for c in row[width:])]
+    if odd:
+        yield Problem(rel, f"{len(odd)} row(s) do not have the header's {width} cells; extra cells were left out",
+                      hint="check the delimiter and quoting of the export", row=odd[0], severity="warning")
+
+
+def _drop_status_rows(grid, header: Header) -> tuple[list[int], int]:
+    """Rows kept after leaving out empty rows, Qualtrics previews/tests/spam and EFS testers."""
+    status = [i for i, name in enumerate(header.names) if name.lower() in {"status", "tester"}]
+    kept, dropped = [], 0
+    for number, cells in grid.items():
+        junk = not any(c.strip() for c in cells) or any(_junk_status(cells[i], header) for i in status)
+        if junk:
+            dropped += 1
+        else:
+            kept.append(number)
+    return kept, dropped
+
+
+def _junk_status(value: str, header: Header) -> bool:
+    text = value.strip().lower()
+    return text == "tester" or (header.fmt == "qualtrics" and text in QUALTRICS_JUNK)
+
+
+def _facts(header: Header, grid, rows: Sequence[int]) -> tuple[ColumnFacts, ...]:
+    codes = header.codes or ("",) * len(header.names)
+    return tuple(
+        ColumnFacts(name, question, label, code, tuple(grid[n][i] for n in rows))
+        for i, (name, question, label, code) in enumerate(zip(header.names, header.questions, header.labels, codes))
+    )
+
+
+def infer_roles(facts: Sequence[ColumnFacts], config: SurveyConfig, rel: str, problems: list) -> tuple[Inferred, ...]:
+    """Every column's role: survey.yaml first, then option groups (their cells only repeat the
+    option's name, so "Phone" there is a channel, not a phone number), the header, the answers."""
+    overrides = _match_overrides(facts, config, rel, problems)
+    groups = option_group_roles(facts)
+    roles = []
+    for index, fact in enumerate(facts):
+        if index in overrides:
+            roles.append(overrides[index])
+            continue
+        roles.append(groups.get(index) or header_role(fact) or content_role(fact))
+    return _one_id(roles, facts)
+
+
+def _match_overrides(facts, config: SurveyConfig, rel: str, problems: list) -> dict[int, Inferred]:
+    wanted = dict(config.columns)
+    if config.id_column:
+        wanted[config.id_column] = "respondent_id"
+    found = {}
+    for key, role in wanted.items():
+        index = find_column(facts, key)
+        if index is None:
+            problems.append(Problem(rel, f"survey.yaml names column {key!r}, which this table does not have",
+                                    hint="use a column name as `synth inspect` shows it", severity="warning"))
+        else:
+            found[index] = Inferred(role, "set in survey.yaml")
+    return found
+
+
+def find_column(facts: Sequence[ColumnFacts], key: str) -> int | None:
+    """A column by name, else by question text or label (ignoring case)."""
+    wanted = key.strip().casefold()
+    for attr in ("name", "question", "label"):
+        for index, fact in enumerate(facts):
+            if getattr(fact, attr).strip().casefold() == wanted:
+                return index
+    return None
+
+
+def _one_id(roles: list[Inferred], facts) -> tuple[Inferred, ...]:
+    """Only the first id column names respondents; later ones are metadata."""
+    ids = [i for i, r in enumerate(roles) if r.role == "respondent_id"]
+    set_in_config = [i for i in ids if roles[i].reason == "set in survey.yaml"]
+    keep = (set_in_config or ids or [None])[0]
+    return tuple(
+        Inferred("metadata", f"another id column ({facts[keep].name!r} names respondents)")
+        if r.role == "respondent_id" and i != keep else r
+        for i, r in enumerate(roles)
+    )
+
+
+def _drop_empty_rows(grid, rows: list[int], inferred) -> tuple[list[int], int]:
+    """Rows answering nothing, and rows whose every open answer is a test string, are junk."""
+    answer_cols = [i for i, r in enumerate(inferred) if r.role in ANSWER_ROLES]
+    open_cols = [i for i, r in enumerate(inferred) if r.role == "open_text"]
+    kept = []
+    for number in rows:
+        cells = grid[number]
+        answered = any(cells[i].strip() for i in answer_cols) or not answer_cols
+        opens = [cells[i].strip() for i in open_cols if cells[i].strip()]
+        test_row = bool(opens) and all(TEST_ANSWER.match(a) for a in opens)
+        if answered and not test_row:
+            kept.append(number)
+    return kept, len(rows) - len(kept)
+
+
+def build_source(survey: Survey, rel: str, config: SurveyConfig = SurveyConfig()) -> Source:
+    """The Source of a survey: lines, respondents, their open answers as turns, closed answers."""
+    lines = tuple("\t".join(row) for row in survey.table.rows)
+    ids, id_problems = respondent_ids(survey, rel)
+    keys, shown = attribute_keys(survey), _value_formats(survey)
+    segment = find_column(survey.facts, config.segment) if config.segment else None
+    problems = list(survey.problems) + id_problems
+    if config.segment and segment is None:
+        problems.append(Problem(rel, f"survey.yaml names segment column {config.segment!r}, which this table does "
+                                     "not have", hint="use a column name as `synth inspect` shows it",
+                                severity="warning"))
+    turns, attributes, memo = [], {}, {}
+    for position, number in enumerate(survey.rows):
+        speaker = ids[number]
+        turns.extend(_turns(survey, number, position, speaker, memo))
+        attributes[speaker] = _attributes(survey, position, keys, shown, segment)
+    return Source(
+        id="", path=rel, kind="survey", format=survey.header.fmt, sha256="", lines=lines, turns=tuple(turns),
+        speakers=tuple(Speaker(ids[n], "participant", "survey respondent") for n in survey.rows),
+        columns=_columns(survey), attributes=attributes, problems=tuple(problems), dropped_rows=survey.dropped,
+    )
+
+
+def respondent_ids(survey: Survey, rel: str) -> tuple[dict[int, str], list[Problem]]:
+    """Row number -> respondent id: the id column's value, else "R<row>"; repeats made unique."""
+    column = next((i for i, r in enumerate(survey.inferred) if r.role == "respondent_id"), None)
+    ids: dict[int, str] = {}
+    seen: set[str] = set()
+    repeated: list[int] = []
+    for position, number in enumerate(survey.rows):
+        value = survey.facts[column].answers[position].strip() if column is not None else ""
+        name = value or f"R{number}"
+        if name in seen:
+            repeated.append(number)
+            name = f"{name} (row {number})"
+        seen.add(name)
+        ids[number] = name
+    problems = []
+    if repeated:
+        problems.append(Problem(rel, f"{len(repeated)} respondent id(s) appear more than once; each row is kept "
+                                     "as its own respondent", hint="check for duplicated responses",
+                                row=repeated[0], column=survey.facts[column].name, severity="warning"))
+    return ids, problems
+
+
+def _turns(survey: Survey, number: int, position: int, speaker: str, memo: dict[str, bool]):
+    row = survey.table.rows[number - 1]
+    starts = _cell_starts(row)
+    for index, role in enumerate(survey.inferred):
+        if role.role != "open_text" or index >= len(row):
+            continue
+        text = row[index]
+        if not survey.facts[index].answers[position].strip() or _says_nothing(text, memo):
+            continue
+        start = starts[index]
+        fact = survey.facts[index]
+        yield Turn(speaker=speaker, text=text, spans=(Span(number, start, start + len(text)),),
+                   question=fact.question or fact.name, column=fact.name)
+
+
+def _says_nothing(text: str, memo: dict[str, bool]) -> bool:
+    """`is_non_answer`, remembered for the file: surveys repeat the same short answers ("No", "n/a")."""
+    if text not in memo:
+        memo[text] = is_non_answer(text)
+    return memo[text]
+
+
+def _cell_starts(row: Sequence[str]) -> list[int]:
+    starts, offset = [], 0
+    for cell in row:
+        starts.append(offset)
+        offset += len(cell) + 1
+    return starts
+
+
+def _attributes(survey: Survey, position: int, keys: dict[int, str], shown, segment: int | None) -> dict[str, str]:
+    """Closed answers of one respondent, keyed as `attribute_keys` says, shown as `_value_formats` says."""
+    found: dict[str, str] = {}
+    chosen: dict[str, list[str]] = {}
+    for index, (fact, role) in enumerate(zip(survey.facts, survey.inferred)):
+        value = fact.answers[position].strip()
+        if role.role not in CLOSED_ROLES or not value:
+            continue
+        if role.group is not None:
+            if is_chosen(value, fact):
+                chosen.setdefault(role.group, []).append(role.option or fact.name)
+        else:
+            found[keys[index]] = shown[index](value) if index in shown else value
+    found.update({group: "; ".join(options) for group, options in chosen.items()})
+    if segment is not None and survey.inferred[segment].role not in ("pii", "respondent_id"):
+        value = survey.facts[segment].answers[position].strip()
+        if value:
+            found["segment"] = value
+    return found
+
+
+def attribute_keys(survey: Survey) -> dict[int, str]:
+    """Attribute name per column: in enterprise exports the short label under the question
+    ("Main Role Respondent"), else the question when short and asked by no other closed column, else the
+    column name; a repeat falls back to the (unique) column name."""
+    closed = [f.question for f, r in zip(survey.facts, survey.inferred) if r.role in CLOSED_ROLES and not r.group]
+    keys: dict[int, str] = {}
+    used: set[str] = set()
+    for index, fact in enumerate(survey.facts):
+        if survey.header.fmt == "enterprise" and fact.label and not NUMBERED.match(fact.label) \
+                and fact.label.casefold() not in GENERIC_LABELS:
+            key = fact.label
+        elif fact.question and len(fact.question) <= 80 and closed.count(fact.question) <= 1:
+            key = fact.question
+        else:
+            key = fact.name
+        key = fact.name if key in used or key == "segment" else key
+        used.add(key)
+        keys[index] = key
+    return keys
+
+
+def _value_formats(survey: Survey) -> dict[int, Callable[[str], str]]:
+    """How a closed answer becomes an attribute value where it is not kept as written:
+    ", "-joined options become "; "-joined, numbers with many values become bands
+    (NPS groups, or thirds of the range)."""
+    bins: dict[int, Callable[[str], str]] = {}
+    for index, (fact, role) in enumerate(zip(survey.facts, survey.inferred)):
+        if role.separator:
+            bins[index] = _joiner(OptionSplitter.of(fact.answers, role.separator))
+        if role.role != "numeric":
+            continue
+        numbers = sorted(v for v in (_number(a) for a in fact.answers) if v is not None)
+        if not numbers or len(set(numbers)) <= 7:
+            continue
+        if NPS_HEADER.search(fact.question or fact.name) and numbers[0] >= 0 and numbers[-1] <= 10:
+            bins[index] = _nps_band
+        else:
+            bins[index] = _thirds(numbers)
+    return bins
+
+
+def _joiner(splitter: OptionSplitter) -> Callable[[str], str]:
+    return lambda value: "; ".join(splitter.split(value))
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text.strip().replace(",", "."))
+    except ValueError:
+        return None
+
+
+def _nps_band(value: str) -> str:
+    number = _number(value)
+    if number is None:
+        return value
+    return "promoter (9-10)" if number >= 9 else "passive (7-8)" if number >= 7 else "detractor (0-6)"
+
+
+def _thirds(numbers: list[float]):
+    low, high = numbers[len(numbers) // 3], numbers[2 * len(numbers) // 3]
+
+    def band(value: str) -> str:
+        number = _number(value)
+        if number is None:
+            return value
+        if number <= low:
+            return f"up to {_fmt(low)}"
+        return f"{_fmt(low)}-{_fmt(high)}" if number <= high else f"over {_fmt(high)}"
+
+    return band
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _columns(survey: Survey) -> tuple[Column, ...]:
+    return tuple(
+        Column(name=fact.name, role=role.role, question=fact.question, example=_example(fact, role),
+               reason=role.reason)
+        for fact, role in zip(survey.facts, survey.inferred)
+    )
+
+
+def _example(fact: ColumnFacts, role: Inferred) -> str:
+    """A first non-empty answer to show in `synth inspect`, with emails, phones and the like
+    masked; a PII column only says what it holds."""
+    value = next((a.strip() for a in fact.answers if a.strip()), "")
+    if value and role.role == "pii":
+        text = f"{fact.name} {fact.question}".lower()
+        return next((shown for cue, shown in PII_EXAMPLES if cue in text), "[redacted]")
+    for found in reversed(find_pii(value)):
+        value = value[: found.start] + found.placeholder + value[found.end :]
+    return short(value, 60)
