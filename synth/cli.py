@@ -59,12 +59,11 @@ def main() -> None:
         except typer.Exit as done:
             sys.exit(done.exit_code)
     except Exception as exc:  # click usage errors and the unexpected
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
+        # typer ships its own copy of click, so its usage errors are matched by shape, not class
+        if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):
             exc.show()
             sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
+        if type(exc).__name__ == "Abort":
             sys.exit(130)
         if os.environ.get("SYNTH_DEBUG"):
             import traceback
@@ -247,9 +246,25 @@ def _known_persona(run_dir: Path, persona: str) -> None:
         _fail(f"no persona {persona!r} in {run_dir}", "see `synth review RUN_DIR list`", EXIT_USAGE)
 
 
+@review_app.callback()
+def review_callback(
+    ctx: typer.Context, run_dir: Path = typer.Argument(..., help="The run's output folder (holds review.yaml).")
+) -> None:
+    """Record the reviewer's decisions in RUN_DIR/review.yaml and refresh the outputs."""
+    ctx.obj = run_dir
+
+
+def _run_dir(ctx: typer.Context) -> Path:
+    run_dir = Path(ctx.obj)
+    if not (run_dir / "map.draft.json").is_file():
+        _fail(f"{run_dir} holds no synth run", "give the folder `synth run -o` wrote", EXIT_USAGE)
+    return run_dir
+
+
 @review_app.command("list")
-def review_list_cli(run_dir: Path = typer.Argument(...)) -> None:
+def review_list_cli(ctx: typer.Context) -> None:
     """List personas with status, size and name."""
+    run_dir = _run_dir(ctx)
     from synth.export.outputs import reviewed_map
 
     reviewed, notes = _guard(reviewed_map, run_dir)
@@ -260,8 +275,9 @@ def review_list_cli(run_dir: Path = typer.Argument(...)) -> None:
 
 
 @review_app.command("show")
-def review_show_cli(run_dir: Path = typer.Argument(...), persona: str = typer.Argument(...)) -> None:
+def review_show_cli(ctx: typer.Context, persona: str = typer.Argument(...)) -> None:
     """Show one persona draft (its markdown)."""
+    run_dir = _run_dir(ctx)
     _known_persona(run_dir, persona)
     path = run_dir / "personas" / f"{persona}.md"
     if not path.exists():
@@ -283,26 +299,30 @@ def _set_persona(run_dir: Path, persona: str, **values) -> None:
 
 
 @review_app.command("approve")
-def review_approve_cli(run_dir: Path = typer.Argument(...), persona: str = typer.Argument(...)) -> None:
+def review_approve_cli(ctx: typer.Context, persona: str = typer.Argument(...)) -> None:
     """Approve a persona draft."""
+    run_dir = _run_dir(ctx)
     _set_persona(run_dir, persona, status="approved")
 
 
 @review_app.command("reject")
-def review_reject_cli(run_dir: Path = typer.Argument(...), persona: str = typer.Argument(...)) -> None:
+def review_reject_cli(ctx: typer.Context, persona: str = typer.Argument(...)) -> None:
     """Reject a persona draft."""
+    run_dir = _run_dir(ctx)
     _set_persona(run_dir, persona, status="rejected")
 
 
 @review_app.command("rename")
-def review_rename_cli(run_dir: Path = typer.Argument(...), persona: str = typer.Argument(...), name: str = typer.Argument(...)) -> None:
+def review_rename_cli(ctx: typer.Context, persona: str = typer.Argument(...), name: str = typer.Argument(...)) -> None:
     """Give a persona your own name."""
+    run_dir = _run_dir(ctx)
     _set_persona(run_dir, persona, name=name)
 
 
 @review_app.command("merge")
-def review_merge_cli(run_dir: Path = typer.Argument(...), persona: str = typer.Argument(...), into: str = typer.Argument(..., metavar="INTO")) -> None:
+def review_merge_cli(ctx: typer.Context, persona: str = typer.Argument(...), into: str = typer.Argument(..., metavar="INTO")) -> None:
     """Fold PERSONA into INTO."""
+    run_dir = _run_dir(ctx)
     _known_persona(run_dir, into)
     if persona == into:
         _fail("a persona cannot be merged into itself", code=EXIT_USAGE)
@@ -335,25 +355,28 @@ def _add_to_list(run_dir: Path, unit: str, key: str) -> None:
 
 
 @review_app.command("pin")
-def review_pin_cli(run_dir: Path = typer.Argument(...), unit: str = typer.Argument(...)) -> None:
+def review_pin_cli(ctx: typer.Context, unit: str = typer.Argument(...)) -> None:
     """Show this quote first among its persona's quotes."""
+    run_dir = _run_dir(ctx)
     _add_to_list(run_dir, unit, "pinned")
 
 
 @review_app.command("exclude")
-def review_exclude_cli(run_dir: Path = typer.Argument(...), unit: str = typer.Argument(...)) -> None:
+def review_exclude_cli(ctx: typer.Context, unit: str = typer.Argument(...)) -> None:
     """Never show or export this quote."""
+    run_dir = _run_dir(ctx)
     _add_to_list(run_dir, unit, "excluded")
 
 
 @review_app.command("relabel")
 def review_relabel_cli(
-    run_dir: Path = typer.Argument(...),
+    ctx: typer.Context,
     unit: str = typer.Argument(...),
     stage: Optional[str] = typer.Option(None, "--stage", help="New stage id ('none' for no stage)."),
     kind: Optional[List[str]] = typer.Option(None, "--kind", help="New kind id; repeat for several ('none' for no kind)."),
 ) -> None:
     """Correct a unit's stage or kinds (also trains the tagger on the next run)."""
+    run_dir = _run_dir(ctx)
     from synth.review import unit_entry
 
     _unit_persona(run_dir, unit)
