@@ -42,7 +42,12 @@ def reviewed_rerun(tmp_path_factory):
     personas = [p["id"] for p in first["personas"]]
     assert len(personas) == 4
     keep, merged, target = personas[0], personas[3], personas[1]
-    excluded = first["personas"][0]["quotes"][0]
+    by_id = {u["id"]: u for u in first["units"]}
+    # a quote whose words no one else wrote (survey answers can repeat), so its absence is checkable
+    excluded = next(
+        q for q in first["personas"][0]["quotes"]
+        if sum(by_id[q]["text"] in u["text"] for u in first["units"]) == 1
+    )
     relabelled = next(u for u in first["units"] if (u["stage"] or {}).get("id") != "support")
     synth("review", str(out), "approve", keep)
     synth("review", str(out), "rename", keep, "Weekly family planner")
