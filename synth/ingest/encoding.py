@@ -11,6 +11,13 @@ BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+# Codepages researchers' exports actually come in. charset_normalizer also proposes
+# rare ones (hp_roman8, mac_iceland ...) for short latin-1 files; those are not trusted.
+COMMON = {
+    "cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2", "cp1251", "koi8_r", "iso8859_7", "cp1253",
+    "cp1254", "iso8859_9", "cp1257", "shift_jis", "cp932", "euc_jp", "gb2312", "gbk", "gb18030", "big5",
+    "euc_kr", "cp949", "mac_roman",
+}
 
 
 def decode_bytes(data: bytes, rel: str) -> tuple[str, str]:
@@ -32,10 +39,13 @@ def decode_bytes(data: bytes, rel: str) -> tuple[str, str]:
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
-    if best is not None and best.encoding and best.coherence >= 0.2 and best.chaos < 0.2:
+    if best is not None and best.encoding in COMMON and best.coherence >= 0.2 and best.chaos < 0.2:
         return str(best), best.encoding
     if _valid(data, "cp1252"):
         return data.decode("cp1252"), "cp1252"
+    text = data.decode("latin-1")  # never fails; kept only when it reads as text, not control codes
+    if sum(1 for c in text if ord(c) < 32 and c not in "\t\r\n\f" or 0x7F <= ord(c) < 0xA0) <= len(text) / 200:
+        return text, "latin-1"
     raise InputError(
         rel,
         "the text encoding could not be recognised (not UTF-8, UTF-16 or Windows-1252)",
