@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Mapping, Protocol, Sequence
 
 from synth.clean import clean_for_model, is_non_answer
@@ -154,6 +154,7 @@ class Segmenter:
     redactor: TextRedactor
     max_sentences: int = 3
     max_chars: int = 400
+    context_cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def split_sentences(self, text: str) -> list[tuple[int, int]]:
         """Sentence ranges in `text` (whitespace trimmed), long sentences cut at a comma or space."""
@@ -212,10 +213,19 @@ class Segmenter:
             spans=spans,
             location=describe_location(turn, spans),
             speaker_role="participant",
-            question=turn.question,
-            heading=turn.heading,
+            question=self._redacted_context(turn.question),
+            heading=self._redacted_context(turn.heading),
             language=language,
         )
+
+    def _redacted_context(self, text: str | None) -> str | None:
+        """The question or heading a unit sits under, redacted like its quote (an interviewer
+        greets people by name); cached, since every unit of a turn shares it."""
+        if text is None:
+            return None
+        if text not in self.context_cache:
+            self.context_cache[text] = self.redactor.redact(text)
+        return self.context_cache[text]
 
 
 def _unneeded_pipes(nlp) -> list[str]:
