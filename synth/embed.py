@@ -114,6 +114,7 @@ def load_sentence_transformer(name_or_path: str):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         name_or_path = default_model_path()
+    _quiet_model_loading()
     try:
         from sentence_transformers import SentenceTransformer
 
@@ -123,6 +124,19 @@ def load_sentence_transformer(name_or_path: str):
             f"could not load embedding model {name_or_path!r}: {type(exc).__name__}",
             hint="pass --model with an installed sentence-transformers model name or a local path",
         ) from None
+
+
+def _quiet_model_loading() -> None:
+    """No download bars or load reports on the user's terminal: synth shows its own progress."""
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+    except ImportError:  # pragma: no cover - transformers comes with sentence-transformers
+        pass
 
 
 class StaticEmbedder:

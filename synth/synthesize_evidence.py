@@ -87,14 +87,17 @@ def touchpoint_findings(units: Sequence[Unit], evidence: Evidence, labels: Mappi
 
 
 def pick_quotes(units: Sequence[Unit], score: Mapping[str, float], limit: int = 5) -> tuple[str, ...]:
-    """Up to `limit` unit ids, one per participant, best score first; substantive quotes before short ones."""
+    """Up to `limit` unit ids, one per participant and none repeating another's words (survey
+    answers often do), best score first; substantive quotes before short ones."""
     ranked = sorted(units, key=lambda u: (len(_ANY_WORD.findall(u.quote)) < QUOTE_MIN_WORDS, -score.get(u.id, 0.0), u.id))
-    chosen, seen = [], set()
+    chosen, seen, said = [], set(), set()
     for unit in ranked:
-        if unit.participant_id in seen:
+        words = " ".join(_ANY_WORD.findall(unit.quote.lower()))
+        if unit.participant_id in seen or words in said:
             continue
         chosen.append(unit.id)
         seen.add(unit.participant_id)
+        said.add(words)
         if len(chosen) == limit:
             break
     return tuple(chosen)
