@@ -73,12 +73,24 @@ def test_every_quote_is_verbatim_at_its_location(demo):
     assert not failures, failures[:5]
 
 
-def test_every_tag_has_a_reason(demo):
+def test_every_tag_in_evidence_csv_has_its_reason_in_map_json(demo):
     settings, _ = demo
     doc = json.loads((settings.output / "map.json").read_text())
-    for unit in doc["units"]:
-        for label in ([unit["stage"]] if unit["stage"] else []) + unit["kinds"] + unit["touchpoints"]:
-            assert label["reason"].strip(), unit["id"]
+    by_id = {u["id"]: u for u in doc["units"]}
+    with open(settings.output / "evidence.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    tagged = 0
+    for row in rows:
+        unit = by_id[row["unit_id"]]
+        reasons = {l["id"]: l["reason"] for l in unit["kinds"] + unit["touchpoints"]}
+        if unit["stage"]:
+            reasons[unit["stage"]["id"]] = unit["stage"]["reason"]
+        tags = [row["stage"], *row["kinds"].split(";"), *row["touchpoints"].split(";")]
+        for tag in filter(None, tags):
+            assert reasons.get(tag, "").strip(), f"{row['unit_id']}: {tag} has no reason in map.json"
+            tagged += 1
+        assert row["sentiment"] == "" or unit["sentiment"]["reason"].strip()
+    assert tagged > len(rows), "the demo's evidence should carry tags"
 
 
 def test_run_json_records_the_run(demo):
