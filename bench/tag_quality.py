@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/tag_quality.py [--data ../shared/data] [--model all-MiniLM-L6-v2] [--json]
 
-Figures (see docs/quality-tagging.md for what each one means):
+Figures (see docs/quality.md for what each one means):
 1. stage macro-F1 on NLU++ hotels with docs/hotel-codebook.yaml;
 2. share of NaPiRE 2018 human-coded RE problem causes tagged pain_point (default codebook), with the share of
    *satisfaction* reasons tagged pain_point as a control;
