@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
@@ -25,6 +25,19 @@ SMALL_GROUP = 4  # below this, cut the tree at a fixed distance instead of by si
 SMALL_CUT = 0.5  # cosine distance
 MIN_SILHOUETTE = 0.05
 MAX_THEMES = 12
+MAX_WORDS = 3  # per label phrase
+MAX_LABEL_WORDS = 5  # both phrases together
+MIN_SUPPORT = 2  # units a phrase must occur in (fewer only in themes that small)
+COVERS = 0.6  # a longer phrase replaces a shorter one it contains when said in this share of its units
+SECOND_SHARE = 0.5  # a second phrase is added when it scores at least this share of the first
+JOINERS = frozenset({"of", "for", "in", "on", "at", "to", "and", "or", "with", "from", "per", "the", "a", "an"})
+FILLERS = frozenset(
+    """yeah yep yup yes nope um umm uh uhm erm er hmm mm mhm oh ah okay ok alright right well basically honestly
+    actually really just like kind sort thing stuff lot bit guess mean know think sure get got go going gonna wanna
+    need want say tell maybe probably literally pretty quite little something anything everything nothing somebody
+    anybody everybody stuff cool fine great good nice thank thanks hi hello bye cheers laugh laughs laughter name
+    obviously definitely totally exactly absolutely course whatever anyway stuff""".split()
+)
 
 
 def build_themes(units: Sequence[Unit], vectors: np.ndarray, taggings: Sequence[Tagging], nlp, *, seed: int = 0):
@@ -75,52 +88,128 @@ def _ordered(labels: np.ndarray, members: list[int]) -> list[list[int]]:
     return sorted(clusters.values(), key=lambda c: (-len(c), c[0]))
 
 
-def _unit_terms(texts: Sequence[str], nlp) -> list[Counter]:
-    """Candidate label terms per unit: noun chunks (trained pipeline) or content lemmas and bigrams."""
+def _unit_terms(texts: Sequence[str], nlp) -> list[dict[str, str]]:
+    """Candidate label phrases per unit: lemma key -> surface form as the participant said it.
+
+    Candidates are contiguous 1-3 word runs that neither start nor end with a stop word,
+    a filler or a number, so a label never reads "sure, eat" or "kind of". With a trained
+    pipeline, runs are taken inside noun chunks only (labels then name things).
+    """
     out = []
     for doc in nlp.pipe([t.lower() for t in texts], batch_size=256):
-        content = [t.lemma_.lower() for t in doc if t.is_alpha and not t.is_stop and len(t) > 2]
-        terms = Counter(set(content))
-        if doc.has_annotation("DEP"):
-            terms.update({_chunk(c) for c in doc.noun_chunks if _chunk(c)})
-        else:
-            words = [(t.lemma_.lower(), t.is_alpha and not t.is_stop and len(t) > 2) for t in doc]
-            terms.update({f"{a} {b}" for (a, ok_a), (b, ok_b) in zip(words, words[1:]) if ok_a and ok_b})
-        out.append(terms)
+        spans = list(doc.noun_chunks) if doc.has_annotation("DEP") else [doc]
+        phrases: dict[str, str] = {}
+        for span in spans:
+            for run in _runs(span):
+                for key, surface in _ngrams(run):
+                    phrases.setdefault(key, surface)
+        out.append(phrases)
     return out
 
 
-def _chunk(span) -> str:
-    words = [t.lemma_.lower() for t in span if t.is_alpha and not t.is_stop]
-    return " ".join(words) if len(words) >= 2 else ""
+class _Word:
+    """One whitespace word (hyphenated compounds kept whole), with what labelling needs to know."""
+
+    __slots__ = ("surface", "key", "edge", "middle")
+
+    def __init__(self, tokens) -> None:
+        self.surface = "".join(t.text + t.whitespace_ for t in tokens).strip()
+        self.key = "-".join(t.lemma_.lower() or t.lower_ for t in tokens if t.is_alpha)
+        parts = [t for t in tokens if t.is_alpha]
+        plain = len(parts) == 1
+        head = parts[-1] if parts else None
+        self.edge = bool(head) and not any(_weak(t) for t in parts) and (len(head) > 2 or not plain)
+        self.middle = bool(head) and (self.edge or (plain and head.lower_ in JOINERS))
 
 
-def label_clusters(clusters: list[list[Counter]]) -> list[str]:
-    """A short label per cluster from class-based TF-IDF: what its units share and the others don't."""
-    per_class = [sum(members, Counter()) for members in clusters]
-    totals = Counter()
-    for counts in per_class:
-        totals.update(counts)
-    average = sum(sum(c.values()) for c in per_class) / max(1, len(per_class))
-    return [_label(counts, totals, average, len(members)) for counts, members in zip(per_class, clusters)]
+def _weak(token) -> bool:
+    """Words a label must not start or end with: stop words, fillers, numbers, placeholders."""
+    return token.is_stop or token.like_num or token.lower_ in FILLERS or token.lemma_.lower() in FILLERS
 
 
-def _label(counts: Counter, totals: Counter, average: float, size: int) -> str:
-    if not counts:
+def _runs(span) -> list[list[_Word]]:
+    """Runs of words not broken by punctuation (a hyphen between letters joins a compound)."""
+    runs: list[list[_Word]] = [[]]
+    tokens = list(span)
+    i = 0
+    while i < len(tokens):
+        j = i
+        while j + 2 < len(tokens) and tokens[j + 1].text == "-" and not tokens[j].whitespace_ \
+                and not tokens[j + 1].whitespace_ and tokens[j + 2].is_alpha and tokens[j].is_alpha:  # fmt: skip
+            j += 2
+        if tokens[i].is_alpha and not _placeholder(tokens, i):
+            runs[-1].append(_Word(tokens[i:j + 1]))
+        elif runs[-1]:
+            runs.append([])
+        i = j + 1
+    return [r for r in runs if r]
+
+
+def _placeholder(tokens, i: int) -> bool:
+    """"[name]"-style redaction markers are not the participant's words."""
+    return 0 < i < len(tokens) - 1 and tokens[i - 1].text in "[{" and tokens[i + 1].text in "]}"
+
+
+def _ngrams(run: list[_Word]):
+    """(key, surface) for every 1-3 word window with strong words at both ends."""
+    for size in range(1, MAX_WORDS + 1):
+        for start in range(len(run) - size + 1):
+            window = run[start:start + size]
+            if window[0].edge and window[-1].edge and all(w.middle for w in window[1:-1]):
+                yield " ".join(w.key for w in window), " ".join(w.surface for w in window)
+
+
+def label_clusters(clusters: list[list[Mapping[str, str]]]) -> list[str]:
+    """A short label per cluster from class-based TF-IDF: what its units share and the others don't.
+
+    `clusters` holds, per cluster, each unit's candidate phrases (from `_unit_terms`).
+    """
+    counts = [Counter(key for unit in members for key in unit) for members in clusters]
+    totals: Counter = Counter()
+    for c in counts:
+        totals.update(c)
+    average = sum(len(m) for m in clusters) / max(1, len(clusters))
+    labels = []
+    for members, present in zip(clusters, counts):
+        surfaces = Counter((key, surface) for unit in members for key, surface in unit.items())
+        labels.append(_label(present, totals, average, len(members), surfaces))
+    return labels
+
+
+def _label(counts: Counter, totals: Counter, average: float, size: int, surfaces: Counter) -> str:
+    """Best phrase (grown to a longer one that covers most of its uses), plus a second, unrelated one."""
+    scores = {
+        t: (counts[t] / size) * math.log(1 + average / totals[t]) for t in counts if counts[t] >= min(MIN_SUPPORT, size)
+    }
+    if not scores:
         return "other"
-    length = sum(counts.values())
-    scored = [
-        ((counts[t] / length) * math.log(1 + average / totals[t]) * (1.5 if " " in t else 1.0), t)
-        for t in counts
-        if counts[t] >= min(2, size)
-    ]
-    ranked = [t for _, t in sorted(scored, key=lambda p: (-p[0], p[1]))] or sorted(counts, key=lambda t: (-counts[t], t))
-    chosen = [ranked[0]]
+    ranked = sorted(scores, key=lambda t: (-scores[t], -len(t.split()), t))
+    first = _grow(ranked[0], counts)
+    chosen = [first]
     for term in ranked[1:]:
-        if len(" ".join(chosen).split()) + len(term.split()) > 4:
+        if scores[term] < SECOND_SHARE * scores[ranked[0]]:
             break
-        if not any(w in c.split() for c in chosen for w in term.split()):
+        term = _grow(term, counts)
+        words = set(term.split())
+        if len(first.split()) + len(words) <= MAX_LABEL_WORDS and not words & set(first.split()):
             chosen.append(term)
-        if len(chosen) == 2:
             break
-    return ", ".join(chosen)
+    return " / ".join(_surface(t, surfaces) for t in chosen)
+
+
+def _grow(term: str, counts: Counter) -> str:
+    """The longest phrase containing `term` that is said in most of the units `term` is."""
+    while True:
+        longer = [
+            t for t in counts
+            if len(t.split()) > len(term.split()) and f" {term} " in f" {t} " and counts[t] >= COVERS * counts[term]
+        ]
+        if not longer:
+            return term
+        term = min(longer, key=lambda t: (-counts[t], len(t.split()), t))
+
+
+def _surface(key: str, surfaces: Counter) -> str:
+    """The phrase as participants said it most often (ties: alphabetical)."""
+    forms = [(n, s) for (k, s), n in surfaces.items() if k == key]
+    return min(forms, key=lambda f: (-f[0], f[1]))[1] if forms else key
