@@ -53,10 +53,21 @@ class FeatureBlocks:
             block = getattr(self, name)
             weight = float(weights.get(name, 0.0))
             if block.shape[1] and weight > 0 and np.any(block):
-                parts.append(normalise_rows(block) * math.sqrt(weight))
+                parts.append(_scaled(name, block) * math.sqrt(weight))
         if not parts:
             return np.zeros((len(self.participant_ids), 1))
         return np.hstack(parts)
+
+
+def _scaled(name: str, block: np.ndarray) -> np.ndarray:
+    """Blocks on a common scale. Tag profiles are scaled as a whole, not per row: a
+    participant whose tags barely differ from their room's keeps a small profile
+    instead of having that noise blown up to full length."""
+    if name != "tags":
+        return normalise_rows(block)
+    norms = np.linalg.norm(block, axis=1)
+    typical = float(np.sqrt(np.mean(norms**2)))
+    return block / typical if typical > 0 else block
 
 
 def normalise_rows(matrix: np.ndarray) -> np.ndarray:
