@@ -18,6 +18,7 @@ from collections import defaultdict
 from typing import Mapping, Sequence
 
 import numpy as np
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from synth.records import Clustering, JourneyMap, Opportunity, Participant, Persona, StageCell, TagResult, Unit
 from synth.synthesize_evidence import (
@@ -31,13 +32,17 @@ from synth.synthesize_evidence import (
     theme_findings,
     touchpoint_findings,
 )
+from synth.tag.themes import FILLERS
 
 ALL_MAP = "all"
 ALL_NAME = "All participants"
 UNSTABLE_BELOW = 0.6
 SMALL_BELOW = 3  # participants
 MIN_ID_OVERLAP = 0.3  # Jaccard needed to keep a previous persona's id
-NAME_PARTS = 3
+NAME_CHARS = 60
+NAME_WORDS = 2  # distinctive words in a name when no theme stands out
+NAME_WORD_POOL = 12  # distinctive words looked at before fillers are dropped
+NAME_WORDS_FOR_NUMBERS = 3  # an attribute name this short may lead a numeric value
 OPPORTUNITIES_PER_STAGE = 3
 
 
@@ -190,18 +195,58 @@ def _flags(stability: float, size: int, quotes: int, k: int) -> tuple[str, ...]:
 
 
 def _name(pid, member_ids, member_units, lifts, touchpoints, themes, ctx: _Context) -> str:
-    """A draft name from the group's most distinctive features, all taken from the data."""
-    parts = [lifts[0].value] if lifts else []
-    parts += _lifted_labels(touchpoints, ctx.touchpoint_users, len(member_ids), ctx.total)[:1]
-    parts += _lifted_labels(themes, ctx.theme_users, len(member_ids), ctx.total)[:1]
-    if len(parts) < 2:
-        parts += [", ".join(distinctive_words(member_units, ctx.units))] if member_units else []
-    parts = [p for p in dict.fromkeys(parts) if p][:NAME_PARTS]
-    return " · ".join(parts) if parts else f"Persona {pid.rsplit('-', 1)[-1]}"
+    """Who the group is and what it raises more than others, all taken from the data.
+
+    "Family with children, Mobile app (delivery slots)": the attribute value with the
+    top lift and a touchpoint they name more than everyone, then in brackets the label
+    of the theme they raise more than everyone, else their most distinctive words.
+    """
+    who = [_attribute_phrase(lifts[0])] if lifts else []
+    who += _lifted_labels(touchpoints, ctx.touchpoint_users, len(member_ids), ctx.total)[:1]
+    about = _lifted_labels(themes, ctx.theme_users, len(member_ids), ctx.total)
+    about = [a for a in about if a.split(" / ")[0].casefold() not in " ".join(who).casefold()][:1]
+    if not about and member_units:
+        about = [", ".join(_plain_words(member_units, ctx.units))]
+    who, about = [w for w in dict.fromkeys(who) if w], [a for a in about if a]
+    name = _compose(who, about[0] if about else "")
+    return name or f"Persona {pid.rsplit('-', 1)[-1]}"
+
+
+def _attribute_phrase(lift) -> str:
+    """The value, led by a short attribute name when the value alone is only a number ("Age band 18-24")."""
+    name = " ".join(lift.name.replace("_", " ").split())  # "age_band" reads as "age band"
+    if any(c.isalpha() for c in lift.value) or "?" in name or len(name.split()) > NAME_WORDS_FOR_NUMBERS:
+        return lift.value
+    return f"{name} {lift.value}"
+
+
+def _plain_words(member_units, all_units) -> list[str]:
+    """The group's distinctive words without fillers ("yep", "um", "basically"): they say nothing about people."""
+    kept: dict[str, str] = {}
+    for word in distinctive_words(member_units, all_units, limit=NAME_WORD_POOL):
+        parts = [p for part in word.split("-") for p in (part, part.removesuffix("s"))]
+        if "'" not in word and not any(p in FILLERS or p in STOP_WORDS for p in parts):
+            kept.setdefault(word.removesuffix("s"), word)  # "function" and "functions" once
+    return list(kept.values())[:NAME_WORDS]
+
+
+def _compose(who: list[str], about: str) -> str:
+    """"Who (about)" within NAME_CHARS, shortened step by step: the touchpoint, the theme's
+    second phrase, the theme; a head still too long is cut at a word."""
+    first = about.split(" / ")[0]
+    shorter = [(who, about), (who[:1], about), (who, first), (who[:1], first), (who[:1], "")]
+    for head, topic in shorter:
+        text = ", ".join(head)
+        name = f"{text} ({topic})" if text and topic else text or topic
+        if len(name) <= NAME_CHARS:
+            break
+    if len(name) > NAME_CHARS:
+        name = name[:NAME_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:/ ") + "\u2026"
+    return name[:1].upper() + name[1:]
 
 
 def _lifted_labels(findings, overall: Mapping[str, tuple[str, int]], size: int, total: int) -> list[str]:
-    """Labels whose participant share in the group beats the whole sample's by 20% or more."""
+    """Labels whose participant share in the group beats the whole sample's by 20% or more, biggest gain first."""
     scored = []
     for f in findings:
         everyone = overall.get(f.ref, (f.label, f.participants))[1]

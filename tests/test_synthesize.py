@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from synth.records import Clustering, Label, Participant, Span, TagResult, Tagging, Theme, Unit
-from synth.synthesize import build_maps, match_ids, synthesize_personas
+from synth.records import AttributeLift, Clustering, Label, Participant, Span, TagResult, Tagging, Theme, Unit
+from synth.synthesize import NAME_CHARS, _attribute_phrase, _compose, build_maps, match_ids, synthesize_personas
 
 STAGES = ("search", "purchase", "delivery")
 LABELS = {"search": "Search", "purchase": "Purchase", "delivery": "Delivery", "app": "Mobile app", "store": "Store"}
@@ -81,8 +81,50 @@ def test_attribute_lift_on_a_hand_example():
 
 def test_name_comes_from_distinctive_features_in_the_data():
     first, second = personas_of()
-    assert first.name == "18-24 · Mobile app · delivery slots full"
-    assert second.name.startswith("55-64 · Store")
+    # who: top-lift attribute (a bare number is led by its short attribute name) and a lifted touchpoint;
+    # then what they raise more than everyone else, in brackets
+    assert first.name == "Age band 18-24, Mobile app (delivery slots full)"
+    assert second.name == "Age band 55-64, Store (low prices in store)"
+
+
+def test_long_names_are_shortened_step_by_step_to_sixty_characters():
+    # the touchpoint goes first, then the theme's second phrase
+    assert _compose(["Family with children", "Word of mouth"], "delivery fee / missing items") == \
+        "Family with children (delivery fee / missing items)"
+    assert _compose(["Website on a laptop or computer", "Packaging / product"], "checkout / boxes popping up") == \
+        "Website on a laptop or computer (checkout)"
+    long = _compose(["People who mostly shop on a laptop at work during their lunch break on weekdays"], "")
+    assert len(long) <= NAME_CHARS and long.endswith("\u2026") and long.startswith("People who mostly shop")
+    assert _compose([], "remote control, buttons") == "Remote control, buttons"
+
+
+def test_numeric_values_are_led_by_a_short_attribute_name_never_by_a_question():
+    assert _attribute_phrase(AttributeLift("age_band", "25-34", 0.6, 0.3, 2.0)) == "age band 25-34"
+    assert _attribute_phrase(AttributeLift("What is your age?", "35-44", 0.6, 0.3, 2.0)) == "35-44"
+    family = AttributeLift("Household", "Family with children", 0.9, 0.3, 3.0)
+    assert _attribute_phrase(family) == "Family with children"
+
+
+def test_name_without_survey_data_uses_distinctive_words_never_fillers():
+    """Meeting transcripts: no attributes, no themes; the group's own words, minus "yep", "um", "basically"."""
+    participants = [Participant(f"P{n}", f"key-{n}", (f"s{n}",)) for n in range(1, 7)]
+    units = []
+    for n in range(1, 4):
+        units += [unit(f"u{n}a", f"P{n}", "yep basically the remote control buttons, um, yeah"),
+                  unit(f"u{n}b", f"P{n}", "yep so the remote control buttons, basically, I'll say things")]
+    for n in range(4, 7):
+        units += [unit(f"u{n}a", f"P{n}", "the budget and the marketing report"),
+                  unit(f"u{n}b", f"P{n}", "costs in the marketing report")]
+    tags = TagResult(tuple(Tagging(u.id, None) for u in units), ())
+    clustering = Clustering({f"P{n}": 0 if n <= 3 else 1 for n in range(1, 7)}, 2, (0.9, 0.9), 0.8, "t")
+    first, second = synthesize_personas(participants, units, tags, clustering, stage_ids=STAGES, labels=LABELS,
+                                        representativeness={}, previous={})
+    assert first.name == "Buttons, control"  # equally distinctive words: alphabetical, deterministic
+    for name in (first.name, second.name):
+        words = set(name.casefold().replace(",", " ").split())
+        assert not words & {"yep", "um", "basically", "yeah", "i'll", "things"}, name
+        assert len(name) <= NAME_CHARS
+    assert second.name == "Budget, costs"
 
 
 def test_ids_follow_previous_memberships():

@@ -3,10 +3,11 @@
 Units tagged with a kind are grouped by their stage and that kind, then clustered
 by average-linkage on cosine distance. The number of themes comes from the data:
 the cut of the tree with the best silhouette (or, for small groups, a fixed
-distance cut). Labels are the terms that set a theme apart from all the others
-(class-based TF-IDF over lemmas and lemma bigrams, or noun chunks when a trained
-spaCy pipeline is installed). Ids are stable: `theme-<stage>-<kind>-<n>`, numbered
-by size, then by first unit.
+distance cut). Labels are the phrases that set a theme apart from all the others
+(class-based TF-IDF over runs of one to three content words, inside noun chunks
+when a trained spaCy pipeline is installed), taken from the redacted quotes and
+shown as participants said them. Ids are stable: `theme-<stage>-<kind>-<n>`,
+numbered by size, then by first unit.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from sklearn.metrics import silhouette_score
 
+from synth.clean import clean_for_model
 from synth.records import Tagging, Theme, Unit
 
 SMALL_GROUP = 4  # below this, cut the tree at a fixed distance instead of by silhouette
@@ -29,14 +31,17 @@ MAX_WORDS = 3  # per label phrase
 MAX_LABEL_WORDS = 5  # both phrases together
 MIN_SUPPORT = 2  # units a phrase must occur in (fewer only in themes that small)
 COVERS = 0.6  # a longer phrase replaces a shorter one it contains when said in this share of its units
+MULTIWORD = 1.2  # phrases name things better than single words
 SECOND_SHARE = 0.5  # a second phrase is added when it scores at least this share of the first
-JOINERS = frozenset({"of", "for", "in", "on", "at", "to", "and", "or", "with", "from", "per", "the", "a", "an"})
-FILLERS = frozenset(
+FILLERS = frozenset(  # spoken fillers, hedges and light verbs: they say nothing about a theme
     """yeah yep yup yes nope um umm uh uhm erm er hmm mm mhm oh ah okay ok alright right well basically honestly
     actually really just like kind sort thing stuff lot bit guess mean know think sure get got go going gonna wanna
     need want say tell maybe probably literally pretty quite little something anything everything nothing somebody
-    anybody everybody stuff cool fine great good nice thank thanks hi hello bye cheers laugh laughs laughter name
-    obviously definitely totally exactly absolutely course whatever anyway stuff""".split()
+    anybody everybody cool fine great good nice thank thanks hi hello bye cheers laugh laughs laughter name
+    obviously definitely totally exactly absolutely course whatever anyway usually normally generally slightly
+    genuinely apparently deliberately especially certainly simply come feel use keep see look try make take put
+    give let seem find start happen show bring leave ask throw turn mr mrs ms dr gon wan na ta dunno kinda sorta
+    cos""".split()
 )
 
 
@@ -47,7 +52,7 @@ def build_themes(units: Sequence[Unit], vectors: np.ndarray, taggings: Sequence[
         stage = tagging.stage.id if tagging.stage else None
         for kind in tagging.kinds:
             groups.setdefault((stage or "", kind.id), []).append(i)
-    terms = _unit_terms([u.clean_text or u.text for u in units], nlp)
+    terms = _unit_terms([clean_for_model(u.quote) for u in units], nlp)  # labels are output: redacted words only
     clusters = []
     for (stage, kind), members in sorted(groups.items()):
         for n, cluster in enumerate(_ordered(cluster_members(vectors[members]), members), start=1):
@@ -91,8 +96,8 @@ def _ordered(labels: np.ndarray, members: list[int]) -> list[list[int]]:
 def _unit_terms(texts: Sequence[str], nlp) -> list[dict[str, str]]:
     """Candidate label phrases per unit: lemma key -> surface form as the participant said it.
 
-    Candidates are contiguous 1-3 word runs that neither start nor end with a stop word,
-    a filler or a number, so a label never reads "sure, eat" or "kind of". With a trained
+    Candidates are contiguous 1-3 word runs free of stop words, fillers and numbers, so a
+    label never reads "sure, eat" or "kind of" and never cuts a phrase mid-way. With a trained
     pipeline, runs are taken inside noun chunks only (labels then name things).
     """
     out = []
@@ -110,20 +115,17 @@ def _unit_terms(texts: Sequence[str], nlp) -> list[dict[str, str]]:
 class _Word:
     """One whitespace word (hyphenated compounds kept whole), with what labelling needs to know."""
 
-    __slots__ = ("surface", "key", "edge", "middle")
+    __slots__ = ("surface", "key", "strong")
 
     def __init__(self, tokens) -> None:
         self.surface = "".join(t.text + t.whitespace_ for t in tokens).strip()
         self.key = "-".join(t.lemma_.lower() or t.lower_ for t in tokens if t.is_alpha)
         parts = [t for t in tokens if t.is_alpha]
-        plain = len(parts) == 1
-        head = parts[-1] if parts else None
-        self.edge = bool(head) and not any(_weak(t) for t in parts) and (len(head) > 2 or not plain)
-        self.middle = bool(head) and (self.edge or (plain and head.lower_ in JOINERS))
+        self.strong = bool(parts) and not any(_weak(t) for t in parts) and (len(parts) > 1 or len(parts[0]) > 2)
 
 
 def _weak(token) -> bool:
-    """Words a label must not start or end with: stop words, fillers, numbers, placeholders."""
+    """Words a label must not contain: stop words, fillers, light verbs, numbers."""
     return token.is_stop or token.like_num or token.lower_ in FILLERS or token.lemma_.lower() in FILLERS
 
 
@@ -151,11 +153,11 @@ def _placeholder(tokens, i: int) -> bool:
 
 
 def _ngrams(run: list[_Word]):
-    """(key, surface) for every 1-3 word window with strong words at both ends."""
+    """(key, surface) for every window of 1-3 strong words."""
     for size in range(1, MAX_WORDS + 1):
         for start in range(len(run) - size + 1):
             window = run[start:start + size]
-            if window[0].edge and window[-1].edge and all(w.middle for w in window[1:-1]):
+            if all(w.strong for w in window):
                 yield " ".join(w.key for w in window), " ".join(w.surface for w in window)
 
 
@@ -168,7 +170,7 @@ def label_clusters(clusters: list[list[Mapping[str, str]]]) -> list[str]:
     totals: Counter = Counter()
     for c in counts:
         totals.update(c)
-    average = sum(len(m) for m in clusters) / max(1, len(clusters))
+    average = sum(totals.values()) / max(1, len(clusters))  # phrases per cluster, as in c-TF-IDF
     labels = []
     for members, present in zip(clusters, counts):
         surfaces = Counter((key, surface) for unit in members for key, surface in unit.items())
@@ -178,8 +180,11 @@ def label_clusters(clusters: list[list[Mapping[str, str]]]) -> list[str]:
 
 def _label(counts: Counter, totals: Counter, average: float, size: int, surfaces: Counter) -> str:
     """Best phrase (grown to a longer one that covers most of its uses), plus a second, unrelated one."""
+    support = min(MIN_SUPPORT, size, max(counts.values(), default=0))
     scores = {
-        t: (counts[t] / size) * math.log(1 + average / totals[t]) for t in counts if counts[t] >= min(MIN_SUPPORT, size)
+        t: counts[t] * math.log(1 + average / totals[t]) * (MULTIWORD if " " in t else 1.0)
+        for t in counts
+        if counts[t] >= support
     }
     if not scores:
         return "other"
