@@ -33,6 +33,7 @@ SUBSAMPLE = 0.8
 TINY_PENALTY = 0.5  # silhouette penalty per share of clusters below the minimum size
 AMBIGUOUS_SILHOUETTE = -0.1  # clearly nearer another persona than its own
 NO_PERSONA = -1
+LARGE = 1500  # more participants: k-means instead of spectral (which grows ~n^2: 5,000 survey respondents took minutes)
 
 Advance = Callable[..., None]
 
@@ -70,7 +71,7 @@ def cluster_participants(
         k=chosen_k,
         stability=tuple(round(s, 4) for s in stability),
         overall_stability=round(overall, 4),
-        method=_describe(weights, how, resamples),
+        method=_describe(weights, how, resamples, len(present)),
         warnings=tuple(notes),
     )
 
@@ -113,13 +114,18 @@ def _single_notes(n: int, distinct: int, k: int | None) -> list[str]:
     return []
 
 
-def partition(matrix: np.ndarray, k: int, seed: int) -> np.ndarray:
-    """Spectral clustering on the kNN graph, labels renumbered by size (0 = largest)."""
+def partition(matrix: np.ndarray, k: int, seed: int, *, kmeans: bool | None = None) -> np.ndarray:
+    """Spectral clustering on the kNN graph (k-means on the unit-length rows for large
+    studies), labels renumbered by size (0 = largest)."""
     from sklearn.cluster import SpectralClustering
 
     n = len(matrix)
     if k <= 1 or n <= k:
         return np.zeros(n, dtype=int) if k <= 1 else np.arange(n)
+    if kmeans if kmeans is not None else n > LARGE:
+        from sklearn.cluster import KMeans
+
+        return canonical_labels(KMeans(n_clusters=k, n_init=4, random_state=seed).fit_predict(normalise_rows(matrix)))
     neighbours = int(min(n - 1, max(2, round(math.sqrt(n)))))
     model = SpectralClustering(
         n_clusters=k, affinity="nearest_neighbors", n_neighbors=neighbours, random_state=seed, n_init=10
@@ -201,7 +207,7 @@ def subsample_stability(
     scores: dict[int, list[float]] = defaultdict(list)
     for r in range(resamples):
         rows = np.sort(rng.choice(n, size=min(size, n), replace=False))
-        again = partition(matrix[rows], k, seed + r + 1)
+        again = partition(matrix[rows], k, seed + r + 1, kmeans=n > LARGE)  # the method the whole study used
         for c in range(k):
             original = set(rows[labels[rows] == c].tolist())
             if original:
@@ -228,12 +234,12 @@ def _unstable_notes(stability: Sequence[float]) -> list[str]:
     ]
 
 
-def _describe(weights: Mapping[str, float], how: str, resamples: int) -> str:
+def _describe(weights: Mapping[str, float], how: str, resamples: int, n: int = 0) -> str:
     shown = ", ".join(f"{name} x{float(weights.get(name, 0.0)):g}" for name in ("text", "tags", "attributes"))
     if how == "one group":
         return f"one group (too few or identical participants); features: {shown}"
     return (
-        "spectral clustering on the participants' kNN graph; features: source-relative text "
+        f"{'k-means on unit-length feature rows' if n > LARGE else 'spectral clustering on the participants kNN graph'}; features: source-relative text "
         f"(sentence embedding + word TF-IDF), tag profile, attributes ({shown}); k {how}; "
         f"stability: {resamples} subsamples of {int(SUBSAMPLE * 100)}%, best-match Jaccard"
     )
