@@ -41,7 +41,10 @@ def reviewed_rerun(tmp_path_factory):
     first = json.loads((out / "map.json").read_text())
     personas = [p["id"] for p in first["personas"]]
     assert len(personas) == 4
-    keep, merged, target = personas[0], personas[3], personas[1]
+    keep, target = personas[0], personas[1]
+    # merge the persona the clustering recovers most reliably: an unstable one may dissolve when
+    # participants are added, and that case (reported, kept in review.yaml) has its own test
+    merged = max(first["personas"][2:], key=lambda p: (p["stability"], p["id"]))["id"]
     by_id = {u["id"]: u for u in first["units"]}
     # a quote whose words no one else wrote (survey answers can repeat), so its absence is checkable
     excluded = next(
