@@ -238,8 +238,9 @@ def _describe(weights: Mapping[str, float], how: str, resamples: int, n: int = 0
     shown = ", ".join(f"{name} x{float(weights.get(name, 0.0)):g}" for name in ("text", "tags", "attributes"))
     if how == "one group":
         return f"one group (too few or identical participants); features: {shown}"
+    algorithm = "k-means on unit-length feature rows" if n > LARGE else "spectral clustering on the participants' kNN graph"
     return (
-        f"{'k-means on unit-length feature rows' if n > LARGE else 'spectral clustering on the participants kNN graph'}; features: source-relative text "
+        f"{algorithm}; features: source-relative text "
         f"(sentence embedding + word TF-IDF), tag profile, attributes ({shown}); k {how}; "
         f"stability: {resamples} subsamples of {int(SUBSAMPLE * 100)}%, best-match Jaccard"
     )
