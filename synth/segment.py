@@ -65,8 +65,35 @@ def normalize_name(name: str) -> str:
 
 
 def participant_key(source_path: str, speaker: str) -> str:
-    """The stable, name-free fingerprint of a participant: a hash of (source path, speaker)."""
+    """The stable, name-free fingerprint of a participant: a hash of (source anchor, speaker).
+
+    `source_path` is the source's anchor (`source_anchors`): its file name, so a file moved
+    into a subfolder or edited keeps its participants' keys, and with them persona ids and the
+    ids of their evidence units."""
     return hashlib.sha1(f"{source_path}\0{speaker}".encode()).hexdigest()[:12]
+
+
+def source_anchors(sources: Sequence[Source]) -> dict[str, str]:
+    """Source id -> what a participant key hangs on: the file name, which survives a move
+    into a subfolder and any edit of the content; the whole relative path only where two
+    sources share a file name (`wave1/interview.txt`, `wave2/interview.txt`)."""
+    names: dict[str, int] = {}
+    for source in sources:
+        name = source.path.replace("\\", "/").rsplit("/", 1)[-1]
+        names[name] = names.get(name, 0) + 1
+    anchors = {}
+    for source in sources:
+        name = source.path.replace("\\", "/").rsplit("/", 1)[-1]
+        anchors[source.id] = name if names[name] == 1 else source.path
+    return anchors
+
+
+def unit_id(participant_key_: str, text: str, occurrence: int) -> str:
+    """A unit id anchored on content: the participant's key, the unit's text with case and
+    spacing folded, and which repeat of that text by that participant it is (0 for the first).
+    Adding a line above it or moving its file keeps the id; its location is data (`spans`)."""
+    normal = " ".join(text.casefold().split())
+    return "u-" + hashlib.sha1(f"{participant_key_}\0{normal}\0{occurrence}".encode()).hexdigest()[:10]
 
 
 def find_roster_key(speaker: str, roster: Roster) -> str | None:
@@ -118,10 +145,11 @@ def build_participants(sources: Sequence[Source], roster: Roster | None = None) 
     roster = roster or {}
     found = [(source, speaker) for source in sources for speaker in _participant_speakers(source)]
     width = max(2, len(str(len(found))))
+    anchors = source_anchors(sources)
     return [
         Participant(
             id=f"P{number:0{width}d}",
-            key=participant_key(source.path, speaker),
+            key=participant_key(anchors[source.id], speaker),
             source_ids=(source.id,),
             attributes=_attributes(source, speaker, roster),
         )
@@ -132,10 +160,11 @@ def build_participants(sources: Sequence[Source], roster: Roster | None = None) 
 def participant_index(participants: Sequence[Participant], sources: Sequence[Source]) -> dict[tuple[str, str], str]:
     """(source id, speaker name) -> participant id, matched through the name-free keys."""
     by_key = {p.key: p.id for p in participants}
+    anchors = source_anchors(sources)
     index = {}
     for source in sources:
         for speaker in source.speakers:
-            pid = by_key.get(participant_key(source.path, speaker.name))
+            pid = by_key.get(participant_key(anchors[source.id], speaker.name))
             if pid is not None and speaker.role == "participant":
                 index[(source.id, speaker.name)] = pid
     return index
@@ -155,6 +184,8 @@ class Segmenter:
     max_sentences: int = 3
     max_chars: int = 400
     context_cache: dict = field(default_factory=dict, compare=False, repr=False)
+    keys: Mapping[str, str] = field(default_factory=dict)  # participant id -> key (unit ids hang on it)
+    seen: dict = field(default_factory=dict, compare=False, repr=False)  # (key, text) -> repeats so far
 
     def split_sentences(self, text: str) -> list[tuple[int, int]]:
         """Sentence ranges in `text` (whitespace trimmed), long sentences cut at a comma or space."""
@@ -201,10 +232,12 @@ class Segmenter:
         return units
 
     def _unit(self, source, turn, participant_id, language, text, cleaned, spans) -> Unit:
-        first = spans[0]
-        digest = hashlib.sha1(f"{source.path}\0{first.line}\0{first.start}\0{text}".encode()).hexdigest()[:10]
+        key = self.keys.get(participant_id, participant_id)
+        normal = " ".join(text.casefold().split())
+        occurrence = self.seen.get((key, normal), 0)
+        self.seen[(key, normal)] = occurrence + 1
         return Unit(
-            id=f"u-{digest}",
+            id=unit_id(key, text, occurrence),
             participant_id=participant_id,
             source_id=source.id,
             text=text,
@@ -324,7 +357,7 @@ def segment_sources(
     if max_sentences < 1 or max_chars < 20:
         raise ValueError(f"max_sentences must be >= 1 and max_chars >= 20. Got {max_sentences} and {max_chars}.")
     index = participant_index(participants, sources)
-    segmenter = Segmenter(nlp, redactor, max_sentences, max_chars)
+    segmenter = Segmenter(nlp, redactor, max_sentences, max_chars, keys={p.id: p.key for p in participants})
     units: list[Unit] = []
     for source in sources:
         language = (languages or {}).get(source.id) or source_language(source, index)

@@ -16,6 +16,7 @@ from synth.segment import (
     describe_location,
     find_roster_key,
     participant_index,
+    participant_key,
     segment_sources,
 )
 from tests.unit_builders import assert_traceable, survey, transcript
@@ -57,7 +58,7 @@ def test_participants_in_source_then_first_turn_order():
 
 def test_participant_key_is_a_name_free_hash_of_path_and_speaker():
     (maya,) = build_participants([INTERVIEW])
-    assert maya.key == hashlib.sha1(b"interviews/maya.txt\0Maya Patel").hexdigest()[:12]
+    assert maya.key == hashlib.sha1(b"maya.txt\0Maya Patel").hexdigest()[:12]  # file name: survives a move
     assert "maya" not in maya.key.lower()
 
 
@@ -109,7 +110,9 @@ def test_unit_fields():
     assert first.question == "How did you hear about us?"
     assert first.location == "line 3"
     assert first.spans == (Span(3, 12, 12 + len(first.text)),)
-    assert first.id == "u-" + hashlib.sha1(f"interviews/maya.txt\x003\x0012\x00{first.text}".encode()).hexdigest()[:10]
+    key = participant_key("maya.txt", "Maya Patel")
+    normal = " ".join(first.text.casefold().split())
+    assert first.id == "u-" + hashlib.sha1(f"{key}\x00{normal}\x000".encode()).hexdigest()[:10]
     assert first.language == "en" and first.source_id == INTERVIEW.id
 
 
@@ -246,3 +249,21 @@ def test_every_unit_is_traceable_to_its_source(turns, max_sentences, max_chars):
     for unit in units:
         assert len(unit.text) <= max_chars + 60
         assert len(unit.clean_text.split()) >= 2
+
+
+def test_unit_ids_survive_a_line_above_and_a_move_into_a_subfolder():
+    """Issue 13 #3: ids hang on content and participant, not on path and line."""
+    speech = [("Interviewer", "How was it?"), ("Maya Patel", "The van came late. I waited two hours.")]
+    before = units_of(transcript("maya.txt", speech))
+    moved = units_of(transcript("wave1/maya.txt", [("Interviewer", "Hello there.")] + speech))
+    assert [u.id for u in before] == [u.id for u in moved]
+    assert before[0].location != moved[0].location  # the location is data, it moved
+
+
+def test_repeated_words_get_distinct_ids_and_same_name_files_stay_apart():
+    speech = [("Maya Patel", "It was fine really."), ("Interviewer", "And then?"), ("Maya Patel", "It was fine really.")]
+    units = units_of(transcript("a.txt", speech))
+    assert len(units) == 2 and len({u.id for u in units}) == 2
+    one, two = transcript("wave1/a.txt", speech[:1]), transcript("wave2/a.txt", speech[:1])
+    keys = {p.key for p in build_participants([one, two])}
+    assert len(keys) == 2
