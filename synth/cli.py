@@ -36,8 +36,10 @@ def _console(stderr: bool = False):
 
 
 def _fail(message: str, hint: str = "", code: int = EXIT_INPUT) -> None:
+    from rich.markup import escape
+
     err = _console(stderr=True)
-    err.print(f"[bold red]Error:[/] {message}", markup=True)
+    err.print(f"[bold red]Error:[/] {escape(_plain(message))}", markup=True)
     if hint:
         err.print(f"Hint: {hint}", markup=False)
     raise typer.Exit(code)
@@ -52,6 +54,11 @@ def main() -> None:
         sys.exit(code if isinstance(code, int) else 0)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
+    except OSError as exc:  # disk full, read-only folder: the path and what to do, not "internal error"
+        try:
+            _fail(*_os_message(exc), EXIT_INPUT)
+        except typer.Exit as done:
+            sys.exit(done.exit_code)
     except SynthError as exc:
         code = EXIT_USAGE if isinstance(exc, ConfigError) else EXIT_INPUT
         try:
@@ -74,13 +81,22 @@ def main() -> None:
 
 
 def _guard(func, *args, **kwargs):
-    """Call library code; turn SynthError into a one-line message (for CliRunner too)."""
+    """Call library code; turn SynthError and disk errors into a one-line message (for CliRunner too)."""
     from synth.errors import ConfigError, SynthError
 
     try:
         return func(*args, **kwargs)
     except SynthError as exc:
         _fail(str(exc), exc.hint, EXIT_USAGE if isinstance(exc, ConfigError) else EXIT_INPUT)
+    except OSError as exc:
+        _fail(*_os_message(exc), EXIT_INPUT)
+
+
+def _os_message(exc: OSError) -> tuple[str, str]:
+    """A disk problem (read-only folder, full disk, missing permission) with its path and what to do."""
+    where = exc.filename or "a file"
+    reason = exc.strerror or type(exc).__name__
+    return f"cannot read or write {_plain(str(where))}: {reason}", "free some space or pick a folder you can write, then run again"
 
 
 # ---------------------------------------------------------------- run
@@ -149,17 +165,33 @@ def export_cli(
 ) -> None:
     """Render the reviewed run into a journey-map template."""
     from synth.export import export
-    from synth.export.outputs import reviewed_map
+    from synth.pipeline import reviewed_map
 
     reviewed, notes = _guard(reviewed_map, run_dir)
-    if persona and persona not in {p["id"] for p in reviewed["personas"]}:
+    if persona and persona not in reviewed.persona_ids:
         _fail(f"no persona {persona!r} in {run_dir}", "see `synth review RUN_DIR list` for persona ids", EXIT_USAGE)
     out = output or run_dir / _default_export_name(to)
-    files = _guard(export, reviewed, to, out, persona=persona, approved_only=approved_only)
+    files = _guard(_export_into, run_dir, out, lambda path: export(reviewed, to, path, persona=persona, approved_only=approved_only))
     for note in notes:
-        _console(stderr=True).print(f"review: {note}", markup=False)
+        _console(stderr=True).print(f"review: {_plain(note)}", markup=False)
     for file in files:
         typer.echo(f"wrote {file}")
+
+
+def _export_into(run_dir: Path, out: Path, write) -> list[Path]:
+    """Write an export; inside the run folder under its lock, recorded as synth's (not a hand edit)."""
+    from synth.workspace import Workspace
+
+    try:
+        rel = out.resolve().relative_to(run_dir.resolve()).as_posix()
+    except ValueError:
+        return write(out)
+    ws = Workspace(run_dir)
+    with ws.lock():
+        files = ws.write_generated({rel: write})
+    for note in ws.notes:
+        _console(stderr=True).print(f"note: {_plain(note)}", markup=False)
+    return files
 
 
 def _default_export_name(to: str) -> str:
@@ -227,23 +259,32 @@ def eval_cli(
 # ---------------------------------------------------------------- review
 
 def _review_edit(run_dir: Path, change, message: str) -> None:
-    from synth.export.outputs import refresh
-    from synth.review import edit_review
+    """Change review.yaml and re-render, all under the run folder's lock (parallel edits queue)."""
+    from synth.pipeline import refresh
 
-    _guard(edit_review, run_dir / "review.yaml", change)
-    _, notes = _guard(refresh, run_dir)
+    _, notes = _guard(refresh, run_dir, change)
     typer.echo(message)
     for note in notes:
-        typer.echo(f"note: {note}")
+        typer.echo(f"note: {_plain(note)}")
+
+
+def _draft(run_dir: Path):
+    from synth.workspace import Workspace
+
+    return _guard(Workspace(run_dir).read_draft)
 
 
 def _known_persona(run_dir: Path, persona: str) -> None:
-    from synth.export.outputs import reviewed_map
+    from synth.pipeline import reviewed_map
 
     reviewed, _ = _guard(reviewed_map, run_dir)
-    draft_ids = {p["id"] for p in json.loads((run_dir / "map.draft.json").read_text())["personas"]}
-    if persona not in draft_ids | {p["id"] for p in reviewed["personas"]}:
+    if persona not in set(_draft(run_dir).persona_ids) | set(reviewed.persona_ids):
         _fail(f"no persona {persona!r} in {run_dir}", "see `synth review RUN_DIR list`", EXIT_USAGE)
+
+
+def _plain(text: str) -> str:
+    """Text for the terminal with control characters (escape codes in file names) made visible."""
+    return "".join(ch if ch.isprintable() or ch in "\n\t" else f"\\x{ord(ch):02x}" for ch in str(text))
 
 
 @review_app.callback()
@@ -255,8 +296,10 @@ def review_callback(
 
 
 def _run_dir(ctx: typer.Context) -> Path:
+    from synth.workspace import Workspace
+
     run_dir = Path(ctx.obj)
-    if not (run_dir / "map.draft.json").is_file():
+    if not Workspace(run_dir).is_run():
         _fail(f"{run_dir} holds no synth run", "give the folder `synth run -o` wrote", EXIT_USAGE)
     return run_dir
 
@@ -265,13 +308,13 @@ def _run_dir(ctx: typer.Context) -> Path:
 def review_list_cli(ctx: typer.Context) -> None:
     """List personas with status, size and name."""
     run_dir = _run_dir(ctx)
-    from synth.export.outputs import reviewed_map
+    from synth.pipeline import reviewed_map
 
     reviewed, notes = _guard(reviewed_map, run_dir)
-    for p in reviewed["personas"]:
-        typer.echo(f"{p['id']:<12} {p['status']:<9} {p['size']:>4} participants  {p['name']}")
+    for p in reviewed.personas:
+        typer.echo(f"{p.id:<12} {p.status:<9} {p.size:>4} participants  {p.name}")
     for note in notes:
-        typer.echo(f"note: {note}")
+        typer.echo(f"note: {_plain(note)}")
 
 
 @review_app.command("show")
@@ -326,14 +369,26 @@ def review_merge_cli(ctx: typer.Context, persona: str = typer.Argument(...), int
     _known_persona(run_dir, into)
     if persona == into:
         _fail("a persona cannot be merged into itself", code=EXIT_USAGE)
+    _refuse_merge_cycle(run_dir, persona, into)
     _set_persona(run_dir, persona, merge_into=into)
 
 
-def _unit_persona(run_dir: Path, unit: str) -> str:
-    from synth.export.outputs import reviewed_map
+def _refuse_merge_cycle(run_dir: Path, persona: str, into: str) -> None:
+    """Refuse a merge that would close a loop, naming it (checked again under the lock)."""
+    from synth.review import merge_cycle
+    from synth.workspace import Workspace
 
-    draft = json.loads((run_dir / "map.draft.json").read_text(encoding="utf-8"))
-    owner = {u["id"]: u["persona_id"] for u in draft["units"]}
+    review = _guard(Workspace(run_dir).read_review)
+    merges = {pid: d.merge_into for pid, d in review.personas.items()} | {persona: into}
+    cycle = merge_cycle(merges)
+    if cycle:
+        _fail(f"merging {persona} into {into} would make a cycle: {' -> '.join(cycle)}",
+              f"clear one of them first, e.g. `synth review {run_dir} merge` with another target, or edit review.yaml",
+              EXIT_USAGE)
+
+
+def _unit_persona(run_dir: Path, unit: str) -> str:
+    owner = {u.id: u.persona_id for u in _draft(run_dir).units}
     if unit not in owner:
         _fail(f"no unit {unit!r} in {run_dir}", "unit ids are in evidence.csv (unit_id column)", EXIT_USAGE)
     return owner[unit] or "unassigned"
@@ -382,9 +437,9 @@ def review_relabel_cli(
     _unit_persona(run_dir, unit)
     if stage is None and not kind:
         _fail("give --stage and/or --kind", code=EXIT_USAGE)
-    draft = json.loads((run_dir / "map.draft.json").read_text(encoding="utf-8"))
-    stages = {s["id"] for s in draft["stages"]} | {"none"}
-    kinds = {k["id"] for k in draft["kinds"]} | {"none"}
+    draft = _draft(run_dir)
+    stages = {s.id for s in draft.stages} | {"none"}
+    kinds = {k.id for k in draft.kinds} | {"none"}
     if stage is not None and stage not in stages:
         _fail(f"--stage must be one of {sorted(stages)}. Got {stage!r} instead.", code=EXIT_USAGE)
     for k in kind or []:

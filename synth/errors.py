@@ -76,3 +76,7 @@ class ReviewError(ConfigError):
 
 class ModelError(SynthError):
     """The embedding model could not be loaded."""
+
+
+class WorkspaceError(SynthError):
+    """A run folder cannot be used: not a run, locked by another command, or a file in it is corrupt."""

@@ -44,6 +44,13 @@ def map_run_info(settings, embedder, codebook, clustering, version: str) -> dict
 
 
 def write_run_json(settings, result, sources, embedder, codebook, version: str) -> Path:
+    path = Path(settings.output) / "run.json"
+    write_text(path, run_json_text(settings, result, sources, embedder, codebook, version))
+    return path
+
+
+def run_json_text(settings, result, sources, embedder, codebook, version: str) -> str:
+    """The text of run.json (the workspace writes it)."""
     doc = {
         "synth_version": version,
         "model": {"id": embedder.model_id, "sha256": model_fingerprint(embedder)},
@@ -68,6 +75,4 @@ def write_run_json(settings, result, sources, embedder, codebook, version: str) 
         "timings_s": result.timings,
         "outputs": sorted(str(Path(f).relative_to(settings.output)) for f in result.files),
     }
-    path = Path(settings.output) / "run.json"
-    write_text(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
-    return path
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -1,16 +1,31 @@
-"""Wire the stages of one run. Nothing else happens here."""
+"""The run as an ordered list of named stages sharing one context. Nothing else happens here.
+
+`STAGES` is the order: validate, ingest, segment, embed, tag, cluster, synthesize,
+review, export. Each stage reads and fills the `Context`; `run(settings,
+until="segment")` stops after a stage (`synth inspect` uses it) and never
+touches the run folder. A full run holds the run folder's lock from the first
+read of review.yaml to the last file written (`synth.workspace`).
+
+After synthesis the draft map is written, the reviewer's decisions are applied
+to it (`review.apply`, pure; re-synthesis of merged or relabelled personas is
+`rebuild_personas`, here), and the exporters only render the result.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, Mapping
 
-from synth import __version__
+from synth import __version__, manifest
 from synth.config import Settings
+from synth.document import MapDocument
+from synth.errors import InputError
 from synth.records import Problem
+from synth.workspace import DRAFT_NAME, RUN_NAME, Workspace
 
 log = logging.getLogger(__name__)
 
@@ -33,109 +48,267 @@ class RunResult:
     files: list[Path] = field(default_factory=list)
 
 
-@contextmanager
-def _timed(result: RunResult, name: str):
-    start = time.perf_counter()
-    yield
-    result.timings[name] = round(time.perf_counter() - start, 3)
+@dataclass
+class Context:
+    """What the stages share: settings in, then each stage's output."""
+
+    settings: Settings
+    reporter: Any
+    result: RunResult
+    workspace: Workspace
+    review: Any = None
+    previous: Any = None  # the previous run's draft map, or None
+    codebook: Any = None
+    examples: list = field(default_factory=list)
+    sources: list = field(default_factory=list)
+    participants: list = field(default_factory=list)
+    units: list = field(default_factory=list)
+    nlp: Any = None
+    embedder: Any = None
+    vectors: Any = None
+    tag_result: Any = None
+    clustering: Any = None
+    representativeness: dict = field(default_factory=dict)
+    draft: MapDocument | None = None
+    reviewed: MapDocument | None = None
 
 
-def run(settings: Settings, reporter=None) -> RunResult:
-    """Read, clean, segment, embed, tag, cluster, synthesize and write one run."""
-    from synth.embed import CachingEmbedder, EmbeddingCache, make_embedder
-    from synth.export.outputs import write_outputs
-    from synth.ingest import read_inputs
-    from synth.nlp import get_nlp
-    from synth.progress import SilentReporter
-    from synth.review import load_or_create_review, previous_memberships, review_training
-    from synth.segment import build_participants, segment_sources
-    from synth.redact import Redactor
-    from synth import manifest
-    from synth.tag import tag_units
-
-    reporter = reporter or SilentReporter()
-    result = RunResult(output=Path(settings.output))
-    review = load_or_create_review(settings.output / "review.yaml")  # a broken review.yaml stops here, untouched
-    codebook, examples = _load_tagging_inputs(settings)
-    with _timed(result, "ingest"):
-        sources, problems = read_inputs(settings.inputs)
-        result.problems.extend(problems)
-    if settings.strict and result.problems:
-        from synth.errors import InputError
-
-        first = result.problems[0]
-        raise InputError(first.path, first.reason, hint=first.hint or "fix it, or run without --strict", line=first.line, row=first.row)
-    with _timed(result, "segment"):
-        nlp = get_nlp()
-        roster = {k: v for s in sources if s.kind == "participants" for k, v in s.attributes.items()}
-        evidence_sources = [s for s in sources if s.kind != "participants"]
-        participants = build_participants(evidence_sources, roster)
-        redactor = Redactor.from_sources(evidence_sources, participants, enabled=settings.redact, nlp=nlp, roster=roster)
-        units = segment_sources(evidence_sources, participants, redactor=redactor, nlp=nlp)
-    result.sources, result.participants, result.units = len(sources), len(participants), len(units)
-    with _timed(result, "embed"):
-        cache = EmbeddingCache(settings.embedding_cache)
-        embedder = CachingEmbedder(make_embedder(settings.model, models_dir=settings.models_dir), cache)
-        vectors = embedder.encode([u.clean_text for u in units], progress=reporter.stage("embed", len(units)))
-        reporter.done("embed")
-    with _timed(result, "tag"):
-        examples += review_training(review, settings.output / "map.draft.json")
-        tag_result = tag_units(units, vectors, codebook, embedder, training=examples, seed=settings.seed)
-    result.embedded_new, result.embedded_cached = embedder.misses, embedder.hits
-    with _timed(result, "cluster"):
-        clustering, rep = _cluster(participants, units, vectors, tag_result, settings, reporter)
-        result.warnings.extend(clustering.warnings)
-    with _timed(result, "synthesize"):
-        previous = previous_memberships(settings.output / "map.draft.json")
-        run_info = manifest.map_run_info(settings, embedder, codebook, clustering, __version__)
-        draft = _synthesize(sources, participants, units, tag_result, clustering, rep, codebook, run_info, previous)
-    with _timed(result, "export"):
-        result.files, notes, reviewed = write_outputs(settings.output, draft, review)
-        result.review_notes.extend(notes)
-        result.personas = len(reviewed["personas"])
-    manifest.write_run_json(settings, result, sources, embedder, codebook, __version__)
-    return result
-
-
-def _load_tagging_inputs(settings: Settings):
-    """The codebook and any labelled training file: checked before the slow steps."""
+def _validate(ctx: Context) -> None:
+    """Everything checkable before the slow steps: -o, review.yaml, the previous draft, codebook, labels."""
     from synth.tag import read_labelled
     from synth.tag.codebook import load_codebook
 
-    codebook = load_codebook(settings.codebook)
-    examples = list(read_labelled(settings.train)) if settings.train else []
-    return codebook, examples
+    ctx.workspace.check_writable_target()
+    ctx.review = ctx.workspace.read_review()  # a broken review.yaml stops here, untouched
+    ctx.previous = ctx.workspace.previous_draft()
+    ctx.codebook = load_codebook(ctx.settings.codebook)
+    ctx.examples = list(read_labelled(ctx.settings.train)) if ctx.settings.train else []
 
 
-def _cluster(participants, units, vectors, tag_result, settings: Settings, reporter):
+def _ingest(ctx: Context) -> None:
+    from synth.ingest import read_inputs
+
+    ctx.sources, problems = read_inputs(ctx.settings.inputs)
+    ctx.result.problems.extend(problems)
+    if ctx.settings.strict and problems:
+        first = problems[0]
+        raise InputError(first.path, first.reason, hint=first.hint or "fix it, or run without --strict", line=first.line, row=first.row)
+
+
+def _segment(ctx: Context) -> None:
+    from synth.nlp import get_nlp
+    from synth.redact import Redactor
+    from synth.segment import build_participants, segment_sources
+
+    ctx.nlp = get_nlp()
+    roster = {k: v for s in ctx.sources if s.kind == "participants" for k, v in s.attributes.items()}
+    evidence = [s for s in ctx.sources if s.kind != "participants"]
+    ctx.participants = build_participants(evidence, roster)
+    redactor = Redactor.from_sources(evidence, ctx.participants, enabled=ctx.settings.redact, nlp=ctx.nlp, roster=roster)
+    ctx.units = segment_sources(evidence, ctx.participants, redactor=redactor, nlp=ctx.nlp)
+    ctx.result.sources, ctx.result.participants, ctx.result.units = len(ctx.sources), len(ctx.participants), len(ctx.units)
+
+
+def _require_evidence(ctx: Context) -> None:
+    """A run that found no evidence stops before writing: the previous outputs stay as they were."""
+    if ctx.units:
+        return
+    if ctx.result.problems:
+        first = ctx.result.problems[0]
+        raise InputError(
+            first.path, f"no evidence could be read from the inputs ({len(ctx.result.problems)} problem(s); first: {first.reason})",
+            hint="fix the files listed by `synth inspect`; nothing in the output folder was replaced",
+        )
+    raise InputError(
+        ", ".join(str(p) for p in ctx.settings.inputs), "holds no transcript or survey answers to read",
+        hint="point synth at the folder with your transcripts and survey exports; nothing in the output folder was replaced",
+    )
+
+
+def _embed(ctx: Context) -> None:
+    from synth.embed import CachingEmbedder, EmbeddingCache, make_embedder
+
+    _require_evidence(ctx)
+    cache = EmbeddingCache(ctx.settings.embedding_cache)
+    ctx.embedder = CachingEmbedder(make_embedder(ctx.settings.model, models_dir=ctx.settings.models_dir), cache)
+    ctx.vectors = ctx.embedder.encode([u.clean_text for u in ctx.units], progress=ctx.reporter.stage("embed", len(ctx.units)))
+    ctx.reporter.done("embed")
+
+
+def _tag(ctx: Context) -> None:
+    from synth.review import review_training
+    from synth.tag import tag_units
+
+    examples = ctx.examples + review_training(ctx.review, ctx.previous)
+    ctx.tag_result = tag_units(ctx.units, ctx.vectors, ctx.codebook, ctx.embedder, training=examples, seed=ctx.settings.seed)
+    ctx.result.embedded_new, ctx.result.embedded_cached = ctx.embedder.misses, ctx.embedder.hits
+
+
+def _cluster(ctx: Context) -> None:
     from synth.cluster import cluster_participants, representativeness
 
-    clustering = cluster_participants(
-        participants,
-        units,
-        vectors,
-        tag_result,
-        k=settings.personas,
-        seed=settings.seed,
-        weights=settings.weights,
-        resamples=settings.resamples,
-        progress=reporter.stage("cluster", settings.resamples),
+    s = ctx.settings
+    ctx.clustering = cluster_participants(
+        ctx.participants, ctx.units, ctx.vectors, ctx.tag_result, k=s.personas, seed=s.seed, weights=s.weights,
+        resamples=s.resamples, progress=ctx.reporter.stage("cluster", s.resamples),
     )
-    reporter.done("cluster")
-    return clustering, representativeness(units, vectors, clustering)
+    ctx.reporter.done("cluster")
+    ctx.result.warnings.extend(ctx.clustering.warnings)
+    ctx.representativeness = representativeness(ctx.units, ctx.vectors, ctx.clustering)
 
 
-def _synthesize(sources, participants, units, tag_result, clustering, rep, codebook, run_info, previous) -> dict:
+def _synthesize(ctx: Context) -> None:
     from synth.export.mapjson import Vocabulary, build_map
+    from synth.review import previous_memberships
     from synth.synthesize import build_maps, synthesize_personas
 
-    vocabulary = Vocabulary.from_codebook(codebook)
+    vocabulary = Vocabulary.from_codebook(ctx.codebook)
     personas = synthesize_personas(
-        participants, units, tag_result, clustering,
-        stage_ids=vocabulary.stage_ids, labels=vocabulary.labels, representativeness=rep, previous=previous,
+        ctx.participants, ctx.units, ctx.tag_result, ctx.clustering, stage_ids=vocabulary.stage_ids,
+        labels=vocabulary.labels, representativeness=ctx.representativeness, previous=previous_memberships(ctx.previous),
     )
-    maps = build_maps(personas, participants, units, tag_result, stage_ids=vocabulary.stage_ids, labels=vocabulary.labels)
-    return build_map(
-        run=run_info, sources=sources, participants=participants, units=units, tag_result=tag_result,
-        personas=personas, maps=maps, vocabulary=vocabulary, representativeness=rep,
+    maps = build_maps(personas, ctx.participants, ctx.units, ctx.tag_result, stage_ids=vocabulary.stage_ids, labels=vocabulary.labels)
+    run_info = manifest.map_run_info(ctx.settings, ctx.embedder, ctx.codebook, ctx.clustering, __version__)
+    ctx.draft = MapDocument.from_dict(build_map(
+        run=run_info, sources=ctx.sources, participants=ctx.participants, units=ctx.units, tag_result=ctx.tag_result,
+        personas=personas, maps=maps, vocabulary=vocabulary, representativeness=ctx.representativeness,
+    ), where="the draft map")
+
+
+def _review(ctx: Context) -> None:
+    assert ctx.draft is not None
+    ctx.reviewed, notes = reviewed_document(ctx.draft, ctx.review)
+    ctx.result.review_notes.extend(notes)
+    ctx.result.personas = len(ctx.reviewed.personas)
+
+
+def _export(ctx: Context) -> None:
+    from synth.atomic import write_text
+    from synth.export.outputs import generated_files
+
+    assert ctx.draft is not None and ctx.reviewed is not None
+    ws = ctx.workspace
+    draft_text = ctx.draft.to_json()
+    files = ws.write_generated({DRAFT_NAME: lambda path: write_text(path, draft_text)})
+    files += ws.write_generated(generated_files(ctx.reviewed), prune=True)
+    files.append(ws.create_review(ctx.draft))
+    ctx.result.files = files
+    ctx.result.review_notes.extend(ws.notes)
+
+
+Stage = Callable[[Context], None]
+STAGES: tuple[tuple[str, Stage], ...] = (
+    ("validate", _validate),
+    ("ingest", _ingest),
+    ("segment", _segment),
+    ("embed", _embed),
+    ("tag", _tag),
+    ("cluster", _cluster),
+    ("synthesize", _synthesize),
+    ("review", _review),
+    ("export", _export),
+)
+STAGE_NAMES = tuple(name for name, _ in STAGES)
+
+
+def run_stages(ctx: Context, until: str | None = None) -> Context:
+    """Run the stages in order (through `until`), timing each."""
+    if until is not None and until not in STAGE_NAMES:
+        raise ValueError(f"until must be one of {STAGE_NAMES}. Got {until!r} instead.")
+    for name, stage in STAGES:
+        if until is not None and name == "validate" and until != "validate":
+            continue  # a partial run (inspect) reads no run folder
+        start = time.perf_counter()
+        stage(ctx)
+        ctx.result.timings[name] = round(time.perf_counter() - start, 3)
+        if name == until:
+            break
+    return ctx
+
+
+def run(settings: Settings, reporter=None, *, until: str | None = None) -> RunResult:
+    """Read, clean, segment, embed, tag, cluster, synthesize, review and write one run.
+
+    With `until`, stop after that stage and write nothing (`context` gives the data).
+    """
+    return context(settings, reporter, until=until).result
+
+
+def context(settings: Settings, reporter=None, *, until: str | None = None) -> Context:
+    """The shared context after running the stages (through `until`)."""
+    from synth.progress import SilentReporter
+
+    ctx = Context(settings, reporter or SilentReporter(), RunResult(output=Path(settings.output)), Workspace(settings.output))
+    if until is not None:
+        return run_stages(ctx, until)
+    ctx.workspace.check_writable_target()
+    with ctx.workspace.lock():
+        run_stages(ctx)
+        text = manifest.run_json_text(ctx.settings, ctx.result, ctx.sources, ctx.embedder, ctx.codebook, __version__)
+        ctx.workspace.write_text(RUN_NAME, text)
+    return ctx
+
+
+# ---------------------------------------------------------------- after synthesis
+
+def reviewed_document(draft: MapDocument, decisions) -> tuple[MapDocument, list[str]]:
+    """The draft with the reviewer's decisions applied (merged or relabelled personas re-synthesized)."""
+    from synth.review import apply
+
+    return apply(decisions, draft, rebuild=rebuild_personas)
+
+
+def rebuild_personas(doc: dict, merges: Mapping[str, str]) -> dict:
+    """Re-synthesize personas and maps from a (relabelled, filtered, merged) map document."""
+    from synth.export.mapjson import journey_dict, persona_dict, records_from_map
+    from synth.synthesize import build_maps, synthesize_personas
+
+    records = records_from_map(doc)
+    target_ids = [pid for pid in records.persona_ids if pid not in merges]
+    index = {pid: i for i, pid in enumerate(target_ids)}
+    old = {p["id"]: p for p in doc["personas"]}
+    persona_of = {p["id"]: p["persona_id"] for p in doc["participants"]}
+    assignments = {
+        pid: index.get(merges.get(persona_of[pid], persona_of[pid]), -1) if persona_of[pid] else -1 for pid in persona_of
+    }
+    clustering = replace(
+        records.clustering, assignments=assignments, k=len(target_ids),
+        stability=tuple(old[pid]["stability"] for pid in target_ids),
     )
+    keys = {p.id: p.key for p in records.participants}
+    previous = {pid: {keys[x] for x, a in assignments.items() if a == i} for pid, i in index.items()}
+    voc = records.vocabulary
+    personas = synthesize_personas(
+        records.participants, records.units, records.tag_result, clustering,
+        stage_ids=voc.stage_ids, labels=voc.labels, representativeness=records.representativeness, previous=previous,
+    )
+    maps = build_maps(personas, records.participants, records.units, records.tag_result, stage_ids=voc.stage_ids, labels=voc.labels)
+    doc["personas"] = [persona_dict(p) for p in personas]
+    doc["maps"] = [journey_dict(m, voc.labels) for m in maps]
+    member = {pid: p.id for p in personas for pid in p.participant_ids}
+    for p in doc["participants"]:
+        p["persona_id"] = member.get(p["id"])
+    for u in doc["units"]:
+        u["persona_id"] = member.get(u["participant_id"])
+    doc["run"]["clustering"]["k"] = len(personas)
+    return doc
+
+
+def reviewed_map(run_dir: Path) -> tuple[MapDocument, list[str]]:
+    """The reviewed map of a run folder: its draft with review.yaml applied."""
+    ws = Workspace(run_dir)
+    return reviewed_document(ws.read_draft(), ws.read_review())
+
+
+def refresh(run_dir: Path, change: Callable[[Any], None] | None = None) -> tuple[list[Path], list[str]]:
+    """Apply a review edit (if any) and re-render a run's outputs, all under the run folder's lock."""
+    ws = Workspace(run_dir)
+    ws.require_run()
+    from synth.export.outputs import generated_files
+
+    with ws.lock():
+        if change is not None:
+            ws.edit_review(change)
+        reviewed, notes = reviewed_document(ws.read_draft(), ws.read_review())
+        files = ws.write_generated(generated_files(reviewed), prune=True)
+    return files, notes + ws.notes

@@ -2,23 +2,24 @@
 
 `review.yaml` is created on a run's first pass and never overwritten by a run.
 `synth review` commands edit it with ruamel.yaml round-tripping, so the user's
-comments and order survive. `apply_review(draft, review)` turns the machine's
-draft map (map.draft.json) into the reviewed map every export shows.
+comments and order survive (`edited_text`); `synth.workspace` does the file I/O
+under the run folder's lock. `apply(decisions, draft)` is pure: it turns the
+machine's draft map into the reviewed map every export shows, and leaves
+re-synthesis to the pipeline (the `rebuild` it passes in).
 """
 
 from __future__ import annotations
 
 import copy
 import io
-import json
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from synth.atomic import write_text
+from synth.document import MapDocument
 from synth.errors import ReviewError
-from synth.records import Clustering, Label
 
 log = logging.getLogger(__name__)
 
@@ -89,10 +90,15 @@ def _yaml():
 
 def load_document(path: Path):
     """The round-trip YAML document, or ReviewError with the line at fault."""
+    return load_document_text(Path(path).read_bytes(), str(path))
+
+
+def load_document_text(data: bytes, path: str = "review.yaml"):
+    """The round-trip YAML document of review.yaml's bytes, or ReviewError with the line at fault."""
     from ruamel.yaml.error import MarkedYAMLError
 
     try:
-        doc = _yaml().load(Path(path).read_text(encoding="utf-8"))
+        doc = _yaml().load(data.decode("utf-8"))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -121,11 +127,22 @@ def parse_review(doc, path: str = "review.yaml") -> Review:
     if unknown:
         raise ReviewError(f"unknown top-level key {unknown[0]!r}; expected version, personas, units",
                           path=path, line=_line_of(doc, unknown[0]))
+    for key in ("personas", "units"):
+        if doc.get(key) is not None and not isinstance(doc.get(key), Mapping):
+            raise ReviewError(f"`{key}:` must be a mapping of ids to entries, not a {type(doc[key]).__name__}",
+                              path=path, line=_line_of(doc, key),
+                              hint="write one `id:` per line under it, as in a fresh review.yaml")
     review = Review()
     for pid, entry in (doc.get("personas") or {}).items():
         review.personas[str(pid)] = _parse_persona(entry or {}, path, _line_of(doc["personas"], pid))
     for uid, entry in (doc.get("units") or {}).items():
         review.units[str(uid)] = _parse_unit(entry or {}, path, _line_of(doc["units"], uid))
+    cycle = merge_cycle({pid: d.merge_into for pid, d in review.personas.items()})
+    if cycle:
+        raise ReviewError(
+            f"merge_into makes a cycle: {' -> '.join(cycle)}", path=path, line=_line_of(doc["personas"], cycle[0]),
+            hint="clear merge_into on one of them (`synth review RUN merge` refuses cycles)",
+        )
     return review
 
 
@@ -178,15 +195,21 @@ def create_review_file(path: Path, draft: Mapping[str, Any]) -> bool:
     path = Path(path)
     if path.exists():
         return False
+    write_text(path, review_text(draft))
+    return True
+
+
+def review_text(draft: MapDocument | Mapping[str, Any]) -> str:
+    """The text of a fresh review.yaml listing the draft's personas as drafts."""
     lines = [HEADER]
-    for persona in draft["personas"]:
+    personas = draft["personas"] if isinstance(draft, Mapping) else [p.model_dump() for p in draft.personas]
+    for persona in personas:
         lines.append(f"  {persona['id']}:  # {_comment_safe(persona['name'])}, {persona['size']} participants\n")
         lines.append("    status: draft\n    name:\n    merge_into:\n    pinned: []\n    excluded: []\n")
-    if not draft["personas"]:
+    if not personas:
         lines[-1] = lines[-1].rstrip("\n") + " {}\n"
     lines.append(UNITS_HEADER)
-    write_text(path, "".join(lines))
-    return True
+    return "".join(lines)
 
 
 def _comment_safe(text: str) -> str:
@@ -200,13 +223,18 @@ def edit_review(path: Path, change) -> None:
     path = Path(path)
     if not path.exists():
         raise ReviewError("does not exist", path=str(path), hint="run `synth run` first; it creates review.yaml")
-    doc = load_document(path)
-    parse_review(doc, str(path))
+    write_text(path, edited_text(path.read_bytes(), change, str(path)))
+
+
+def edited_text(data: bytes, change, path: str = "review.yaml") -> str:
+    """review.yaml text after `change(doc)` on its round-trip document; both sides validated."""
+    doc = load_document_text(data, path)
+    parse_review(doc, path)
     change(doc)
-    parse_review(doc, str(path))
+    parse_review(doc, path)
     buffer = io.StringIO()
     _yaml().dump(doc, buffer)
-    write_text(path, buffer.getvalue())
+    return buffer.getvalue()
 
 
 def persona_entry(doc, persona_id: str):
@@ -232,53 +260,84 @@ def unit_entry(doc, unit_id: str):
 
 # ---------------------------------------------------------------- applying
 
-def previous_memberships(draft_path: Path) -> dict[str, set[str]]:
-    """Persona id -> participant keys from the previous run's draft, for stable ids."""
-    if not Path(draft_path).exists():
+def previous_memberships(draft: MapDocument | None) -> dict[str, set[str]]:
+    """Persona id -> participant keys of the previous run's draft, for stable ids."""
+    if draft is None:
         return {}
-    try:
-        doc = json.loads(Path(draft_path).read_text(encoding="utf-8"))
-        keys = {p["id"]: p["key"] for p in doc["participants"]}
-        return {p["id"]: {keys[i] for i in p["participant_ids"] if i in keys} for p in doc["personas"]}
-    except (ValueError, KeyError, TypeError):
-        log.warning("previous map.draft.json is unreadable; persona ids start afresh")
-        return {}
+    keys = {p.id: p.key for p in draft.participants}
+    return {p.id: {keys[i] for i in p.participant_ids if i in keys} for p in draft.personas}
 
 
-def review_training(review: Review, draft_path: Path) -> list:
+def review_training(review: Review, draft: MapDocument | None) -> list:
     """Relabelled units of the previous run as training examples for the classifier."""
-    if not review.units or not Path(draft_path).exists():
+    if not review.units or draft is None:
         return []
     from synth.tag import LabelledExample
 
-    doc = json.loads(Path(draft_path).read_text(encoding="utf-8"))
-    by_id = {u["id"]: u for u in doc["units"]}
+    by_id = {u.id: u for u in draft.units}
     examples = []
     for uid, change in sorted(review.units.items()):
         unit = by_id.get(uid)
         if unit is None:
             continue
-        kinds = change.get("kinds", [k["id"] for k in unit["kinds"]])
-        stage = change["stage"] if "stage" in change else (unit["stage"] or {}).get("id")
-        examples.append(LabelledExample(text=unit["text"], stage=stage, kinds=tuple(kinds), question=unit["question"]))
+        kinds = change.get("kinds", [k.id for k in unit.kinds])
+        stage = change["stage"] if "stage" in change else (unit.stage.id if unit.stage else None)
+        examples.append(LabelledExample(text=unit.text, stage=stage, kinds=tuple(kinds), question=unit.question))
     return examples
 
 
-def apply_review(draft: Mapping[str, Any], review: Review) -> tuple[dict, list[str]]:
-    """The reviewed map and notes on decisions that no longer apply."""
+Rebuild = Callable[[dict, Mapping[str, str]], dict]
+
+
+def apply(decisions: Review, draft: MapDocument, rebuild: Rebuild | None = None) -> tuple[MapDocument, list[str]]:
+    """The reviewed document and notes on decisions that no longer apply; `draft` is not changed.
+
+    Pure: no file, no synthesis. When a relabel, exclusion or merge changes what personas
+    are made of, `rebuild(doc, merges)` (given by the pipeline: re-synthesis from the
+    document's data) redraws personas and maps; without it they keep the draft's findings.
+    """
+    if decisions.is_empty():
+        return draft, []
+    doc, notes = apply_to_dict(decisions, draft.to_dict(), rebuild)
+    return MapDocument.from_dict(doc, where="the reviewed map"), notes
+
+
+def apply_to_dict(decisions: Review, draft: Mapping[str, Any], rebuild: Rebuild | None = None) -> tuple[dict, list[str]]:
+    """`apply` on the map's JSON data (a copy: `draft` is not changed)."""
     doc = copy.deepcopy(dict(draft))
     notes: list[str] = []
-    if review.is_empty():
-        return doc, notes
     unit_ids = {u["id"] for u in doc["units"]}
     persona_ids = {p["id"] for p in doc["personas"]}
-    changed = _relabel_units(doc, review, unit_ids, notes)
-    changed |= _exclude_units(doc, review.excluded, unit_ids, notes)
-    merges = _valid_merges(review, persona_ids, notes)
-    if changed or merges:
-        doc = _resynthesize(doc, merges)
-    _apply_persona_decisions(doc, review, notes)
+    changed = _relabel_units(doc, decisions, unit_ids, notes)
+    changed |= _exclude_units(doc, decisions.excluded, unit_ids, notes)
+    merges = _valid_merges(decisions, persona_ids, notes)
+    if (changed or merges) and rebuild is not None:
+        doc = rebuild(doc, merges)
+    _apply_persona_decisions(doc, decisions, notes)
     return doc, notes
+
+
+def merge_cycle(merges: Mapping[str, str | None]) -> list[str] | None:
+    """The first merge cycle (`[a, b, a]`) among persona -> merge_into, or None."""
+    for start in sorted(merges):
+        path, seen = [start], {start}
+        target = merges.get(start)
+        while target:
+            if target in seen:
+                return path[path.index(target):] + [target]
+            path.append(target)
+            seen.add(target)
+            target = merges.get(target)
+    return None
+
+
+def resolve_merge(review: Review, persona_id: str) -> str:
+    """Where `persona_id` ends up after following merge_into chains (cycles are refused on load)."""
+    target, seen = persona_id, {persona_id}
+    while (decision := review.personas.get(target)) and decision.merge_into and decision.merge_into not in seen:
+        target = decision.merge_into
+        seen.add(target)
+    return target
 
 
 def _relabel_units(doc, review: Review, unit_ids: set[str], notes: list[str]) -> bool:
@@ -327,50 +386,12 @@ def _valid_merges(review: Review, persona_ids: set[str], notes: list[str]) -> di
     for pid, decision in sorted(review.personas.items()):
         if not decision.merge_into:
             continue
-        target = decision.merge_into
-        while target in review.personas and review.personas[target].merge_into and target != pid:
-            target = review.personas[target].merge_into  # follow chains a -> b -> c
+        target = resolve_merge(review, pid)  # follow chains a -> b -> c
         if pid not in persona_ids or target not in persona_ids or target == pid:
             notes.append(f"merge of {pid} into {decision.merge_into}: one of them is not in this run (kept in review.yaml)")
             continue
         merges[pid] = target
     return merges
-
-
-def _resynthesize(doc: dict, merges: Mapping[str, str]) -> dict:
-    """Rebuild personas and maps from the (relabelled, filtered, merged) units."""
-    from synth.export.mapjson import journey_dict, persona_dict, records_from_map
-    from synth.synthesize import build_maps, synthesize_personas
-
-    records = records_from_map(doc)
-    target_ids = [pid for pid in records.persona_ids if pid not in merges]
-    index = {pid: i for i, pid in enumerate(target_ids)}
-    old = {p["id"]: p for p in doc["personas"]}
-    persona_of = {p["id"]: p["persona_id"] for p in doc["participants"]}
-    assignments = {pid: index.get(merges.get(persona_of[pid], persona_of[pid]), -1) if persona_of[pid] else -1 for pid in persona_of}
-    clustering = replace(
-        records.clustering,
-        assignments=assignments,
-        k=len(target_ids),
-        stability=tuple(old[pid]["stability"] for pid in target_ids),
-    )
-    keys = {p.id: p.key for p in records.participants}
-    previous = {pid: {keys[x] for x, a in assignments.items() if a == i} for pid, i in index.items()}
-    voc = records.vocabulary
-    personas = synthesize_personas(
-        records.participants, records.units, records.tag_result, clustering,
-        stage_ids=voc.stage_ids, labels=voc.labels, representativeness=records.representativeness, previous=previous,
-    )
-    maps = build_maps(personas, records.participants, records.units, records.tag_result, stage_ids=voc.stage_ids, labels=voc.labels)
-    doc["personas"] = [persona_dict(p) for p in personas]
-    doc["maps"] = [journey_dict(m, voc.labels) for m in maps]
-    member = {pid: p.id for p in personas for pid in p.participant_ids}
-    for p in doc["participants"]:
-        p["persona_id"] = member.get(p["id"])
-    for u in doc["units"]:
-        u["persona_id"] = member.get(u["participant_id"])
-    doc["run"]["clustering"]["k"] = len(personas)
-    return doc
 
 
 def _apply_persona_decisions(doc: dict, review: Review, notes: list[str]) -> None:

@@ -16,7 +16,7 @@ import pytest
 
 from synth.config import Settings
 from synth.export import export
-from synth.export.outputs import reviewed_map
+from synth.pipeline import reviewed_map
 from synth.ingest import list_files, read_inputs
 from synth.pipeline import run
 from tests.conftest import SAMPLE_INPUTS, shared

@@ -1,7 +1,8 @@
 """Export: render a (reviewed) map dict into files people use.
 
-Everything renders from one input, the map dict (map.json, contract
-`synth.map/1`), after the reviewer's decisions were applied. Formats:
+Everything renders from one input, the reviewed `synth.document.MapDocument`
+(map.json, contract `synth.map/1`; its JSON data is accepted too), after the
+pipeline applied the reviewer's decisions: exporters only render. Formats:
 
 - ``evidence.csv`` (`write_evidence_csv`) and a whiteboard CSV (`write_whiteboard_csv`);
 - ``journey_map.xlsx`` (`write_xlsx`);
@@ -17,6 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping
 
+from synth.document import MapDocument
 from synth.errors import ConfigError
 from synth.export.html import write_report_html
 from synth.export.markdown import write_markdown, write_persona_markdown
@@ -38,10 +40,11 @@ __all__ = [
 
 
 def export(
-    map_dict: Mapping[str, Any], to: str, out: Path, *, persona: str | None = None, approved_only: bool = False
+    document: MapDocument | Mapping[str, Any], to: str, out: Path, *, persona: str | None = None, approved_only: bool = False
 ) -> list[Path]:
-    """Write `map_dict` as `to` (xlsx, csv, md, html or a template path) to `out`; the files written."""
+    """Write the reviewed map as `to` (xlsx, csv, md, html or a template path) to `out`; the files written."""
     out = Path(out)
+    map_dict = document.to_dict() if isinstance(document, MapDocument) else document
     if to in FORMATS:
         return [FORMATS[to](map_dict, out, persona=persona, approved_only=approved_only)]
     if is_template_path(to):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
+from synth.document import MapDocument
 from synth.errors import ConfigError
 
 ALL_MAP = "all"
@@ -90,13 +91,15 @@ class MapView:
         return [u for u in self.units.values() if u.get("persona_id") in shown]
 
 
-def build_view(doc: Mapping[str, Any], *, persona: str | None = None, approved_only: bool = False) -> MapView:
-    """The view of `doc` restricted by the export filters.
+def build_view(doc: Mapping[str, Any] | MapDocument, *, persona: str | None = None, approved_only: bool = False) -> MapView:
+    """The view of `doc` (a MapDocument, or its JSON data) restricted by the export filters.
 
     `persona` keeps only that persona (its card and its map). `approved_only`
     keeps only personas a reviewer approved; the everyone map stays, because it
     describes the whole sample rather than a persona draft.
     """
+    if isinstance(doc, MapDocument):
+        doc = doc.to_dict()
     by_id = {p["id"]: p for p in doc["personas"]}
     if persona is not None and persona not in by_id:
         known = ", ".join(sorted(by_id)) or "none"

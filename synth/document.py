@@ -1,0 +1,260 @@
+"""MapDocument: the typed form of map.json (contract `synth.map/1`).
+
+Up to synthesis the data is records (`synth.records`); after it, one document:
+run info, sources, participants, personas, vocabulary (stages, kinds,
+touchpoints), themes, journey maps and evidence units. `MapDocument.from_json`
+parses and validates map.json / map.draft.json, `to_json` writes the same text
+back (`MapDocument.from_json(doc.to_json()) == doc`, key order included).
+
+The models are pydantic (frozen): validation with field paths in the errors
+comes from the library. Unknown keys are kept (`extra="allow"`), so a field a
+newer stage adds survives a round trip through older code instead of vanishing.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal, Mapping
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from synth.errors import WorkspaceError
+
+SCHEMA_ID = "synth.map/1"
+Number = int | float
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+
+class Codebook(_Model):
+    path: str
+    sha256: str
+
+
+class ClusteringInfo(_Model):
+    method: str
+    k: int
+    overall_stability: Number
+    warnings: tuple[str, ...]
+
+
+class RunInfo(_Model):
+    synth_version: str
+    model: str
+    codebook: Codebook
+    seed: int
+    redacted: bool
+    personas_requested: int | str
+    clustering: ClusteringInfo
+
+
+class SourceEntry(_Model):
+    id: str
+    path: str
+    kind: str
+    format: str
+    sha256: str
+    language: str
+    participants: tuple[str, ...]
+    units: int
+
+
+class ParticipantEntry(_Model):
+    id: str
+    key: str
+    source_ids: tuple[str, ...]
+    attributes: dict[str, str]
+    persona_id: str | None
+    units: int
+
+
+class Finding(_Model):
+    label: str
+    count: int
+    participants: int
+    unit_ids: tuple[str, ...]
+    ref: str | None = None
+
+
+class Attribute(_Model):
+    name: str
+    value: str
+    share: Number
+    overall: Number
+    lift: Number
+
+
+class PersonaEntry(_Model):
+    id: str
+    name: str
+    status: Literal["draft", "approved", "rejected"]
+    participant_ids: tuple[str, ...]
+    size: int
+    share: Number
+    stability: Number
+    confidence: Number
+    flags: tuple[str, ...]
+    attributes: tuple[Attribute, ...]
+    motivations: tuple[Finding, ...]
+    pain_points: tuple[Finding, ...]
+    touchpoints: tuple[Finding, ...]
+    emotional_high: str | None
+    emotional_low: str | None
+    quotes: tuple[str, ...]
+
+
+class StageEntry(_Model):
+    id: str
+    label: str
+    description: str = ""
+
+
+class VocabularyEntry(_Model):
+    id: str
+    label: str
+
+
+class ThemeEntry(_Model):
+    id: str
+    stage: str | None
+    kind: str
+    label: str
+    unit_ids: tuple[str, ...]
+
+
+class Emotion(_Model):
+    mean: Number | None
+    count: int
+
+
+class Opportunity(_Model):
+    text: str
+    theme_id: str | None
+    draft: bool
+
+
+class Evidence(_Model):
+    participants: int
+    units: int
+
+
+class StageCell(_Model):
+    stage: str
+    label: str
+    actions: tuple[Finding, ...]
+    touchpoints: tuple[Finding, ...]
+    motivations: tuple[Finding, ...]
+    pain_points: tuple[Finding, ...]
+    emotion: Emotion
+    quotes: tuple[str, ...]
+    opportunities: tuple[Opportunity, ...]
+    evidence: Evidence
+
+
+class JourneyEntry(_Model):
+    persona_id: str
+    name: str
+    participants: int
+    stages: tuple[StageCell, ...]
+
+
+class LabelEntry(_Model):
+    id: str
+    score: Number
+    reason: str
+
+
+class Sentiment(_Model):
+    score: Number
+    reason: str
+
+
+class UnitEntry(_Model):
+    id: str
+    participant_id: str
+    source_id: str
+    source: str
+    location: str
+    spans: tuple[tuple[int, int, int], ...]
+    speaker_role: str
+    question: str | None
+    heading: str | None
+    text: str
+    language: str
+    stage: LabelEntry | None
+    kinds: tuple[LabelEntry, ...]
+    touchpoints: tuple[LabelEntry, ...]
+    sentiment: Sentiment
+    themes: tuple[str, ...]
+    persona_id: str | None
+    representativeness: Number
+
+
+class MapDocument(_Model):
+    """One run's map: what every stage after synthesis, the review and the exporters share."""
+
+    schema_: Literal["synth.map/1"] = SCHEMA_ID
+    run: RunInfo
+    sources: tuple[SourceEntry, ...]
+    participants: tuple[ParticipantEntry, ...]
+    personas: tuple[PersonaEntry, ...]
+    stages: tuple[StageEntry, ...]
+    kinds: tuple[VocabularyEntry, ...]
+    touchpoints: tuple[VocabularyEntry, ...]
+    themes: tuple[ThemeEntry, ...]
+    maps: tuple[JourneyEntry, ...]
+    units: tuple[UnitEntry, ...]
+
+    model_config = ConfigDict(frozen=True, extra="allow", populate_by_name=True)
+
+    # ---------------------------------------------------------- conversions
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, where: str = "map.json") -> "MapDocument":
+        """Validate a map dict; a WorkspaceError naming the first bad field otherwise."""
+        if not isinstance(data, Mapping):
+            raise WorkspaceError(f"{where} is not a synth map (a JSON object is expected)", hint="re-run `synth run`")
+        body = dict(data)
+        if "schema" in body:
+            body["schema_"] = body.pop("schema")
+        try:
+            return cls.model_validate(body)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = ".".join(str(p) for p in first["loc"]).replace("schema_", "schema")
+            raise WorkspaceError(
+                f"{where} is not a valid synth map: {field}: {first['msg']} ({exc.error_count()} problem(s))",
+                hint="re-run `synth run` to rewrite it (review.yaml is kept)",
+            ) from None
+
+    @classmethod
+    def from_json(cls, text: str, *, where: str = "map.json") -> "MapDocument":
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise WorkspaceError(f"{where} is not valid JSON ({exc.__class__.__name__})", hint="re-run `synth run`") from None
+        return cls.from_dict(data, where=where)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The map as plain JSON data, keys in map.json order (what the renderers read)."""
+        data = self.model_dump(mode="json", exclude_unset=True)
+        data.pop("schema_")
+        return {"schema": self.schema_, **data}
+
+    def to_json(self) -> str:
+        """Canonical, deterministic map.json text."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+    # ---------------------------------------------------------- lookups
+
+    def unit(self, unit_id: str) -> UnitEntry | None:
+        return next((u for u in self.units if u.id == unit_id), None)
+
+    def persona(self, persona_id: str) -> PersonaEntry | None:
+        return next((p for p in self.personas if p.id == persona_id), None)
+
+    @property
+    def persona_ids(self) -> tuple[str, ...]:
+        return tuple(p.id for p in self.personas)
