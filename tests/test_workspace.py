@@ -1,0 +1,181 @@
+"""Issue 13 #1, #7, #9 and issue 15: one owner of the run folder.
+
+Parallel review commands queue on the run folder's lock and keep every decision;
+files synth did not write are never deleted; hand edits are kept aside with a
+notice; bad run folders and inputs give clear messages and the documented exit codes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from synth.cli import app
+from synth.review import load_review
+from tests.conftest import SAMPLE_INPUTS
+
+runner = CliRunner()
+ROOT = Path(__file__).resolve().parents[1]
+SYNTH = Path(sys.executable).parent / "synth"
+
+
+def synth_ok(*args: str) -> str:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture(scope="module")
+def base_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("ws") / "run"
+    synth_ok("run", str(SAMPLE_INPUTS), "-o", str(out), "--model", "hashing", "--personas", "5",
+             "--cache-dir", str(out.parent / "cache"))
+    return out
+
+
+@pytest.fixture
+def run_dir(base_run, tmp_path):
+    copy = tmp_path / "run"
+    shutil.copytree(base_run, copy)
+    return copy
+
+
+def _env() -> dict:
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def test_five_parallel_reviews_keep_all_five_decisions(run_dir):
+    doc = json.loads((run_dir / "map.draft.json").read_text())
+    units = [u["id"] for u in doc["units"] if u["persona_id"]]
+    commands = [
+        ["approve", "persona-1"],
+        ["reject", "persona-2"],
+        ["rename", "persona-3", "Night-shift shopper"],
+        ["exclude", units[0]],
+        ["relabel", units[1], "--stage", "support"],
+    ]
+    procs = [subprocess.Popen([str(SYNTH), "review", str(run_dir), *c], env=_env(), stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE) for c in commands]
+    codes = [p.wait(timeout=300) for p in procs]
+    assert codes == [0] * 5, [p.stderr.read().decode() for p in procs]
+    review = load_review(run_dir / "review.yaml")
+    assert review.personas["persona-1"].status == "approved"
+    assert review.personas["persona-2"].status == "rejected"
+    assert review.personas["persona-3"].name == "Night-shift shopper"
+    assert units[0] in review.excluded
+    assert review.units[units[1]] == {"stage": "support"}
+    reviewed = json.loads((run_dir / "map.json").read_text())  # the outputs show them all too
+    assert units[0] not in {u["id"] for u in reviewed["units"]}
+    assert {p["id"]: p["status"] for p in reviewed["personas"]}["persona-1"] == "approved"
+
+
+def test_a_held_lock_gives_a_clear_message(run_dir):
+    from synth import workspace
+
+    with workspace.Workspace(run_dir).lock():
+        done = subprocess.run([str(SYNTH), "review", str(run_dir), "approve", "persona-1"], env=_env() | {"SYNTH_LOCK_TIMEOUT": "0.5"},
+                              capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "another synth command is writing" in done.stderr
+    assert load_review(run_dir / "review.yaml").personas["persona-1"].status == "draft"
+
+
+def test_merge_cycle_is_refused_fast_and_named(run_dir):
+    synth_ok("review", str(run_dir), "merge", "persona-2", "persona-3")
+    start = time.perf_counter()
+    result = runner.invoke(app, ["review", str(run_dir), "merge", "persona-3", "persona-2"])
+    assert time.perf_counter() - start < 5  # the command, CliRunner start-up included; the check itself is instant
+    assert result.exit_code == 2
+    assert "persona-2 -> persona-3 -> persona-2" in result.output
+    assert load_review(run_dir / "review.yaml").personas["persona-3"].merge_into is None
+    synth_ok("review", str(run_dir), "merge", "persona-1", "persona-2")  # a chain is fine: 1 -> 2 -> 3
+    listing = synth_ok("review", str(run_dir), "list")
+    assert "persona-3" in listing and "persona-2 " not in listing
+
+
+def test_hand_written_cycle_stops_every_command_with_the_line(run_dir):
+    text = (run_dir / "review.yaml").read_text()
+    text = text.replace("  persona-1:", "  persona-1:\n    merge_into: persona-2", 1)
+    text = text.replace("  persona-2:", "  persona-2:\n    merge_into: persona-1", 1)
+    (run_dir / "review.yaml").write_text(text.replace("    merge_into:\n", "", 2))
+    for args in (["review", str(run_dir), "list"], ["export", str(run_dir), "--to", "md"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, result.output
+        assert "cycle: persona-1 -> persona-2 -> persona-1" in result.output
+
+
+def test_user_files_are_never_deleted_and_hand_edits_kept_aside(run_dir):
+    note = run_dir / "personas" / "my-notes.md"
+    note.write_text("my thoughts on the personas\n")
+    edited = run_dir / "personas" / "persona-1.md"
+    assert edited.read_text().startswith("<!-- regenerated by synth")
+    edited.write_text(edited.read_text() + "\nMy own paragraph.\n")
+    mine = edited.read_text()
+    output = synth_ok("review", str(run_dir), "merge", "persona-5", "persona-4")
+    assert note.read_text() == "my thoughts on the personas\n"
+    assert (run_dir / "personas" / "persona-1.edited.md").read_text() == mine
+    assert "persona-1.md was edited by hand" in output
+    assert "My own paragraph." not in edited.read_text()  # regenerated
+    assert not (run_dir / "personas" / "persona-5.md").exists()  # synth's own stale draft goes
+
+
+def test_hand_edited_stale_draft_is_kept(run_dir):
+    stale = run_dir / "personas" / "persona-5.md"
+    stale.write_text(stale.read_text() + "\nkeep me\n")
+    output = synth_ok("review", str(run_dir), "merge", "persona-5", "persona-4")
+    assert stale.read_text().endswith("keep me\n")
+    assert "persona-5.md is no longer generated and was edited by hand" in output
+
+
+def test_corrupt_draft_and_bad_review_shape_are_clear(run_dir):
+    (run_dir / "review.yaml").write_text("version: 1\npersonas:\n  - persona-1\n")
+    result = runner.invoke(app, ["review", str(run_dir), "list"])
+    assert result.exit_code == 2 and "`personas:` must be a mapping" in result.output and "line 2" in result.output
+    (run_dir / "review.yaml").write_text("version: 1\npersonas: {}\n")
+    (run_dir / "map.draft.json").write_text('{"schema": "synth.map/1", "run": ')
+    result = runner.invoke(app, ["review", str(run_dir), "list"])
+    assert result.exit_code == 1 and "map.draft.json is not valid JSON" in result.output
+
+
+def test_empty_or_only_bad_inputs_exit_1_and_replace_nothing(run_dir, tmp_path):
+    before = {p.name: p.read_bytes() for p in run_dir.iterdir() if p.is_file()}
+    empty, bad = tmp_path / "empty", tmp_path / "bad"
+    empty.mkdir()
+    bad.mkdir()
+    (bad / "notes.rtf").write_text("{\\rtf1 hello}")
+    (bad / "broken.docx").write_bytes(b"not a zip")
+    for folder in (empty, bad):
+        result = runner.invoke(app, ["run", str(folder), "-o", str(run_dir), "--model", "hashing"])
+        assert result.exit_code == 1, result.output
+        assert "nothing in the output folder was replaced" in result.output
+    assert {p.name: p.read_bytes() for p in run_dir.iterdir() if p.is_file()} == before
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--model", "no-such-model-xyz"], "is not on this machine"),
+    (["-o", "FILE"], "is a file, not a folder"),
+])
+def test_usage_problems_exit_2_before_any_work(tmp_path, args, message):
+    target = tmp_path / "file.txt"
+    target.write_text("x")
+    args = [str(target) if a == "FILE" else a for a in args]
+    start = time.perf_counter()
+    result = runner.invoke(app, ["run", str(SAMPLE_INPUTS), *args] + ([] if "-o" in args else ["-o", str(tmp_path / "o")]))
+    assert result.exit_code == 2 and message in result.output
+    assert time.perf_counter() - start < 5
+
+
+def test_inspect_a_folder_with_markup_in_its_name(tmp_path):
+    folder = tmp_path / "a["
+    folder.mkdir()
+    shutil.copy(SAMPLE_INPUTS / "interview_03_qa.txt", folder)
+    result = runner.invoke(app, ["inspect", str(folder)])
+    assert result.exit_code == 0, result.output
