@@ -12,18 +12,13 @@ from typing import Sequence
 
 
 def inspect_inputs(paths: Sequence[Path]) -> list[dict]:
-    from synth.ingest import read_inputs
-    from synth.nlp import get_nlp
-    from synth.redact import Redactor
-    from synth.segment import build_participants, segment_sources
+    """The pipeline through `segment` (nothing embedded, nothing written), described per source."""
+    from synth.config import Settings
+    from synth.pipeline import context
 
-    sources, problems = read_inputs(paths)
-    roster = {k: v for s in sources if s.kind == "participants" for k, v in s.attributes.items()}
-    evidence = [s for s in sources if s.kind != "participants"]
-    participants = build_participants(evidence, roster)
-    nlp = get_nlp()
-    redactor = Redactor.from_sources(evidence, participants, enabled=False, nlp=nlp, roster=roster)
-    units = segment_sources(evidence, participants, redactor=redactor, nlp=nlp)
+    settings = Settings(inputs=tuple(Path(p) for p in paths), output=Path("(inspect: nothing is written)"), redact=False)
+    ctx = context(settings, until="segment")
+    sources, problems, participants, units = ctx.sources, ctx.result.problems, ctx.participants, ctx.units
     report = [_describe(s, participants, units) for s in sources]
     read = {s.path for s in sources}
     for problem in problems:

@@ -6,7 +6,6 @@ import hashlib
 import json
 from pathlib import Path
 
-from synth.atomic import write_text
 
 
 def model_fingerprint(embedder) -> str:
@@ -41,12 +40,6 @@ def map_run_info(settings, embedder, codebook, clustering, version: str) -> dict
             "warnings": list(clustering.warnings),
         },
     }
-
-
-def write_run_json(settings, result, sources, embedder, codebook, version: str) -> Path:
-    path = Path(settings.output) / "run.json"
-    write_text(path, run_json_text(settings, result, sources, embedder, codebook, version))
-    return path
 
 
 def run_json_text(settings, result, sources, embedder, codebook, version: str) -> str:

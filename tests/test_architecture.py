@@ -1,0 +1,78 @@
+"""Issue 15: the import graph keeps rendering, reviewing and computing apart.
+
+A small AST walk over synth/ (every import, at module top or inside a function):
+exporters only render (no arrow from export/ to review, synthesize, tag or embed);
+the review is pure decisions (no arrow from review to synthesize or export); only
+synth.workspace opens the run folder's files by name.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "synth"
+FORBIDDEN = {
+    "synth.export": ("synth.review", "synth.synthesize", "synth.tag", "synth.embed", "synth.pipeline", "synth.workspace"),
+    "synth.review": ("synth.synthesize", "synth.export", "synth.pipeline", "synth.embed"),
+    "synth.document": ("synth.export", "synth.review", "synth.synthesize", "synth.pipeline"),
+}
+RUN_FILES = ("map.draft.json", "review.yaml", "run.json")
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every module `path` imports, anywhere in the file."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found.update(f"{node.module}.{a.name}" for a in node.names)
+    return found
+
+
+def graph() -> dict[str, set[str]]:
+    return {module_name(p): imports_of(p) for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _hits(imported: set[str], banned: tuple[str, ...]) -> list[str]:
+    return sorted(i for i in imported for b in banned if i == b or i.startswith(b + "."))
+
+
+@pytest.mark.parametrize("layer", sorted(FORBIDDEN))
+def test_no_forbidden_arrows(layer):
+    offenders = {
+        module: _hits(imported, FORBIDDEN[layer])
+        for module, imported in graph().items()
+        if module == layer or module.startswith(layer + ".")
+    }
+    assert {m: h for m, h in offenders.items() if h} == {}
+
+
+def test_the_walk_sees_function_level_imports(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text("def f():\n    from synth.review import apply\n")
+    assert _hits(imports_of(probe), FORBIDDEN["synth.export"]) == ["synth.review", "synth.review.apply"]
+
+
+def test_only_the_workspace_names_run_folder_files():
+    """Other modules reach map.draft.json, review.yaml and run.json through synth.workspace."""
+    # review: its header text; cli: help text; ingest: the names it skips as input (never opens them)
+    allowed = {"synth.workspace", "synth.review", "synth.cli", "synth.ingest"}
+    named = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = module_name(path)
+        strings = [n.value for n in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                   if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+        hits = sorted({f for f in RUN_FILES for s in strings if s == f or s.endswith("/" + f)})
+        if hits and module not in allowed:
+            named[module] = hits
+    assert named == {}
