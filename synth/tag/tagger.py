@@ -126,7 +126,7 @@ class Tagger:
         kinds = self.score_section("kinds", vectors, hits)
         touch = self.score_section("touchpoints", vectors, hits)
         pain = _column(self.codebook, kinds.score, "pain_point")
-        sentiment = self.sentiment.score(vectors, hits, pain)
+        sentiment = self.sentiment.score(vectors, hits, pain, [u.text for u in units])
         return [
             Tagging(
                 unit_id=unit.id,
