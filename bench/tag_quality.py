@@ -1,16 +1,18 @@
-"""Measure tagging quality on real third-party labels, against two baselines, in one run.
+"""Tagging quality on real third-party labels: synth (zero-config and 300 labels) beside three baselines.
 
-    .venv/bin/python bench/tag_quality.py [--data ../shared/data] [--model all-MiniLM-L6-v2] [--json]
+    .venv/bin/python bench/tag_quality.py [--data ../shared/data] [--model all-MiniLM-L6-v2] [--cache DIR] [--json]
 
-Figures (see docs/quality.md for what each one means):
-1. stage macro-F1 on NLU++ hotels with docs/hotel-codebook.yaml;
-2. share of NaPiRE 2018 human-coded RE problem causes tagged pain_point (default codebook), with the share of
-   *satisfaction* reasons tagged pain_point as a control;
-3. sentiment macro-F1 on NaPiRE 2018 answers whose polarity the question fixes (reasons for / consequences of
-   dissatisfaction = negative, of satisfaction = positive).
-Baselines, trained or built on exactly the same codebook: keyword rules alone (the codebook's patterns and
-sentiment words, negation-aware), and TF-IDF + logistic regression trained on the codebook's example sentences.
-The data is never copied; it is read from ../shared/data.
+Every synth figure goes through the code `synth eval` runs: each set is written to a labelled CSV in a
+temporary folder and scored by `evaluate_labelled` with the default codebook and weights; the 300-label
+figure passes the training rows as `synth eval FILE --train LABELLED` does. Baselines, on the same rows and
+the same embeddings: keyword rules (the codebook's patterns alone), zero-shot cosine to the codebook's label
+descriptions, and plain scikit-learn logistic regression (default settings) on the same 300 labelled rows.
+
+Sets (see docs/tagging.md): complaints-social-media (pain_point; split in halves by seed 0: constants were
+chosen on the dev half, figures are on the test half, labels come from the dev half), NaPiRE 2018 coded causes
+vs reasons for satisfaction (pain_point), NLU++ hotels (stage, with docs/hotel-codebook.yaml), and a sentiment
+set of NaPiRE (dis)satisfaction answers (negative/positive) with NLU++ hotel requests as neutral.
+The data is never copied; it is read from ../shared/data, and embeddings are cached in --cache.
 """
 
 from __future__ import annotations
@@ -19,49 +21,82 @@ import argparse
 import csv
 import glob
 import json
+import random
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from synth.clean import clean_for_model  # noqa: E402
-from synth.embed import make_embedder  # noqa: E402
+from synth.embed import CachingEmbedder, EmbeddingCache, make_embedder  # noqa: E402
 from synth.nlp import get_nlp  # noqa: E402
-from synth.records import Span, Unit  # noqa: E402
-from synth.tag import LabelledExample, tag_units  # noqa: E402
+from synth.tag import LabelledExample, read_labelled  # noqa: E402
 from synth.tag.codebook import load_codebook  # noqa: E402
-from synth.tag.evaluate import NONE, score_single, sentiment_label  # noqa: E402
+from synth.tag.evaluate import NONE, evaluate_labelled, score_multi, score_single, sentiment_label  # noqa: E402
 from synth.tag.rules import RuleMatcher  # noqa: E402
 from synth.tag.sentiment import lexicon_score  # noqa: E402
 
+LABELS = 300
 STAGE_OF_INTENT = {"booking": "booking", "check_in": "arrival", "check_out": "departure"} | {
     intent: "stay"
     for intent in ("restaurant", "swimming_pool", "parking", "pets", "accesibility", "wifi", "gym", "spa",
                    "room_ammenities", "housekeeping", "room_service")  # fmt: skip
 }
+PROBLEM_INTENTS = {"wrong_notworking_notshowing", "lost_stolen", "cancel_close_leave_freeze"}
 CAUSE_FILES = "v_27[7-9]_with_*_coded.csv", "v_28[01]_with_*_coded.csv"  # causes of the top-5 RE problems
 NEGATIVE_FILES = ("v_168_dissatisfaction_causes_92.csv", "v_170_dissatisfaction_changes_needed_91.csv")
 POSITIVE_FILES = ("v_169_dissatisfaction_effects_195.csv", "v_172_satisfaction_effects_185.csv")
 # NaPiRE's file names do not match its questions; the survey codebook says: v_168 reasons for dissatisfaction,
 # v_170 consequences of dissatisfying RE, v_169 reasons for satisfaction, v_172 consequences of satisfying RE.
+NONE_DESCRIPTION = "A neutral statement, a plain question or a fact, with no problem, wish, step or feeling."
+SENTIMENT_DESCRIPTIONS = {
+    "positive": "The writer is pleased: praise, thanks, something that went well.",
+    "negative": "The writer is unhappy: a complaint, a problem, something that went badly.",
+    "neutral": NONE_DESCRIPTION,
+}
 
 
 # ---------------------------------------------------------------- data
 
+def halves(rows: list, seed: int = 0) -> tuple[list, list]:
+    """(dev, test) halves by a fixed shuffle; each keeps file order."""
+    index = list(range(len(rows)))
+    random.Random(seed).shuffle(index)
+    half = len(index) // 2
+    return [rows[i] for i in sorted(index[:half])], [rows[i] for i in sorted(index[half:])]
+
+
+def complaint_examples(data: Path) -> list[LabelledExample]:
+    path = data / "complaints-social-media" / "complaints-data.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = [r for r in csv.reader(handle) if len(r) >= 4 and r[2] in ("0", "1")]
+    return [_kinds(r[1], r[2] == "1") for r in rows]
+
+
+def _kinds(text: str, pain: bool) -> LabelledExample:
+    return LabelledExample(text, None, ("pain_point",) if pain else (), labelled=frozenset({"kinds"}))
+
+
+def hotel_rows(data: Path) -> list[dict]:
+    out = []
+    for path in sorted(glob.glob(str(data / "nluplusplus-hotels" / "hotels" / "fold*.json")), key=_fold_number):
+        out += json.loads(Path(path).read_text(encoding="utf-8"))
+    return out
+
+
 def hotel_examples(data: Path) -> list[LabelledExample]:
     """NLU++ hotel utterances whose intents name exactly one journey stage (the others are ambiguous)."""
     out = []
-    for path in sorted(glob.glob(str(data / "nluplusplus-hotels" / "hotels" / "fold*.json")), key=_fold_number):
-        for row in json.loads(Path(path).read_text(encoding="utf-8")):
-            stages = {STAGE_OF_INTENT[i] for i in row.get("intents", []) if i in STAGE_OF_INTENT}
-            if len(stages) == 1:
-                out.append(LabelledExample(text=row["text"], stage=stages.pop(), kinds=()))
+    for row in hotel_rows(data):
+        stages = {STAGE_OF_INTENT[i] for i in row.get("intents", []) if i in STAGE_OF_INTENT}
+        if len(stages) == 1:
+            out.append(LabelledExample(text=row["text"], stage=stages.pop(), kinds=(), labelled=frozenset({"stage"})))
     return out
 
 
@@ -78,7 +113,7 @@ def napire_texts(data: Path, patterns, *, skip_uncodable: bool) -> list[str]:
             raw = path.read_bytes()
             text = raw.decode("utf-8") if _is_utf8(raw) else raw.decode("latin-1")
             rows = list(csv.reader(text.splitlines(), delimiter=";"))
-            answer = max(i for i, name in enumerate(rows[0]) if name.startswith("v_"))  # v_277 follows its problem v_246
+            answer = max(i for i, name in enumerate(rows[0]) if name.startswith("v_"))
             for row in rows[1:]:
                 if len(row) <= answer or not row[answer].strip():
                     continue
@@ -99,23 +134,63 @@ def _is_utf8(raw: bytes) -> bool:
         return False
 
 
-# ---------------------------------------------------------------- our tagger
+def napire_pain_examples(data: Path) -> list[LabelledExample]:
+    causes = napire_texts(data, CAUSE_FILES, skip_uncodable=True)
+    control = napire_texts(data, POSITIVE_FILES[:1], skip_uncodable=False)
+    return [_kinds(t, True) for t in causes] + [_kinds(t, False) for t in control]
 
-def run_ours(texts: list[str], codebook, embedder):
-    units = [
-        Unit(id=f"t{i}", participant_id="bench", source_id="bench", text=t, quote=t, clean_text=clean_for_model(t) or t,
-             spans=(Span(1, 0, len(t)),), location="row")  # fmt: skip
-        for i, t in enumerate(texts)
-    ]
-    vectors = embedder.encode([u.clean_text for u in units])
-    return tag_units(units, vectors, codebook, embedder, training=[], seed=0).taggings
+
+def sentiment_examples(data: Path) -> list[LabelledExample]:
+    negative = napire_texts(data, NEGATIVE_FILES, skip_uncodable=False)
+    positive = napire_texts(data, POSITIVE_FILES, skip_uncodable=False)
+    requests = [r["text"] for r in hotel_rows(data) if r.get("intents") and not PROBLEM_INTENTS & set(r["intents"])]
+    requests = random.Random(0).sample(requests, min(len(requests), (len(negative) + len(positive)) // 2))
+    rows = [("negative", t) for t in negative] + [("positive", t) for t in positive] + [("neutral", t) for t in requests]
+    return [LabelledExample(t, None, (), sentiment=s, labelled=frozenset({"sentiment"})) for s, t in rows]
+
+
+# ---------------------------------------------------------------- synth, through `synth eval`
+
+def write_labelled(path: Path, examples: list[LabelledExample], column: str) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", column])
+        for e in examples:
+            value = {"kinds": ";".join(e.kinds), "stage": e.stage or "", "sentiment": e.sentiment or ""}[column]
+            writer.writerow([e.text, value])
+    return path
+
+
+def synth_eval(folder: Path, name: str, test, train, column: str, codebook_path, embedder) -> tuple[float, float]:
+    """(zero-config, with `train` as --train) F1 of the set's target, read back from `synth eval`'s report."""
+    book = load_codebook(codebook_path)
+    test_csv = write_labelled(folder / f"{name}-test.csv", test, column)
+    train_rows = list(read_labelled(write_labelled(folder / f"{name}-train.csv", train, column)))
+    zero = evaluate_labelled(test_csv, book, embedder)
+    taught = evaluate_labelled(test_csv, book, embedder, training=train_rows)
+    return _target(zero, column), _target(taught, column)
+
+
+def _target(report, column: str) -> float:
+    field = next(f for f in report.fields if f.name == column)
+    if column == "kinds":
+        return next(s.f1 for s in field.labels if s.label == "pain_point")
+    return field.macro_f1
 
 
 # ---------------------------------------------------------------- baselines
 
-def rules_stage(texts, codebook) -> list[str]:
-    """Keyword rules alone: the stage with the most un-negated pattern hits (codebook order breaks ties)."""
-    hits = RuleMatcher(codebook, get_nlp()).match([clean_for_model(t) or t for t in texts])
+def _vectors(embedder, examples) -> np.ndarray:
+    return embedder.encode([clean_for_model(e.text) or e.text for e in examples])
+
+
+def rules_pain(test, codebook) -> list[bool]:
+    hits = RuleMatcher(codebook, get_nlp()).match([clean_for_model(e.text) or e.text for e in test])
+    return [h.evidence("kinds", "pain_point")[0] > 0 for h in hits]
+
+
+def rules_stage(test, codebook) -> list[str]:
+    hits = RuleMatcher(codebook, get_nlp()).match([clean_for_model(e.text) or e.text for e in test])
     out = []
     for h in hits:
         counts = [sum(not x.negated for x in h.codes.get(("stages", c.id), [])) for c in codebook.stages]
@@ -123,121 +198,100 @@ def rules_stage(texts, codebook) -> list[str]:
     return out
 
 
-def rules_pain(texts, codebook) -> list[bool]:
-    """Keyword rules alone: an un-negated pain_point pattern, or a negated positive word ("not easy")."""
-    hits = RuleMatcher(codebook, get_nlp()).match([clean_for_model(t) or t for t in texts])
-    return [h.evidence("kinds", "pain_point")[0] > 0 or any(neg for _, neg, _ in h.positive) for h in hits]
-
-
-def rules_sentiment(texts, codebook) -> list[str]:
-    hits = RuleMatcher(codebook, get_nlp()).match([clean_for_model(t) or t for t in texts])
+def rules_sentiment(test, codebook) -> list[str]:
+    hits = RuleMatcher(codebook, get_nlp()).match([clean_for_model(e.text) or e.text for e in test])
     return [sentiment_label(lexicon_score(h)[0], codebook.neutral_band) for h in hits]
 
 
-def tfidf_model(texts: list[str], labels: list) -> tuple[TfidfVectorizer, LogisticRegression]:
-    vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, lowercase=True)
-    model = LogisticRegression(C=10.0, max_iter=2000, class_weight="balanced", random_state=0)
-    return vectorizer, model.fit(vectorizer.fit_transform(texts), labels)
+def zero_shot(vectors: np.ndarray, descriptions: list[str], embedder) -> np.ndarray:
+    """Index of the nearest description for each row."""
+    return (vectors @ embedder.encode(descriptions).T).argmax(axis=1)
 
 
-def tfidf_stage(texts, codebook) -> list[str]:
-    train = [(e, c.id) for c in codebook.stages for e in c.examples]
-    vectorizer, model = tfidf_model([t for t, _ in train], [y for _, y in train])
-    return list(model.predict(vectorizer.transform(texts)))
+def plain_lr(train_x: np.ndarray, train_y: list, test_x: np.ndarray) -> list:
+    return list(LogisticRegression(max_iter=2000).fit(train_x, train_y).predict(test_x))
 
 
-def tfidf_pain(texts, codebook) -> list[bool]:
-    """Pain-point examples against the other kinds' examples and pain_point's negatives."""
-    train = [(e, c.id == "pain_point") for c in codebook.kinds for e in c.examples]
-    train += [(e, False) for c in codebook.kinds if c.id == "pain_point" for e in c.negatives]
-    vectorizer, model = tfidf_model([t for t, _ in train], [y for _, y in train])
-    return [bool(p) for p in model.predict(vectorizer.transform(texts))]
+def pain_baselines(test, train, codebook, embedder) -> dict[str, float]:
+    gold = [frozenset(e.kinds) for e in test]
+    x_test, x_train = _vectors(embedder, test), _vectors(embedder, train)
+    pain = next(c for c in codebook.kinds if c.id == "pain_point")
+    methods = {
+        "keyword rules": rules_pain(test, codebook),
+        "zero-shot cosine": list(zero_shot(x_test, [pain.description, NONE_DESCRIPTION], embedder) == 0),
+        "plain LR, 300 labels": plain_lr(x_train, ["pain_point" in e.kinds for e in train], x_test),
+    }
+    predicted = {k: [frozenset({"pain_point"}) if p else frozenset() for p in v] for k, v in methods.items()}
+    return {k: score_multi("kinds", gold, p, ["pain_point"]).labels[0].f1 for k, p in predicted.items()}
 
 
-def tfidf_sentiment(texts, codebook) -> list[str]:
-    words = codebook.sentiment
-    train = [(e, "positive") for e in words.positive_examples] + [(e, "negative") for e in words.negative_examples]
-    vectorizer, model = tfidf_model([t for t, _ in train], [y for _, y in train])
-    return list(model.predict(vectorizer.transform(texts)))
+def stage_baselines(test, train, codebook, embedder) -> dict[str, float]:
+    gold, order = [e.stage for e in test], [c.id for c in codebook.stages] + [NONE]
+    x_test, x_train = _vectors(embedder, test), _vectors(embedder, train)
+    ids = [c.id for c in codebook.stages]
+    methods = {
+        "keyword rules": rules_stage(test, codebook),
+        "zero-shot cosine": [ids[i] for i in zero_shot(x_test, [c.description for c in codebook.stages], embedder)],
+        "plain LR, 300 labels": plain_lr(x_train, [e.stage for e in train], x_test),
+    }
+    return {k: score_single("stage", gold, p, order).macro_f1 for k, p in methods.items()}
+
+
+def sentiment_baselines(test, train, codebook, embedder) -> dict[str, float]:
+    gold, order = [e.sentiment for e in test], list(SENTIMENT_DESCRIPTIONS)
+    x_test, x_train = _vectors(embedder, test), _vectors(embedder, train)
+    methods = {
+        "keyword rules": rules_sentiment(test, codebook),
+        "zero-shot cosine": [order[i] for i in zero_shot(x_test, list(SENTIMENT_DESCRIPTIONS.values()), embedder)],
+        "plain LR, 300 labels": plain_lr(x_train, [e.sentiment for e in train], x_test),
+    }
+    return {k: score_single("sentiment", gold, p, order).macro_f1 for k, p in methods.items()}
 
 
 # ---------------------------------------------------------------- figures
 
-def stage_figure(data: Path, embedder) -> dict:
-    codebook = load_codebook(ROOT / "docs" / "hotel-codebook.yaml")
-    examples = hotel_examples(data)
-    texts, gold = [e.text for e in examples], [e.stage for e in examples]
-    order = [c.id for c in codebook.stages] + [NONE]
-    ours = [t.stage.id if t.stage else NONE for t in run_ours(texts, codebook, embedder)]
-    methods = {"ours": ours, "keyword rules": rules_stage(texts, codebook), "tfidf+logreg": tfidf_stage(texts, codebook)}
-    reports = {name: score_single("stage", gold, pred, order) for name, pred in methods.items()}
-    return {
-        "rows": len(texts),
-        "support": {s.label: s.support for s in reports["ours"].labels},
-        "macro_f1": {name: round(r.macro_f1, 4) for name, r in reports.items()},
-        "per_stage_f1": {name: {s.label: round(s.f1, 3) for s in r.labels} for name, r in reports.items()},
-    }
+SETS = {
+    # name: (builder, label column, codebook, baselines, what the figure is)
+    "complaints": (complaint_examples, "kinds", None, pain_baselines, "pain_point F1"),
+    "napire_causes": (napire_pain_examples, "kinds", None, pain_baselines, "pain_point F1"),
+    "hotels_stage": (hotel_examples, "stage", ROOT / "docs" / "hotel-codebook.yaml", stage_baselines, "stage macro-F1"),
+    "sentiment": (sentiment_examples, "sentiment", None, sentiment_baselines, "sentiment macro-F1"),
+}
 
 
-def pain_figure(data: Path, embedder) -> dict:
-    codebook = load_codebook(None)
-    causes = napire_texts(data, CAUSE_FILES, skip_uncodable=True)
-    control = napire_texts(data, POSITIVE_FILES[:1], skip_uncodable=False)
-    out = {"causes": len(causes), "control_satisfaction_reasons": len(control), "share_tagged_pain_point": {}, "control_share": {}}
-    for name, texts in (("share_tagged_pain_point", causes), ("control_share", control)):
-        tagged = {
-            "ours": [any(k.id == "pain_point" for k in t.kinds) for t in run_ours(texts, codebook, embedder)],
-            "keyword rules": rules_pain(texts, codebook),
-            "tfidf+logreg": tfidf_pain(texts, codebook),
-        }
-        out[name] = {method: round(float(np.mean(v)), 4) for method, v in tagged.items()}
-    return out
-
-
-def sentiment_figure(data: Path, embedder) -> dict:
-    codebook = load_codebook(None)
-    negative = napire_texts(data, NEGATIVE_FILES, skip_uncodable=False)
-    positive = napire_texts(data, POSITIVE_FILES, skip_uncodable=False)
-    texts, gold = negative + positive, ["negative"] * len(negative) + ["positive"] * len(positive)
-    ours = [sentiment_label(t.sentiment, codebook.neutral_band) for t in run_ours(texts, codebook, embedder)]
-    methods = {"ours": ours, "keyword rules": rules_sentiment(texts, codebook), "tfidf+logreg": tfidf_sentiment(texts, codebook)}
-    order = ["positive", "negative", "neutral"]
-    reports = {name: score_single("sentiment", gold, pred, order) for name, pred in methods.items()}
-    return {
-        "rows": len(texts),
-        "support": {"negative": len(negative), "positive": len(positive)},
-        "macro_f1": {name: round(r.macro_f1, 4) for name, r in reports.items()},
-        "accuracy": {name: round(float(np.mean([g == p for g, p in zip(gold, pred)])), 4) for name, pred in methods.items()},
-    }
+def figure(name: str, data: Path, embedder, folder: Path) -> dict:
+    build, column, codebook_path, baselines, what = SETS[name]
+    dev, test = halves(build(data))
+    train = random.Random(0).sample(dev, min(LABELS, len(dev)))
+    zero, taught = synth_eval(folder, name, test, train, column, codebook_path, embedder)
+    base = baselines(test, train, load_codebook(codebook_path), embedder)
+    return {"figure": what, "test_rows": len(test), "labels": len(train), "synth zero-config": round(zero, 4),
+            "synth, 300 labels": round(taught, 4), **{k: round(v, 4) for k, v in base.items()}}  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--model", default="all-MiniLM-L6-v2")
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "synth-bench-cache")
+    parser.add_argument("--sets", default=",".join(SETS))
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    embedder = make_embedder(args.model)
+    embedder = CachingEmbedder(make_embedder(args.model), EmbeddingCache(args.cache))
     start = time.perf_counter()
-    results = {
-        "model": args.model,
-        "stage_hotels": stage_figure(args.data, embedder),
-        "pain_point_napire": pain_figure(args.data, embedder),
-        "sentiment_napire": sentiment_figure(args.data, embedder),
-    }
+    with tempfile.TemporaryDirectory() as tmp:
+        results = {name: figure(name, args.data, embedder, Path(tmp)) for name in args.sets.split(",")}
     results["seconds"] = round(time.perf_counter() - start, 1)
-    print(json.dumps(results, indent=2) if args.json else render(results))
+    print(json.dumps(results, indent=2) if args.json else render(results, args.model))
 
 
-def render(results: dict) -> str:
-    s, p, t = results["stage_hotels"], results["pain_point_napire"], results["sentiment_napire"]
-    lines = [f"model: {results['model']}  ({results['seconds']} s)", ""]
-    lines.append(f"1. stage macro-F1, NLU++ hotels ({s['rows']} utterances, {s['support']})")
-    lines += [f"   {name:<14} {value:.3f}" for name, value in s["macro_f1"].items()]
-    lines.append(f"2. NaPiRE RE problem causes tagged pain_point ({p['causes']} causes; control: {p['control_satisfaction_reasons']} reasons for satisfaction)")
-    lines += [f"   {name:<14} {value:.3f}   control {p['control_share'][name]:.3f}" for name, value in p["share_tagged_pain_point"].items()]
-    lines.append(f"3. sentiment macro-F1, NaPiRE (dis)satisfaction answers ({t['rows']} answers, {t['support']})")
-    lines += [f"   {name:<14} {value:.3f}   accuracy {t['accuracy'][name]:.3f}" for name, value in t["macro_f1"].items()]
+def render(results: dict, model: str) -> str:
+    lines = [f"model: {model}  ({results['seconds']} s); test halves, labels from the dev halves", ""]
+    columns = ["synth zero-config", "synth, 300 labels", "keyword rules", "zero-shot cosine", "plain LR, 300 labels"]
+    lines.append(f"{'set':<15} {'figure':<19} {'rows':>5} " + " ".join(f"{c:>21}" for c in columns))
+    for name, r in results.items():
+        if name != "seconds":
+            lines.append(f"{name:<15} {r['figure']:<19} {r['test_rows']:>5} " + " ".join(f"{r[c]:>21.3f}" for c in columns))
     return "\n".join(lines)
 
 

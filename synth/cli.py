@@ -243,16 +243,22 @@ def eval_cli(
     model: str = typer.Option("all-MiniLM-L6-v2", "--model", help="Embedding model name or path."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     seed: int = typer.Option(0, "--seed"),
+    train: Optional[Path] = typer.Option(None, "--train", help="Labelled CSV to train the tagger on first."),
+    folds: Optional[int] = typer.Option(None, "--folds", help="Cross-validate over the file itself with K folds."),
 ) -> None:
     """Score tagging against human labels: precision, recall, F1 per label, macro-F1."""
     from synth.embed import make_embedder
     from synth.tag.codebook import load_codebook
+    from synth.tag import read_labelled
     from synth.tag.evaluate import evaluate_labelled
 
     if not labelled.is_file():
         _fail(f"{labelled} does not exist", code=EXIT_USAGE)
     book = _guard(load_codebook, codebook)
-    report = _guard(evaluate_labelled, labelled, book, make_embedder(model), seed=seed)
+    if train is not None and not train.is_file():
+        _fail(f"{train} does not exist", code=EXIT_USAGE)
+    training = _guard(lambda p: list(read_labelled(p)), train) if train is not None else []
+    report = _guard(evaluate_labelled, labelled, book, make_embedder(model), seed=seed, training=training, folds=folds)
     typer.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.render_text())
 
 

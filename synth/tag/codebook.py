@@ -22,8 +22,9 @@ from synth.errors import ConfigError
 SECTIONS = ("stages", "kinds", "touchpoints")
 LANE_KINDS = ("pain_point", "motivation", "action", "emotion")  # the journey map's lanes need these
 CODE_KEYS = ("id", "label", "description", "examples", "negatives", "patterns", "threshold")
-TOP_KEYS = ("version", "settings", *SECTIONS, "sentiment")
-SENTIMENT_KEYS = ("positive_words", "negative_words", "intensifiers", "positive_examples", "negative_examples")
+TOP_KEYS = ("version", "settings", *SECTIONS, "none_examples", "sentiment")
+SENTIMENT_KEYS = ("positive_words", "negative_words", "intensifiers", "positive_examples", "negative_examples",
+                  "neutral_examples")
 WEIGHT_KEYS = ("rules", "similarity", "classifier", "question")
 DEFAULT_WEIGHTS = {"rules": 0.8, "similarity": 0.6, "classifier": 0.6, "question": 0.5}
 DEFAULT_THRESHOLDS = {"stages": 0.45, "kinds": 0.5, "touchpoints": 0.7}
@@ -55,6 +56,7 @@ class SentimentWords:
     intensifiers: tuple[str, ...] = ()
     positive_examples: tuple[str, ...] = ()
     negative_examples: tuple[str, ...] = ()
+    neutral_examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class Codebook:
     negations: tuple[str, ...] = DEFAULT_NEGATIONS
     negation_window: int = 3
     neutral_band: float = 0.1
+    none_examples: tuple[str, ...] = ()  # sentences with no kind: counter-examples for every kind
 
     def section(self, name: str) -> tuple[Code, ...]:
         return getattr(self, name)
@@ -166,9 +169,10 @@ class _Checker:
         self.check_ids(sections)
         settings = self.settings(top["settings"][1]) if "settings" in top else {}
         sentiment = self.sentiment(top["sentiment"][1]) if "sentiment" in top else SentimentWords()
+        none_examples = self.strings(top["none_examples"][1], "none_examples") if "none_examples" in top else ()
         return Codebook(
             stages=sections["stages"], kinds=sections["kinds"], touchpoints=sections["touchpoints"],
-            sha256=sha256, path=path, sentiment=sentiment, **settings,
+            sha256=sha256, path=path, sentiment=sentiment, none_examples=none_examples, **settings,
         )
 
     def codes(self, pair, section: str, *, required: bool) -> tuple[Code, ...]:

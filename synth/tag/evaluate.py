@@ -10,7 +10,7 @@ scored on its own over all rows. The tagger is *not* trained on the file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Sequence
 
@@ -130,21 +130,66 @@ def sentiment_label(score: float, band: float) -> str:
     return "positive" if score > band else "negative" if score < -band else "neutral"
 
 
-def evaluate_labelled(path: Path, codebook: Codebook, embedder, seed: int = 0) -> Report:
-    """Tag the texts of a labelled CSV (without training on it) and score every label column present."""
+def evaluate_labelled(path: Path, codebook: Codebook, embedder, seed: int = 0, *,
+                      training: Sequence[LabelledExample] = (), folds: int | None = None) -> Report:  # fmt: skip
+    """Tag the texts of a labelled CSV and score every label column present.
+
+    With no `training` and no `folds` the tagger is *not* trained on the file
+    (the zero-config figure). `training` rows (`--train`) teach it first;
+    `folds=K` cross-validates over the file itself: each row is tagged by a tagger
+    trained on the other K-1 folds (rows shuffled once by `seed`).
+    """
     present, examples = read_labelled_table(path)
     _check_known(path, examples, present, codebook)
-    return evaluate_examples(examples, present, codebook, embedder, seed=seed, source=str(path))
+    return evaluate_examples(examples, present, codebook, embedder, seed=seed, source=str(path),
+                             training=training, folds=folds)  # fmt: skip
 
 
 def evaluate_examples(examples: Sequence[LabelledExample], present: Sequence[str], codebook: Codebook, embedder,
-                      *, seed: int = 0, source: str = "examples") -> Report:  # fmt: skip
+                      *, seed: int = 0, source: str = "examples", training: Sequence[LabelledExample] = (),
+                      folds: int | None = None) -> Report:  # fmt: skip
+    """Score the tagger's output on `examples` (see `evaluate_labelled`)."""
+    embedder = MemoEmbedder(embedder)
+    taggings = predict_examples(examples, codebook, embedder, seed=seed, training=training, folds=folds)
+    return score_taggings(examples, present, codebook, taggings, source)
+
+
+def predict_examples(examples: Sequence[LabelledExample], codebook: Codebook, embedder, *, seed: int = 0,
+                     training: Sequence[LabelledExample] = (), folds: int | None = None) -> list:  # fmt: skip
+    """One Tagging per example, in order (cross-validated when `folds` is given)."""
     from synth.clean import clean_for_model
-    from synth.tag import tag_units
 
     units = [_unit(i, e, clean_for_model(e.text)) for i, e in enumerate(examples)]
     vectors = embedder.encode([u.clean_text for u in units])
-    taggings = tag_units(units, vectors, codebook, embedder, training=[], seed=seed).taggings
+    # training rows are embedded as the units are: cleaned text (and the fold rows' vectors are then re-used)
+    training = [replace(e, text=clean_for_model(e.text) or e.text) for e in training]
+    examples = [replace(e, text=u.clean_text) for e, u in zip(examples, units)]
+    if not folds:
+        return _tag(units, vectors, codebook, embedder, list(training), seed)
+    if not 2 <= folds <= len(examples):
+        raise InputError("", f"folds must be between 2 and the number of rows ({len(examples)}). Got {folds} instead.")
+    order = np.random.default_rng(seed).permutation(len(examples))
+    fold_of = np.empty(len(examples), dtype=int)
+    fold_of[order] = np.arange(len(examples)) % folds
+    out: list = [None] * len(examples)
+    for fold in range(folds):
+        held = np.flatnonzero(fold_of == fold)
+        train = list(training) + [examples[i] for i in np.flatnonzero(fold_of != fold)]
+        for i, tagging in zip(held, _tag([units[i] for i in held], vectors[held], codebook, embedder, train, seed)):
+            out[i] = tagging
+    return out
+
+
+def _tag(units, vectors, codebook: Codebook, embedder, training: list, seed: int) -> list:
+    from synth.nlp import get_nlp
+    from synth.tag.tagger import Tagger
+
+    return Tagger(codebook, embedder, get_nlp(), training=training, seed=seed).tag(units, vectors) if units else []
+
+
+def score_taggings(examples: Sequence[LabelledExample], present: Sequence[str], codebook: Codebook, taggings,
+                   source: str) -> Report:  # fmt: skip
+    """The report of `taggings` against the human labels of `examples`."""
     fields = []
     if "stage" in present:
         order = [c.id for c in codebook.stages] + [NONE]
@@ -161,6 +206,27 @@ def evaluate_examples(examples: Sequence[LabelledExample], present: Sequence[str
         predicted = [sentiment_label(taggings[i].sentiment, codebook.neutral_band) for i in rows]
         fields.append(score_single("sentiment", gold, predicted, ["positive", "negative", "neutral"]))
     return Report(source, len(examples), tuple(fields))
+
+
+class MemoEmbedder:
+    """Embeds each distinct text once per evaluation (folds and training re-use the rows' vectors)."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.model_id = getattr(inner, "model_id", "")
+        self._vectors: dict[str, np.ndarray] = {}
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    def encode(self, texts: Sequence[str], progress=None) -> np.ndarray:
+        missing = sorted({t for t in texts if t not in self._vectors})
+        if missing:
+            self._vectors.update(zip(missing, self.inner.encode(missing)))
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.array([self._vectors[t] for t in texts], dtype=np.float32)
 
 
 def _unit(index: int, example: LabelledExample, clean: str) -> Unit:

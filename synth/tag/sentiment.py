@@ -1,16 +1,25 @@
-"""A sentiment score in [-1, 1] for each unit, with its reason.
+"""A sentiment score in [-1, 1] for each unit, with its reason; |score| < the neutral band is neutral.
 
-Three pieces of evidence, weighted and summed:
-- words from the codebook's sentiment lists, negation-aware ("not easy" counts
-  as negative, "not bad" as mildly positive) and stronger after an intensifier
-  ("really annoying");
-- a logistic-regression classifier on embeddings trained on the codebook's
-  positive and negative example sentences (plus labelled training rows);
+Evidence:
+- VADER (`vaderSentiment`), a maintained lexicon and rule set built for short
+  informal text: it handles negation ("not bad"), contrast ("but"), intensifiers,
+  capitals and "!" already, so synth does not keep its own rules for these;
+- a three-class logistic regression on embeddings (positive / negative /
+  neutral), trained on the codebook's sentiment examples, its `none_examples` as
+  neutral, and any labelled training rows;
 - being tagged a pain point pulls the score down.
+
+With no labels the score is `LEXICON * vader + CLASSIFIER * (p_pos - p_neg) - PAIN * pain`,
+and a unit the classifier finds most likely neutral is pulled inside the
+neutral band. With at least MIN_LABELLED sentiment labels the learned model
+decides: it is trained on the embedding plus VADER's four scores as features, and
+the score is `p_pos - p_neg`, kept inside the band when neutral is most likely.
+Constants chosen on the dev half of the bench's sentiment set (docs/tagging.md).
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
@@ -20,52 +29,84 @@ from synth.tag.codebook import Codebook
 from synth.tag.labelled import LabelledExample
 from synth.tag.rules import RuleHits
 
-WORDS, CLASSIFIER, PAIN = 0.5, 0.35, 0.3  # weights of the three pieces of evidence
-NEGATED_NEGATIVE = 0.5  # "not bad" is weaker praise than "good"
-INTENSIFIED = 1.5
+LEXICON, CLASSIFIER, PAIN = 0.55, 0.45, 0.3
+NEUTRAL_PULL = 0.5  # a most-likely-neutral unit keeps this share of its score
+MIN_LABELLED = 30
+CLASSES = ("negative", "neutral", "positive")
+
+
+@lru_cache(maxsize=1)
+def _vader():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
+def vader_scores(texts: Sequence[str]) -> np.ndarray:
+    """(n, 4): VADER's neg, neu, pos and compound for each text."""
+    analyzer = _vader()
+    rows = [analyzer.polarity_scores(t) for t in texts]
+    return np.array([[r["neg"], r["neu"], r["pos"], r["compound"]] for r in rows], dtype=np.float64).reshape(-1, 4)
 
 
 class SentimentScorer:
-    """Word lists and a classifier from the codebook, ready to score units."""
+    """VADER plus a classifier from the codebook (and labels), ready to score units."""
 
     def __init__(self, codebook: Codebook, vectors: dict[str, np.ndarray], training: Sequence[LabelledExample], *, seed: int = 0):
+        self.band = codebook.neutral_band
         words = codebook.sentiment
-        texts = [*words.positive_examples, *words.negative_examples]
-        labels = [1] * len(words.positive_examples) + [0] * len(words.negative_examples)
-        for example in training:
-            if example.sentiment in ("positive", "negative"):
-                texts.append(example.text)
-                labels.append(int(example.sentiment == "positive"))
+        rows = [(t, "positive") for t in words.positive_examples] + [(t, "negative") for t in words.negative_examples]
+        rows += [(t, "neutral") for t in (*words.neutral_examples, *codebook.none_examples)]
+        labelled = [(e.text, e.sentiment) for e in training if e.sentiment in CLASSES]
+        self.learned = len(labelled) >= MIN_LABELLED
+        rows += labelled
         self.model_: LogisticRegression | None = None
-        if len(set(labels)) == 2:
-            self.model_ = LogisticRegression(C=10.0, max_iter=2000, class_weight="balanced", random_state=seed)
-            self.model_.fit(np.array([vectors[t] for t in texts]), labels)
+        if len({y for _, y in rows}) >= 2:
+            x = np.array([vectors[t] for t, _ in rows])
+            if self.learned:
+                x = np.hstack([x, vader_scores([t for t, _ in rows])])
+            self.model_ = LogisticRegression(C=1.0 if self.learned else 10.0, max_iter=2000, random_state=seed,
+                                             class_weight=None if self.learned else "balanced")  # fmt: skip
+            self.model_.fit(x, [y for _, y in rows])
 
-    def score(self, vectors: np.ndarray, hits: list[RuleHits], pain: np.ndarray) -> list[tuple[float, str]]:
+    def _proba(self, vectors: np.ndarray, lexicon: np.ndarray) -> np.ndarray | None:
+        if self.model_ is None or not len(vectors):
+            return None
+        x = np.hstack([vectors, lexicon]) if self.learned else vectors
+        proba = self.model_.predict_proba(x)
+        return np.column_stack([proba[:, list(self.model_.classes_).index(c)] if c in self.model_.classes_
+                                else np.zeros(len(x)) for c in CLASSES])  # fmt: skip
+
+    def score(self, vectors: np.ndarray, hits: list[RuleHits], pain: np.ndarray, texts: Sequence[str]) -> list[tuple[float, str]]:
         """(score, reason) per unit; `pain` is the unit's pain-point score (0 when not tagged one)."""
-        positive = self.model_.predict_proba(vectors)[:, 1] if self.model_ is not None and len(vectors) else None
-        out = []
-        for i, unit_hits in enumerate(hits):
-            lexicon, shown = lexicon_score(unit_hits)
-            parts = [(WORDS * lexicon, f"words: {', '.join(shown)}" if shown else "")]
-            if positive is not None:
-                p = float(positive[i])
-                parts.append((CLASSIFIER * (2 * p - 1), f"classifier: {'positive' if p >= 0.5 else 'negative'} {max(p, 1 - p):.2f}"))
-            if pain[i] > 0:
-                parts.append((-PAIN * float(pain[i]), f"pain point ({pain[i]:.2f})"))
-            value = float(np.clip(sum(v for v, _ in parts), -1.0, 1.0))
-            out.append((round(value, 4), _reason(parts)))
-        return out
+        lexicon = vader_scores(texts)
+        proba = self._proba(vectors, lexicon)
+        return [self._one(lexicon[i], None if proba is None else proba[i], float(pain[i])) for i in range(len(texts))]
+
+    def _one(self, lexicon: np.ndarray, proba, pain: float) -> tuple[float, str]:
+        compound = float(lexicon[3])
+        parts = [] if self.learned and proba is not None else [(LEXICON * compound, f"lexicon (VADER) {compound:+.2f}")]
+        if proba is not None:
+            lean = float(proba[2] - proba[0])
+            weight = 1.0 if self.learned else CLASSIFIER
+            best = CLASSES[int(np.argmax(proba))]
+            parts.append((weight * lean, f"classifier: {best} {float(proba.max()):.2f}"))
+        if pain > 0 and not self.learned:
+            parts.append((-PAIN * pain, f"pain point ({pain:.2f})"))
+        value = float(np.clip(sum(v for v, _ in parts), -1.0, 1.0))
+        if proba is not None and int(np.argmax(proba)) == 1:
+            value = float(np.clip(value * NEUTRAL_PULL, -0.99 * self.band, 0.99 * self.band)) if self.learned else value * NEUTRAL_PULL
+        return round(value, 4), _reason(parts)
 
 
 def lexicon_score(hits: RuleHits) -> tuple[float, list[str]]:
-    """tanh-squashed sum of word polarities, and the words as shown in a reason."""
+    """The codebook's own word lists alone (the keyword-rules baseline): tanh of the summed polarities."""
     total, shown = 0.0, []
     for word, negated, intensified in hits.positive:
-        total += (-1.0 if negated else 1.0) * (INTENSIFIED if intensified else 1.0)
+        total += (-1.0 if negated else 1.0) * (1.5 if intensified else 1.0)
         shown.append(f"'not {word}'" if negated else f"'{word}'")
     for word, negated, intensified in hits.negative:
-        total += (NEGATED_NEGATIVE if negated else -1.0) * (INTENSIFIED if intensified else 1.0)
+        total += (0.5 if negated else -1.0) * (1.5 if intensified else 1.0)
         shown.append(f"'not {word}'" if negated else f"'{word}'")
     return float(np.tanh(0.7 * total)), shown[:4]
 

@@ -34,6 +34,7 @@ from synth.tag.sentiment import SentimentScorer
 from synth.tag.similarity import ExampleIndex
 
 MIN_REASON = 0.2  # weighted evidence below this is not worth showing as a reason
+MIN_LABELLED = 30  # labelled rows of a section from which its learned classifier alone carries the meaning
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class Tagger:
         vectors = {t: matrix[i] for i, t in enumerate(texts)}
         self.indexes = {s: ExampleIndex(codebook.section(s), vectors) for s in SECTIONS}
         self.classifiers = {s: _train_section(codebook, s, training, vectors, seed) for s in SECTIONS}
+        self.learned = {s: _labelled_count(training, s) >= MIN_LABELLED for s in SECTIONS}
         self.sentiment = SentimentScorer(codebook, vectors, training, seed=seed)
 
     def score_section(self, section: str, vectors: np.ndarray, hits: list[RuleHits], questions=None) -> SectionScores:
@@ -79,9 +81,14 @@ class Tagger:
         clf = self.classifiers[section].predict_proba(vectors) if n else np.zeros((0, k))
         q, shown = questions if questions is not None else (np.zeros((n, k)), [None] * n)
         w = self.codebook.weights
-        keep = (1 - w["rules"] * (rule > 0)) * (1 - w["similarity"] * sims.prob) * (1 - w["classifier"] * clf)
-        score = 1 - keep * (1 - w["question"] * q)
-        score = np.where(rule < 0, score * (1 - w["rules"]), score)
+        if self.learned[section]:
+            meaning = clf  # labels exist: the learned model decides
+        else:
+            meaning = 1 - (1 - w["similarity"] * sims.prob) * (1 - w["classifier"] * clf)
+        meaning = 1 - (1 - meaning) * (1 - w["question"] * q)
+        thresholds = np.array([c.threshold for c in codes]) if k else np.zeros(0)
+        gated = w["similarity"] + w["classifier"] > 0  # a rules-only codebook has no meaning to gate on
+        score = combine_rules(meaning, rule, w["rules"], thresholds if gated else np.zeros(k))
         return SectionScores(score, rule, patterns, sims.prob, sims.cosine, sims.nearest, clf, q, shown)
 
     def _negated_positive_is_pain(self, rule: np.ndarray, patterns, hits: list[RuleHits]) -> None:
@@ -119,7 +126,7 @@ class Tagger:
         kinds = self.score_section("kinds", vectors, hits)
         touch = self.score_section("touchpoints", vectors, hits)
         pain = _column(self.codebook, kinds.score, "pain_point")
-        sentiment = self.sentiment.score(vectors, hits, pain)
+        sentiment = self.sentiment.score(vectors, hits, pain, [u.text for u in units])
         return [
             Tagging(
                 unit_id=unit.id,
@@ -147,6 +154,24 @@ class Tagger:
             for j, code in enumerate(self.codebook.section(section))
             if scores.score[i, j] >= code.threshold
         )
+
+
+def combine_rules(meaning: np.ndarray, rule: np.ndarray, weight: float, thresholds: np.ndarray) -> np.ndarray:
+    """Rules are boosts that need context: a pattern lifts a score only when the meaning is already near.
+
+    The boost is `weight * gate`, with gate rising from 0 at half the code's
+    threshold to 1 at the threshold: `score = 1 - (1 - meaning)(1 - weight * gate)`.
+    A unit whose meaning is far from a code gets nothing from a word match
+    ("I missed the shuttle" is not a pain point because it says "miss"). A
+    pattern found only negated ("not confusing at all") scales the score by
+    `1 - weight / 2`. Thresholds of 0 switch the gate off (rules-only codebooks).
+    """
+    floor = thresholds / 2
+    gate = np.clip((meaning - floor) / np.maximum(thresholds - floor, 1e-9), 0.0, 1.0)
+    gate = np.where(thresholds > 0, gate, 1.0)
+    boosted = 1 - (1 - meaning) * (1 - weight * gate)
+    score = np.where(rule > 0, boosted, meaning)
+    return np.where(rule < 0, score * (1 - weight / 2), score)
 
 
 def explain(codebook: Codebook, section: str, s: SectionScores, i: int, j: int) -> str:
@@ -186,6 +211,7 @@ def _training_texts(codebook: Codebook, training: Sequence[LabelledExample]) -> 
     """Every text the tagger embeds once per run, sorted (the order never changes a vector)."""
     texts = {t for s in SECTIONS for c in codebook.section(s) for t in (*c.examples, *c.negatives)}
     texts |= set(codebook.sentiment.positive_examples) | set(codebook.sentiment.negative_examples)
+    texts |= set(codebook.sentiment.neutral_examples) | set(codebook.none_examples)
     texts |= {e.text for e in training}
     return sorted(texts)
 
@@ -197,14 +223,25 @@ def _train_section(codebook: Codebook, section: str, training, vectors, seed: in
     for code in codebook.section(section):
         rows += [(text, frozenset({code.id}), frozenset(ids) - {code.id}) for text in code.examples]
         rows += [(text, frozenset(), frozenset({code.id})) for text in code.negatives]
+    if section == "kinds":
+        rows += [(text, frozenset(), frozenset(ids)) for text in codebook.none_examples]
     for example in training:
         given = _given(example, section) & frozenset(ids)
-        if given:
+        if given or _says_none(example, section):
             rows.append((example.text, given, frozenset(ids) - given))
     model = SectionClassifier(ids, exclusive=section == "stages", seed=seed)
     if not rows:
         return model.fit(np.zeros((0, 1)), [], [])
     return model.fit(np.array([vectors[t] for t, _, _ in rows]), [p for _, p, _ in rows], [n for _, _, n in rows])
+
+
+def _says_none(example: LabelledExample, section: str) -> bool:
+    """An empty kinds/touchpoints cell in a file with that column: a person said "none of them"."""
+    return section != "stages" and section in example.labelled
+
+
+def _labelled_count(training: Sequence[LabelledExample], section: str) -> int:
+    return sum(bool(_given(e, section)) or _says_none(e, section) for e in training)
 
 
 def _given(example: LabelledExample, section: str) -> frozenset[str]:

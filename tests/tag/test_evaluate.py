@@ -8,11 +8,11 @@ row  text                           gold stage  predicted   gold kinds   predict
 4    Can I change my reservation    booking     booking     action       -           -           -
 5    I love the towels              stay        stay        emotion      emotion     positive    positive
 6    What time is breakfast         stay        (none)      -            -           -           -
-7    The pool was lovely            booking     stay        -            -           positive    neutral
+7    The pool was lovely            booking     stay        -            -           positive    positive
 
 stage:  booking P 2/2 R 2/3 F1 0.8;  stay P 2/3 R 2/3 F1 0.667;  macro 0.733
 kinds:  pain_point, motivation, emotion F1 1; action F1 0;  macro 0.75
-sentiment: positive P 1 R 1/2 F1 0.667; negative F1 1; neutral P 1/2 R 1 F1 0.667; macro 0.778
+sentiment (VADER decides in a rules-only codebook, so "lovely" counts): every class F1 1; macro 1.0
 """
 
 import json
@@ -52,8 +52,8 @@ def test_kind_scores_by_hand(report):
 def test_sentiment_scores_by_hand(report):
     sentiment = report["sentiment"]
     assert sentiment["rows"] == 4
-    assert {k: v["f1"] for k, v in sentiment["labels"].items()} == {"positive": 0.6667, "negative": 1.0, "neutral": 0.6667}
-    assert sentiment["macro_f1"] == pytest.approx(0.7778, abs=1e-4)
+    assert {k: v["f1"] for k, v in sentiment["labels"].items()} == {"positive": 1.0, "negative": 1.0, "neutral": 1.0}
+    assert sentiment["macro_f1"] == 1.0
 
 
 def test_single_and_multi_scores():
