@@ -67,9 +67,10 @@ def main() -> None:
             sys.exit(done.exit_code)
     except Exception as exc:  # click usage errors and the unexpected
         # typer ships its own copy of click, so its usage errors are matched by shape, not class
-        if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):
+        code = getattr(exc, "exit_code", None)
+        if hasattr(exc, "show") and isinstance(code, int):
             exc.show()
-            sys.exit(exc.exit_code)
+            sys.exit(code)
         if type(exc).__name__ == "Abort":
             sys.exit(130)
         if os.environ.get("SYNTH_DEBUG"):

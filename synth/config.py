@@ -5,11 +5,10 @@ Stage code never reads files or the environment; it gets a `Settings`.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
-
 import os
 import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from synth.embed import DEFAULT_MODEL, HASHING_MODEL, STATIC_MODEL
 from synth.errors import ConfigError

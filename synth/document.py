@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from synth.errors import WorkspaceError
 
-SCHEMA_ID = "synth.map/1"
+SCHEMA_ID: Literal["synth.map/1"] = "synth.map/1"
 Number = int | float
 
 

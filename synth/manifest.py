@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 
-
 def model_fingerprint(embedder) -> str:
     """sha256 of the model's weights when they are local files, else of its id."""
     inner = getattr(embedder, "inner", embedder)

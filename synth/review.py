@@ -410,9 +410,9 @@ def _apply_persona_decisions(doc: dict, review: Review, notes: list[str]) -> Non
                 if m["persona_id"] == pid:
                     m["name"] = decision.name
     for uid in review.pinned:
-        pid = owner.get(uid)
-        if pid is None or pid not in personas:
+        owner_id = owner.get(uid)
+        if owner_id is None or owner_id not in personas:
             notes.append(f"pin of unit {uid}: the unit is not in any persona of this run (kept in review.yaml)")
             continue
-        quotes = personas[pid]["quotes"]
-        personas[pid]["quotes"] = [uid] + [q for q in quotes if q != uid]
+        quotes = personas[owner_id]["quotes"]
+        personas[owner_id]["quotes"] = [uid] + [q for q in quotes if q != uid]

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from synth.atomic import write_text
-from synth.errors import SynthError, WorkspaceError
+from synth.errors import ConfigError, SynthError, WorkspaceError
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +87,9 @@ class Workspace:
         return (self.root / DRAFT_NAME).is_file()
 
     def require_run(self) -> None:
+        """A usage error (exit 2, as from every command) when the folder holds no run."""
         if not self.is_run():
-            raise WorkspaceError(
+            raise ConfigError(
                 f"{self.root} holds no synth run (no {DRAFT_NAME})", hint="give the folder `synth run -o` wrote"
             )
 

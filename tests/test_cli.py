@@ -114,3 +114,12 @@ def test_readme_commands_exist():
     for command in ("synth inspect", "synth run", "synth review", "synth export", "synth codebook init", "synth eval"):
         assert command in readme
     assert "make demo" in readme and "make test" in readme
+
+
+def test_exit_codes_are_documented_as_the_cli_uses_them():
+    from synth import cli
+
+    readme = (ROOT / "README.md").read_text()
+    assert (cli.EXIT_INPUT, cli.EXIT_USAGE, cli.EXIT_INTERNAL) == (1, 2, 3)
+    for text in ("**0** ok", "**1** input problems", "**2** usage", "**3** internal"):
+        assert text in readme

@@ -82,7 +82,7 @@ def test_every_tag_in_evidence_csv_has_its_reason_in_map_json(demo):
     tagged = 0
     for row in rows:
         unit = by_id[row["unit_id"]]
-        reasons = {l["id"]: l["reason"] for l in unit["kinds"] + unit["touchpoints"]}
+        reasons = {lab["id"]: lab["reason"] for lab in unit["kinds"] + unit["touchpoints"]}
         if unit["stage"]:
             reasons[unit["stage"]["id"]] = unit["stage"]["reason"]
         tags = [row["stage"], *row["kinds"].split(";"), *row["touchpoints"].split(";")]

@@ -4,8 +4,8 @@ import pytest
 
 from synth.errors import ReviewError
 from synth.review import (
-    Review,
     PersonaDecision,
+    Review,
     create_review_file,
     edit_review,
     load_review,

@@ -127,7 +127,7 @@ def test_corrupted_review_yaml_is_a_clear_error_and_left_untouched(tmp_path):
     review = out / "review.yaml"
     broken = review.read_text().replace("status: draft", "status: [draft", 1)
     review.write_text(broken)
-    line = next(i for i, l in enumerate(broken.splitlines(), 1) if "[draft" in l)
+    line = next(i for i, text in enumerate(broken.splitlines(), 1) if "[draft" in text)
     result = runner.invoke(app, ["run", str(SAMPLE_INPUTS), "--model", "hashing", "--cache-dir", str(tmp_path / "c"), "-o", str(out)])
     assert result.exit_code == 2
     assert "review.yaml, line" in result.output and "not valid YAML" in result.output

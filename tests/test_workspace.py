@@ -179,3 +179,26 @@ def test_inspect_a_folder_with_markup_in_its_name(tmp_path):
     shutil.copy(SAMPLE_INPUTS / "interview_03_qa.txt", folder)
     result = runner.invoke(app, ["inspect", str(folder)])
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("args", [["review", "{d}", "list"], ["review", "{d}", "approve", "persona-1"],
+                                  ["export", "{d}", "--to", "md"]])
+def test_a_folder_without_a_run_is_a_usage_error_from_every_command(tmp_path, args):
+    result = runner.invoke(app, [a.format(d=tmp_path) for a in args])
+    assert result.exit_code == 2 and "holds no synth run" in result.output
+
+
+def test_a_full_disk_names_the_path_and_exits_1(run_dir, monkeypatch):
+    import errno
+
+    from synth import atomic
+
+    def full(path, data):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(atomic, "write_bytes", full)
+    before = (run_dir / "review.yaml").read_bytes()
+    result = runner.invoke(app, ["review", str(run_dir), "approve", "persona-1"])
+    assert result.exit_code == 1
+    assert "review.yaml: No space left on device" in result.output and "internal error" not in result.output
+    assert (run_dir / "review.yaml").read_bytes() == before

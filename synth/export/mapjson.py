@@ -22,8 +22,8 @@ from synth.records import (
     Persona,
     Source,
     Span,
-    TagResult,
     Tagging,
+    TagResult,
     Theme,
     Unit,
 )
@@ -190,9 +190,9 @@ def build_map(
             for p in participants
         ],
         "personas": [persona_dict(p) for p in personas],
-        "stages": [{"id": i, "label": l, "description": d} for i, l, d in vocabulary.stages],
-        "kinds": [{"id": i, "label": l} for i, l in vocabulary.kinds],
-        "touchpoints": [{"id": i, "label": l} for i, l in vocabulary.touchpoints],
+        "stages": [{"id": i, "label": lab, "description": d} for i, lab, d in vocabulary.stages],
+        "kinds": [{"id": i, "label": lab} for i, lab in vocabulary.kinds],
+        "touchpoints": [{"id": i, "label": lab} for i, lab in vocabulary.touchpoints],
         "themes": [
             {"id": t.id, "stage": t.stage, "kind": t.kind, "label": t.label, "unit_ids": list(t.unit_ids)}
             for t in tag_result.themes
@@ -247,8 +247,8 @@ def records_from_map(doc: Mapping[str, Any]) -> MapRecords:
             Tagging(
                 unit_id=u["id"],
                 stage=_to_label(u["stage"]),
-                kinds=tuple(_to_label(k) for k in u["kinds"]),
-                touchpoints=tuple(_to_label(t) for t in u["touchpoints"]),
+                kinds=tuple(Label(k["id"], float(k["score"]), k["reason"]) for k in u["kinds"]),
+                touchpoints=tuple(Label(t["id"], float(t["score"]), t["reason"]) for t in u["touchpoints"]),
                 sentiment=float(u["sentiment"]["score"]),
                 sentiment_reason=u["sentiment"]["reason"],
                 themes=tuple(u["themes"]),
