@@ -52,6 +52,7 @@ def run(settings: Settings, reporter=None) -> RunResult:
     from synth.redact import Redactor
     from synth import manifest
     from synth.tag import tag_units
+    from synth.tag.fit import codebook_fit_warnings
 
     reporter = reporter or SilentReporter()
     result = RunResult(output=Path(settings.output))
@@ -81,6 +82,7 @@ def run(settings: Settings, reporter=None) -> RunResult:
     with _timed(result, "tag"):
         examples += review_training(review, settings.output / "map.draft.json")
         tag_result = tag_units(units, vectors, codebook, embedder, training=examples, seed=settings.seed)
+        result.warnings.extend(p.describe() for p in codebook_fit_warnings(tag_result.taggings, codebook))
     result.embedded_new, result.embedded_cached = embedder.misses, embedder.hits
     with _timed(result, "cluster"):
         clustering, rep = _cluster(participants, units, vectors, tag_result, settings, reporter)

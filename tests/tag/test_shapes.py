@@ -3,6 +3,9 @@
 Each needs meaning rather than a word match, so these use the real default model (slow).
 """
 
+import tempfile
+from pathlib import Path
+
 import pytest
 
 from synth.embed import make_embedder
@@ -44,8 +47,16 @@ def test_calm_nobody_is_not_negative(tagged):
 
 @pytest.mark.slow
 def test_a_number_is_not_loyalty_points():
+    # the retail codebook has a Loyalty programme touchpoint; the default has none to get wrong
+    from synth.tag.codebook import domain_codebook_text, load_codebook
+
+    path = Path(tempfile.mkdtemp()) / "retail.yaml"
+    path.write_text(domain_codebook_text("retail"), encoding="utf-8")
     embedder = make_embedder("all-MiniLM-L6-v2")
     result = tag(["The battery lasts about one point four hours on a charge.",
-                  "We went through the points on the agenda one by one."], embedder=embedder)
+                  "We went through the points on the agenda one by one.",
+                  "I collect loyalty points every time I shop there."], codebook=load_codebook(path), embedder=embedder)
+    assert "loyalty_programme" in {t.id for t in result.taggings[2].touchpoints}
+    result = type(result)(taggings=result.taggings[:2], themes=())
     for tagging in result.taggings:
         assert "loyalty_programme" not in {t.id for t in tagging.touchpoints}
