@@ -1,5 +1,8 @@
 """The does-not-fit warning, on hand-built taggings, and the domain codebooks behind its hint."""
 
+import json
+from pathlib import Path
+
 import pytest
 from typer.testing import CliRunner
 
@@ -53,3 +56,22 @@ def test_cli_lists_and_writes_domain_codebooks(tmp_path):
 def test_default_codebook_keeps_only_generic_channels():
     ids = {c.id for c in load_codebook(None).touchpoints}
     assert ids == {"website", "mobile_app", "email", "phone", "chat", "in_person", "social_media", "word_of_mouth"}
+
+
+ROOT = Path(__file__).resolve().parents[2]
+AMI = ROOT.parent / "shared" / "data" / "qmsum-ami-product-meetings" / "ES2004a.json"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not AMI.exists(), reason="needs ../shared/data/qmsum-ami-product-meetings (not in the repo)")
+def test_a_meeting_study_gets_the_warning_and_the_retail_sample_does_not(tmp_path):
+    runner = CliRunner()
+    meeting = tmp_path / "meeting"
+    meeting.mkdir()
+    (meeting / AMI.name).write_bytes(AMI.read_bytes())
+    for folder, warned in ((meeting, True), (ROOT / "sample_inputs", False)):
+        out = tmp_path / f"run-{folder.name}"
+        result = runner.invoke(app, ["run", str(folder), "-o", str(out), "--cache-dir", str(tmp_path / "cache")])
+        assert result.exit_code == 0, result.output
+        warnings = json.loads((out / "run.json").read_text(encoding="utf-8"))["warnings"]
+        assert any("may not fit this study" in w for w in warnings) is warned, folder
