@@ -209,15 +209,27 @@ def _default_export_name(to: str) -> str:
 def codebook_init_cli(
     path: Path = typer.Argument(Path("codebook.yaml"), help="Where to write the default codebook."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+    domain: Optional[str] = typer.Option(None, "--domain", help="Start from a domain codebook (see `synth codebook list`)."),
 ) -> None:
-    """Write the default codebook for editing."""
+    """Write the default codebook (or a domain codebook) for editing."""
     from synth.atomic import write_text
-    from synth.tag.codebook import default_codebook_text
+    from synth.tag.codebook import default_codebook_text, domain_codebook_text
 
     if path.exists() and not force:
         _fail(f"{path} already exists", "to overwrite it, use --force", EXIT_USAGE)
-    write_text(path, default_codebook_text())
+    text = _guard(domain_codebook_text, domain) if domain else default_codebook_text()
+    write_text(path, text)
     typer.echo(f"wrote {path}; edit it, check it with `synth codebook check {path}`, use it with --codebook {path}")
+
+
+@codebook_app.command("list")
+def codebook_list_cli() -> None:
+    """List the packaged domain codebooks (`synth codebook init --domain NAME` writes one)."""
+    from synth.tag.codebook import list_domains
+
+    typer.echo("default: any service (generic channels and stages; used when --codebook is not given)")
+    for name, title in list_domains():
+        typer.echo(f"{name}: {title}")
 
 
 @codebook_app.command("check")

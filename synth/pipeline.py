@@ -138,9 +138,11 @@ def _embed(ctx: Context) -> None:
 def _tag(ctx: Context) -> None:
     from synth.review import review_training
     from synth.tag import tag_units
+    from synth.tag.fit import codebook_fit_warnings
 
     examples = ctx.examples + review_training(ctx.review, ctx.previous)
     ctx.tag_result = tag_units(ctx.units, ctx.vectors, ctx.codebook, ctx.embedder, training=examples, seed=ctx.settings.seed)
+    ctx.result.warnings.extend(p.describe() for p in codebook_fit_warnings(ctx.tag_result.taggings, ctx.codebook))
     ctx.result.embedded_new, ctx.result.embedded_cached = ctx.embedder.misses, ctx.embedder.hits
 
 

@@ -84,6 +84,26 @@ def default_codebook_text() -> str:
     return resources.files("synth.resources").joinpath("codebook.yaml").read_text(encoding="utf-8")
 
 
+def list_domains() -> list[tuple[str, str]]:
+    """(name, first comment line) of each packaged domain codebook, sorted by name."""
+    folder = resources.files("synth.resources").joinpath("codebooks")
+    out = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".yaml"):
+            first = entry.read_text(encoding="utf-8").split("\n", 1)[0].lstrip("# ").strip()
+            out.append((entry.name[: -len(".yaml")], first))
+    return out
+
+
+def domain_codebook_text(name: str) -> str:
+    """A packaged domain codebook's text; ConfigError naming the domains there are."""
+    names = [n for n, _ in list_domains()]
+    if name not in names:
+        raise ConfigError(f"domain must be one of {', '.join(names)}. Got {name!r} instead.",
+                          hint="see `synth codebook list`")  # fmt: skip
+    return resources.files("synth.resources").joinpath("codebooks", f"{name}.yaml").read_text(encoding="utf-8")
+
+
 def load_codebook(path: Path | None) -> Codebook:
     """Load and validate a codebook (None = the packaged default); raise the first error."""
     if path is None:

@@ -59,6 +59,7 @@ class Tagger:
         self.codebook = codebook
         self.rules = RuleMatcher(codebook, nlp)
         self.embedder = embedder
+        codebook = with_descriptions(codebook)
         texts = _training_texts(codebook, training)
         matrix = embedder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
         vectors = {t: matrix[i] for i, t in enumerate(texts)}
@@ -205,6 +206,16 @@ def _column(codebook: Codebook, scores: np.ndarray, kind: str) -> np.ndarray:
         return np.zeros(len(scores))
     column = scores[:, ids.index(kind)]
     return np.where(column >= codebook.kinds[ids.index(kind)].threshold, column, 0.0)
+
+
+def with_descriptions(codebook: Codebook) -> Codebook:
+    """Each code's description counts as one more example (it says what the code means in plain words)."""
+    from dataclasses import replace
+
+    def extend(code):
+        return replace(code, examples=(*code.examples, code.description)) if code.description else code
+
+    return replace(codebook, **{s: tuple(extend(c) for c in codebook.section(s)) for s in SECTIONS})
 
 
 def _training_texts(codebook: Codebook, training: Sequence[LabelledExample]) -> list[str]:

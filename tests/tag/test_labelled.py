@@ -75,3 +75,18 @@ def test_unclosed_quote_is_reported(tmp_path):
     with pytest.raises(InputError) as info:
         list(read_labelled(_write(tmp_path, 'text,stage\n"never closed,stay\n')))
     assert "closing quote is missing" in str(info.value)
+
+
+def test_eval_train_and_folds(tmp_path):
+    rows = "text,kinds\n" + "".join(f"the zorbly grobbet broke again number {i},pain_point\n" for i in range(6))
+    rows += "".join(f"we talked about lunch plans number {i},\n" for i in range(6))
+    path = _write(tmp_path, rows)
+    base = ["eval", str(path), "--model", "hashing", "--json"]
+    runner = CliRunner()
+    folds = runner.invoke(app, base + ["--folds", "3"])
+    trained = runner.invoke(app, base + ["--train", str(path)])
+    assert folds.exit_code == 0 and trained.exit_code == 0, folds.output + trained.output
+    assert json.loads(trained.output)["kinds"]["labels"]["pain_point"]["f1"] == 1.0
+    assert json.loads(folds.output)["kinds"]["rows"] == 12
+    bad = runner.invoke(app, base + ["--folds", "50"])
+    assert bad.exit_code != 0 and "folds must be between 2 and the number of rows (12)" in bad.output
