@@ -5,10 +5,11 @@ Stage code never reads files or the environment; it gets a `Settings`.
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from synth.embed import DEFAULT_MODEL
+from synth.embed import DEFAULT_MODEL, check_model
 from synth.errors import ConfigError
 
 # Tag profiles weigh little: on the AMI meetings (docs/quality.md) they cost persona-vs-role
@@ -30,9 +31,9 @@ class Settings:
     redact: bool = True
     strict: bool = False
     train: Path | None = None
-    cache_dir: Path | None = None  # default: <output>/../.cache/embeddings
+    cache_dir: Path | None = None  # embeddings and models; default: default_cache_dir()
     resamples: int = 20
-    models_dir: Path = Path("models")  # where `--model static` keeps its distilled model
+    models_dir: Path | None = None  # distilled/exported models; default: <cache_dir>/models
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
 
     def __post_init__(self) -> None:
@@ -47,13 +48,22 @@ class Settings:
             raise ConfigError(f"codebook {str(self.codebook)!r} does not exist", hint="run `synth codebook init` to write one")
         if self.train is not None and not Path(self.train).is_file():
             raise ConfigError(f"training file {str(self.train)!r} does not exist")
+        check_model(self.model)  # offline, before any work: an unknown name is one clear line
         unknown = set(self.weights) - set(DEFAULT_WEIGHTS)
         if unknown:
             raise ConfigError(f"unknown feature weight(s) {sorted(unknown)}; must be one of {sorted(DEFAULT_WEIGHTS)}")
 
     @property
+    def cache_root(self) -> Path:
+        return Path(self.cache_dir) if self.cache_dir else default_cache_dir()
+
+    @property
     def embedding_cache(self) -> Path:
-        return Path(self.cache_dir) if self.cache_dir else Path(self.output).parent / ".cache" / "embeddings"
+        return self.cache_root / "embeddings"
+
+    @property
+    def model_folder(self) -> Path:
+        return Path(self.models_dir) if self.models_dir else self.cache_root / "models"
 
     def to_dict(self) -> dict:
         """Settings as recorded in run.json (paths as given, not resolved: outputs stay portable)."""
@@ -63,6 +73,24 @@ class Settings:
             data[key] = None if data[key] is None else str(data[key])
         data["personas"] = "auto" if self.personas is None else self.personas
         return data
+
+
+CACHE_ENV = "SYNTH_CACHE_DIR"
+
+
+def default_cache_dir() -> Path:
+    """synth's per-user cache (embeddings, distilled models): $SYNTH_CACHE_DIR, else the platform's
+    user cache folder (`~/.cache/synth` on Linux), never relative to the working directory."""
+    moved = os.environ.get(CACHE_ENV)
+    if moved:
+        return Path(moved).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("synth", appauthor=False))
+
+
+def default_models_dir() -> Path:
+    return default_cache_dir() / "models"
 
 
 def parse_personas(value: str) -> int | None:

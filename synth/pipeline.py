@@ -75,7 +75,7 @@ def run(settings: Settings, reporter=None) -> RunResult:
     result.sources, result.participants, result.units = len(sources), len(participants), len(units)
     with _timed(result, "embed"):
         cache = EmbeddingCache(settings.embedding_cache)
-        embedder = CachingEmbedder(make_embedder(settings.model, models_dir=settings.models_dir), cache)
+        embedder = CachingEmbedder(make_embedder(settings.model, models_dir=settings.model_folder), cache)
         vectors = embedder.encode([u.clean_text for u in units], progress=reporter.stage("embed", len(units)))
         reporter.done("embed")
     with _timed(result, "tag"):
