@@ -191,3 +191,15 @@ def test_static_model_is_distilled_once_and_reused(tmp_path):
     assert v[0] @ v[1] > v[0] @ v[2]
     again = make_embedder("static", models_dir=tmp_path).encode(["The delivery never arrived on time."])
     assert np.allclose(again[0], v[0])
+
+
+@pytest.mark.slow
+def test_fast_model_is_exported_once_and_agrees_with_minilm(tmp_path):
+    texts = ["The delivery never arrived on time.", "My groceries came really late.", "I adore sunny beaches."]
+    fast = make_embedder("fast", models_dir=tmp_path)
+    v = fast.encode(texts)
+    assert (tmp_path / "fast-all-MiniLM-L6-v2-int8" / "model.onnx").exists()
+    assert v.shape == (3, 384) and v[0] @ v[1] > v[0] @ v[2] + 0.2
+    assert np.all((v * make_embedder().encode(texts)).sum(axis=1) > 0.9)
+    again = make_embedder("fast", models_dir=tmp_path).encode(texts[:1])
+    assert np.array_equal(again[0], v[0])

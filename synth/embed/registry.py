@@ -26,6 +26,7 @@ from synth.embed.models import (
     StaticEmbedder,
     default_model_path,
 )
+from synth.embed.onnx import FAST_MODEL, FastEmbedder
 from synth.errors import ModelError
 
 embedders = catalogue.create("synth", "embedders", entry_points=False)
@@ -50,6 +51,11 @@ def _default(options: ModelOptions) -> Embedder:
 @embedders.register(STATIC_MODEL)
 def _static(options: ModelOptions) -> Embedder:
     return StaticEmbedder(options.models_dir)
+
+
+@embedders.register(FAST_MODEL)
+def _fast(options: ModelOptions) -> Embedder:
+    return FastEmbedder(options.models_dir)
 
 
 @embedders.register(HASHING_MODEL)
