@@ -203,3 +203,13 @@ def test_fast_model_is_exported_once_and_agrees_with_minilm(tmp_path):
     assert np.all((v * make_embedder().encode(texts)).sum(axis=1) > 0.9)
     again = make_embedder("fast", models_dir=tmp_path).encode(texts[:1])
     assert np.array_equal(again[0], v[0])
+
+
+def test_a_fully_cached_call_never_asks_the_model(tmp_path):
+    texts = ["the app logged me out", "refund took a week", "the app logged me out"]
+    first = CachingEmbedder(HashingEmbedder(), EmbeddingCache(tmp_path)).encode(texts)
+    inner = RecordingEmbedder()
+    inner.model_id = HashingEmbedder().model_id
+    again = CachingEmbedder(inner, EmbeddingCache(tmp_path))
+    assert np.array_equal(again.encode(texts), first)
+    assert inner.calls == [] and again.misses == 0 and again.hits == 2
