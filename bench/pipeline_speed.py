@@ -5,7 +5,7 @@
 1. `synth --help` start-up time.
 2. The demo study (sample_inputs/) with the default MiniLM model: cold cache, then warm (re-run).
 3. A large survey: N open answers (Banking77 queries from ../shared/data, if present) as a CSV export,
-   with the static model2vec model and with MiniLM, to show where `--model static` pays off.
+   with the static model2vec model, the int8 ONNX `fast` model and MiniLM (cold embedding cache each).
 """
 
 from __future__ import annotations
@@ -23,13 +23,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from synth.config import Settings  # noqa: E402
+from synth.config import Settings, default_models_dir  # noqa: E402
 from synth.pipeline import run  # noqa: E402
 
 
 def timed_run(inputs: Path, out: Path, model: str, cache: Path) -> tuple[float, object]:
     start = time.perf_counter()
-    result = run(Settings(inputs=(inputs,), output=out, model=model, cache_dir=cache, models_dir=ROOT / "models"))
+    result = run(Settings(inputs=(inputs,), output=out, model=model, cache_dir=cache, models_dir=default_models_dir()))
     return time.perf_counter() - start, result
 
 
@@ -67,7 +67,7 @@ def main() -> None:
         survey = tmp / "large" / "survey.csv"
         survey.parent.mkdir()
         if write_large_survey(survey, args.large):
-            for model in ("static", "all-MiniLM-L6-v2"):
+            for model in ("static", "fast", "all-MiniLM-L6-v2"):
                 seconds, result = timed_run(survey.parent, tmp / f"large-{model}", model, tmp / "cache")
                 rate = result.units / seconds if seconds else 0
                 rows.append((f"{args.large} answers, {model}", f"{seconds:.1f} s", f"{result.units} units, {rate:.0f} units/s"))

@@ -107,13 +107,13 @@ def run_cli(
     inputs: List[Path] = typer.Argument(..., help="Folders or files of transcripts and survey exports."),
     output: Path = typer.Option(Path("outputs/run"), "-o", "--output", help="Run folder to write."),
     codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook YAML (default: the packaged one)."),
-    model: str = typer.Option("all-MiniLM-L6-v2", "--model", help="Sentence-transformers model name or path; 'static' (fast, distilled once into models/); 'hashing' (no model)."),
+    model: str = typer.Option("all-MiniLM-L6-v2", "--model", help="all-MiniLM-L6-v2 (default); 'static' (fast, distilled once into the cache folder); 'hashing' (no model); or a local sentence-transformers folder."),
     personas: str = typer.Option("auto", "--personas", help="'auto' or a number of personas."),
     seed: int = typer.Option(0, "--seed", help="Seed for every random step."),
     no_redact: bool = typer.Option(False, "--no-redact", help="Keep names, emails and phone numbers in outputs."),
     train: Optional[Path] = typer.Option(None, "--train", help="Labelled CSV (text, stage, kinds, ...) to train the tagger."),
     strict: bool = typer.Option(False, "--strict", help="Stop at the first bad input file."),
-    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Embedding cache folder (default: beside the output)."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Folder for cached embeddings and models (default: $SYNTH_CACHE_DIR, else the per-user cache folder)."),
 ) -> None:
     """Read INPUT folders and write persona drafts and journey-map data."""
     from synth.config import Settings, parse_personas

@@ -6,14 +6,11 @@ Stage code never reads files or the environment; it gets a `Settings`.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from synth.embed import DEFAULT_MODEL, HASHING_MODEL, STATIC_MODEL
+from synth.embed import DEFAULT_MODEL, check_model
 from synth.errors import ConfigError
-
-DOWNLOAD_ENV = "SYNTH_ALLOW_DOWNLOAD"  # "1": let sentence-transformers fetch a model not on this machine
 
 # Tag profiles weigh little: on the AMI meetings (docs/quality.md) they cost persona-vs-role
 # agreement quickly (ARI 0.73 at 0, 0.71 at 0.1, 0.33 at 0.2), since what people talk
@@ -34,9 +31,9 @@ class Settings:
     redact: bool = True
     strict: bool = False
     train: Path | None = None
-    cache_dir: Path | None = None  # default: <output>/../.cache/embeddings
+    cache_dir: Path | None = None  # embeddings and models; default: default_cache_dir()
     resamples: int = 20
-    models_dir: Path = Path("models")  # where `--model static` keeps its distilled model
+    models_dir: Path | None = None  # distilled/exported models; default: <cache_dir>/models
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
 
     def __post_init__(self) -> None:
@@ -53,14 +50,22 @@ class Settings:
             raise ConfigError(f"training file {str(self.train)!r} does not exist")
         if Path(self.output).exists() and not Path(self.output).is_dir():
             raise ConfigError(f"-o {str(self.output)!r} is a file, not a folder", hint="give -o a folder (it is created if missing)")
-        check_model(self.model)
+        check_model(self.model)  # offline, before any work: an unknown name is one clear line
         unknown = set(self.weights) - set(DEFAULT_WEIGHTS)
         if unknown:
             raise ConfigError(f"unknown feature weight(s) {sorted(unknown)}; must be one of {sorted(DEFAULT_WEIGHTS)}")
 
     @property
+    def cache_root(self) -> Path:
+        return Path(self.cache_dir) if self.cache_dir else default_cache_dir()
+
+    @property
     def embedding_cache(self) -> Path:
-        return Path(self.cache_dir) if self.cache_dir else Path(self.output).parent / ".cache" / "embeddings"
+        return self.cache_root / "embeddings"
+
+    @property
+    def model_folder(self) -> Path:
+        return Path(self.models_dir) if self.models_dir else self.cache_root / "models"
 
     def to_dict(self) -> dict:
         """Settings as recorded in run.json (paths as given, not resolved: outputs stay portable)."""
@@ -72,6 +77,24 @@ class Settings:
         return data
 
 
+CACHE_ENV = "SYNTH_CACHE_DIR"
+
+
+def default_cache_dir() -> Path:
+    """synth's per-user cache (embeddings, distilled models): $SYNTH_CACHE_DIR, else the platform's
+    user cache folder (`~/.cache/synth` on Linux), never relative to the working directory."""
+    moved = os.environ.get(CACHE_ENV)
+    if moved:
+        return Path(moved).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("synth", appauthor=False))
+
+
+def default_models_dir() -> Path:
+    return default_cache_dir() / "models"
+
+
 def parse_personas(value: str) -> int | None:
     """`auto` or a positive integer, as given to --personas."""
     if value.strip().lower() == "auto":
@@ -80,28 +103,3 @@ def parse_personas(value: str) -> int | None:
         return int(value)
     except ValueError:
         raise ConfigError(f"--personas must be 'auto' or an integer. Got {value!r} instead.") from None
-
-
-def check_model(name: str) -> None:
-    """Refuse, at once and offline, a --model that cannot load without the network.
-
-    Accepted: the packaged default, `static`, `hashing[-DIM]`, a folder, or a name already
-    in the Hugging Face cache; anything else only with SYNTH_ALLOW_DOWNLOAD=1 (otherwise
-    the hub client would retry for minutes before failing).
-    """
-    if name in (DEFAULT_MODEL, STATIC_MODEL, HASHING_MODEL) or re.fullmatch(rf"{HASHING_MODEL}-\d+", name):
-        return
-    if Path(name).is_dir() or os.environ.get(DOWNLOAD_ENV) == "1" or _in_hub_cache(name):
-        return
-    raise ConfigError(
-        f"--model {name!r} is not on this machine (not {DEFAULT_MODEL}, static or hashing, not a folder, "
-        "not in the Hugging Face cache)",
-        hint=f"give the folder of a sentence-transformers model, or set {DOWNLOAD_ENV}=1 to download it",
-    )
-
-
-def _in_hub_cache(name: str) -> bool:
-    from huggingface_hub.constants import HF_HUB_CACHE
-
-    names = [name] if "/" in name else [name, f"sentence-transformers/{name}"]
-    return any((Path(HF_HUB_CACHE) / ("models--" + n.replace("/", "--"))).is_dir() for n in names)

@@ -12,7 +12,7 @@ def model_fingerprint(embedder) -> str:
     inner = getattr(embedder, "inner", embedder)
     path = getattr(inner, "resolved_path", None)
     if path:
-        weights = sorted(Path(path).glob("*.safetensors")) or sorted(Path(path).glob("*.bin"))
+        weights = sorted(Path(path).glob("*.safetensors")) or sorted(Path(path).glob("*.bin")) or sorted(Path(path).glob("*.onnx"))
         if weights:
             digest = hashlib.sha256()
             for file in weights:

@@ -130,7 +130,7 @@ def _embed(ctx: Context) -> None:
 
     _require_evidence(ctx)
     cache = EmbeddingCache(ctx.settings.embedding_cache)
-    ctx.embedder = CachingEmbedder(make_embedder(ctx.settings.model, models_dir=ctx.settings.models_dir), cache)
+    ctx.embedder = CachingEmbedder(make_embedder(ctx.settings.model, models_dir=ctx.settings.model_folder), cache)
     ctx.vectors = ctx.embedder.encode([u.clean_text for u in ctx.units], progress=ctx.reporter.stage("embed", len(ctx.units)))
     ctx.reporter.done("embed")
 
