@@ -34,9 +34,13 @@ class RunResult:
 
 
 @contextmanager
-def _timed(result: RunResult, name: str):
+def _timed(result: RunResult, name: str, reporter=None):
     start = time.perf_counter()
+    if reporter is not None:
+        reporter.stage(name)  # every phase shows progress, not only embed and cluster
     yield
+    if reporter is not None:
+        reporter.done(name)
     result.timings[name] = round(time.perf_counter() - start, 3)
 
 
@@ -57,7 +61,7 @@ def run(settings: Settings, reporter=None) -> RunResult:
     result = RunResult(output=Path(settings.output))
     review = load_or_create_review(settings.output / "review.yaml")  # a broken review.yaml stops here, untouched
     codebook, examples = _load_tagging_inputs(settings)
-    with _timed(result, "ingest"):
+    with _timed(result, "ingest", reporter):
         sources, problems = read_inputs(settings.inputs)
         result.problems.extend(problems)
     if settings.strict and result.problems:
@@ -65,7 +69,7 @@ def run(settings: Settings, reporter=None) -> RunResult:
 
         first = result.problems[0]
         raise InputError(first.path, first.reason, hint=first.hint or "fix it, or run without --strict", line=first.line, row=first.row)
-    with _timed(result, "segment"):
+    with _timed(result, "segment", reporter):
         nlp = get_nlp()
         roster = {k: v for s in sources if s.kind == "participants" for k, v in s.attributes.items()}
         evidence_sources = [s for s in sources if s.kind != "participants"]
@@ -73,23 +77,23 @@ def run(settings: Settings, reporter=None) -> RunResult:
         redactor = Redactor.from_sources(evidence_sources, participants, enabled=settings.redact, nlp=nlp, roster=roster)
         units = segment_sources(evidence_sources, participants, redactor=redactor, nlp=nlp)
     result.sources, result.participants, result.units = len(sources), len(participants), len(units)
-    with _timed(result, "embed"):
+    with _timed(result, "embed", reporter):
         cache = EmbeddingCache(settings.embedding_cache)
         embedder = CachingEmbedder(make_embedder(settings.model, models_dir=settings.models_dir), cache)
         vectors = embedder.encode([u.clean_text for u in units], progress=reporter.stage("embed", len(units)))
         reporter.done("embed")
-    with _timed(result, "tag"):
+    with _timed(result, "tag", reporter):
         examples += review_training(review, settings.output / "map.draft.json")
         tag_result = tag_units(units, vectors, codebook, embedder, training=examples, seed=settings.seed)
     result.embedded_new, result.embedded_cached = embedder.misses, embedder.hits
-    with _timed(result, "cluster"):
+    with _timed(result, "cluster", reporter):
         clustering, rep = _cluster(participants, units, vectors, tag_result, settings, reporter)
         result.warnings.extend(clustering.warnings)
-    with _timed(result, "synthesize"):
+    with _timed(result, "synthesize", reporter):
         previous = previous_memberships(settings.output / "map.draft.json")
         run_info = manifest.map_run_info(settings, embedder, codebook, clustering, __version__)
         draft = _synthesize(sources, participants, units, tag_result, clustering, rep, codebook, run_info, previous)
-    with _timed(result, "export"):
+    with _timed(result, "export", reporter):
         result.files, notes, reviewed = write_outputs(settings.output, draft, review)
         result.review_notes.extend(notes)
         result.personas = len(reviewed["personas"])
