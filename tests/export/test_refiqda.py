@@ -216,3 +216,22 @@ def test_evidence_csv_export_is_the_evidence_table_not_the_whiteboard(map_doc, t
     ids = [r[1] for r in csv.reader(io.StringIO(only.read_text(encoding="utf-8")))][1:]
     expected = {u["participant_id"] for u in map_doc["units"] if u["persona_id"] == "persona-2"}
     assert set(ids) == expected
+
+
+@pytest.mark.slow
+def test_exchange_files_of_the_demo_carry_no_pii(demo_run, tmp_path):
+    """The sample inputs hold emails, phone numbers and names; none reaches the qdpx, qdc or highlights."""
+    import json
+
+    from tests.conftest import SAMPLE_INPUTS
+    from tests.test_privacy import input_pii, leaks
+
+    doc = json.loads((demo_run / "map.json").read_text(encoding="utf-8"))
+    folder = tmp_path / "exchange"
+    with zipfile.ZipFile(export(doc, "qdpx", tmp_path / "demo.qdpx")[0]) as archive:
+        archive.extractall(folder)
+    export(doc, "qdc", folder / "synth.qdc")
+    export(doc, "highlights", folder / "highlights.csv")
+    export(doc, "evidence-csv", folder / "evidence.csv")
+    assert len(list(folder.rglob("*.txt"))) == len(doc["sources"])
+    assert leaks(folder, *input_pii(SAMPLE_INPUTS)) == []
