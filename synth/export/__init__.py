@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from synth.errors import ConfigError
-from synth.export.html import write_report_html
+from synth.export.html import write_persona_pdf, write_report_html
 from synth.export.markdown import write_markdown, write_persona_markdown
 from synth.export.highlights import write_highlights_csv
 from synth.export.refiqda import write_qdc, write_qdpx
@@ -37,6 +37,7 @@ FORMATS = {
     "highlights": write_highlights_csv,
     "qdpx": write_qdpx,
     "qdc": write_qdc,
+    "persona-pdf": write_persona_pdf,
 }
 
 __all__ = [

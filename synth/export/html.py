@@ -18,7 +18,7 @@ import math
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from synth.atomic import write_text
+from synth.atomic import write_bytes, write_text
 from synth.export.template import builtin_environment
 from synth.export.view import (
     FINDING_LANES,
@@ -253,12 +253,35 @@ def report_context(view: MapView) -> dict[str, Any]:
         "evidence_count": sum(len(g["units"]) for g in evidence),
         "script": SCRIPT,
         "script_hash": script_hash(SCRIPT),
+        "cards_only": False,
     }
 
 
 def render_report(map_dict: Mapping[str, Any], *, persona: str | None = None, approved_only: bool = False) -> str:
     view = build_view(map_dict, persona=persona, approved_only=approved_only)
     return builtin_environment(html=True).get_template("report.html.j2").render(report_context(view))
+
+
+def render_persona_cards(map_dict: Mapping[str, Any], *, persona: str | None = None, approved_only: bool = False) -> str:
+    """The persona cards alone, with the report's styles: printed, one card per page."""
+    view = build_view(map_dict, persona=persona, approved_only=approved_only)
+    context = {**report_context(view), "cards_only": True}
+    return builtin_environment(html=True).get_template("report.html.j2").render(context)
+
+
+def write_persona_pdf(
+    map_dict: Mapping[str, Any], path: Path, *, persona: str | None = None, approved_only: bool = False
+) -> Path:
+    """personas.pdf: one A4 landscape page per persona card, laid out by WeasyPrint (a maintained
+    HTML/CSS-to-PDF library) from the same HTML and print stylesheet as the report. Metadata dates are
+    left out so the bytes depend on the map alone."""
+    from weasyprint import HTML
+
+    html = render_persona_cards(map_dict, persona=persona, approved_only=approved_only)
+    document = HTML(string=html).render()
+    document.metadata.created = document.metadata.modified = None
+    write_bytes(Path(path), document.write_pdf())
+    return Path(path)
 
 
 def write_report_html(

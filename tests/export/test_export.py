@@ -27,7 +27,7 @@ def test_export_writes_one_file_and_leaves_no_temporaries(map_doc, tmp_path, to,
 
 @pytest.mark.parametrize("to", ["pdf", "XLSX", "docs/none"])
 def test_unknown_format_is_a_clear_error(map_doc, tmp_path, to):
-    expected = (rf"--to must be one of xlsx, csv, md, html, evidence-csv, highlights, qdpx, qdc or the path of a template"
+    expected = (rf"--to must be one of xlsx, csv, md, html, evidence-csv, highlights, qdpx, qdc, persona-pdf or the path of a template"
                 rf" file\. Got '{to}' instead")
     with pytest.raises(ConfigError, match=expected):
         export(map_doc, to, tmp_path / "x")
