@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import math
+import re
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -262,6 +264,9 @@ def render_report(map_dict: Mapping[str, Any], *, persona: str | None = None, ap
     return builtin_environment(html=True).get_template("report.html.j2").render(report_context(view))
 
 
+INTERNAL_LINK = re.compile(r' href="#[^"]*"')
+
+
 def render_persona_cards(map_dict: Mapping[str, Any], *, persona: str | None = None, approved_only: bool = False) -> str:
     """The persona cards alone, with the report's styles: printed, one card per page."""
     view = build_view(map_dict, persona=persona, approved_only=approved_only)
@@ -278,7 +283,14 @@ def write_persona_pdf(
     from weasyprint import HTML
 
     html = render_persona_cards(map_dict, persona=persona, approved_only=approved_only)
-    document = HTML(string=html).render()
+    html = INTERNAL_LINK.sub("", html)  # the evidence list is not in the card file: no dangling links
+    css_log = logging.getLogger("weasyprint")
+    level = css_log.level
+    css_log.setLevel(logging.ERROR)  # it warns about every screen-only CSS rule (sticky, SVG fill): noise here
+    try:
+        document = HTML(string=html).render()
+    finally:
+        css_log.setLevel(level)
     document.metadata.created = document.metadata.modified = None
     write_bytes(Path(path), document.write_pdf())
     return Path(path)
