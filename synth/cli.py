@@ -49,7 +49,8 @@ def global_options(
 
     OUTPUT["quiet"] = quiet
     level = logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", force=True)
+    logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")  # no-op when a host (pytest) set handlers
+    logging.getLogger().setLevel(level)
 
 
 def _console(stderr: bool = False):

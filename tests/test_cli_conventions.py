@@ -133,3 +133,19 @@ def test_quiet_run_prints_nothing(piped_run, tmp_path):
 def test_quiet_still_reports_errors(tmp_path):
     result = synth_cli("-q", "inspect", str(tmp_path / "absent"))
     assert result.returncode == 2 and "does not exist" in result.stderr
+
+
+def test_verbose_and_quiet_set_the_log_level():
+    import logging
+
+    from typer.testing import CliRunner
+
+    from synth.cli import app
+
+    runner = CliRunner()
+    try:
+        for flags, level in (([], logging.WARNING), (["-v"], logging.INFO), (["-vv"], logging.DEBUG), (["-q"], logging.ERROR)):
+            assert runner.invoke(app, [*flags, "codebook", "check", "--help"]).exit_code == 0
+            assert logging.getLogger().level == level, flags
+    finally:
+        logging.getLogger().setLevel(logging.WARNING)
