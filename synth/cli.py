@@ -18,7 +18,7 @@ import typer
 app = typer.Typer(
     help="Turn interview transcripts and survey exports into persona drafts and journey-map data, offline.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 review_app = typer.Typer(help="Record the reviewer's decisions in RUN_DIR/review.yaml and refresh the outputs.", no_args_is_help=True)
@@ -27,6 +27,30 @@ app.add_typer(review_app, name="review")
 app.add_typer(codebook_app, name="codebook")
 
 EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 3
+OUTPUT = {"quiet": False}  # set by the global -q; read by commands that print progress or a summary
+
+
+def _version(value: bool) -> None:
+    if value:
+        from synth import __version__
+
+        typer.echo(f"synth {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def global_options(
+    version: bool = typer.Option(False, "--version", is_eager=True, callback=_version, help="Show synth's version and exit."),
+    verbose: int = typer.Option(0, "-v", "--verbose", count=True, help="Log more on stderr: -v steps, -vv debug detail."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="Print no progress and no summary; errors only."),
+) -> None:
+    """Turn interview transcripts and survey exports into persona drafts and journey-map data, offline."""
+    import logging
+
+    OUTPUT["quiet"] = quiet
+    level = logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+    logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")  # no-op when a host (pytest) set handlers
+    logging.getLogger().setLevel(level)
 
 
 def _console(stderr: bool = False):
@@ -50,7 +74,10 @@ def main() -> None:
     from synth.errors import ConfigError, SynthError
 
     try:
-        code = app(standalone_mode=False)  # without standalone mode, click returns typer.Exit codes
+        from synth.cli_render import plain_help
+
+        command = plain_help(typer.main.get_command(app))
+        code = command(standalone_mode=False)  # without standalone mode, click returns typer.Exit codes
         sys.exit(code if isinstance(code, int) else 0)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -114,6 +141,7 @@ def run_cli(
     train: Optional[Path] = typer.Option(None, "--train", help="Labelled CSV (text, stage, kinds, ...) to train the tagger."),
     strict: bool = typer.Option(False, "--strict", help="Stop at the first bad input file."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Folder for cached embeddings and models (default: $SYNTH_CACHE_DIR, else the per-user cache folder)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
 ) -> None:
     """Read INPUT folders and write persona drafts and journey-map data."""
     from synth.config import Settings, parse_personas
@@ -127,9 +155,14 @@ def run_cli(
     )
     from synth.cli_render import ProgressReporter, print_summary
 
-    with ProgressReporter(enabled=sys.stderr.isatty()) as reporter:
+    with ProgressReporter.for_terminal(quiet=OUTPUT["quiet"], as_json=as_json) as reporter:
         result = _guard(run, settings, reporter)
-    print_summary(_console(), result)
+    if as_json:
+        from synth.cli_render import summary_dict
+
+        typer.echo(json.dumps(summary_dict(result), indent=2, ensure_ascii=False))
+    elif not OUTPUT["quiet"]:
+        print_summary(_console(), result)
 
 
 # ---------------------------------------------------------------- inspect
@@ -145,7 +178,12 @@ def inspect_cli(
     for path in inputs:
         if not path.exists():
             _fail(f"input {str(path)!r} does not exist", "check the path and try again", EXIT_USAGE)
-    report = _guard(inspect_inputs, inputs)
+    from synth.cli_render import ProgressReporter
+
+    with ProgressReporter.for_terminal(quiet=OUTPUT["quiet"], as_json=as_json) as reporter:
+        reporter.stage("inspect", len(inputs))
+        report = _guard(inspect_inputs, inputs)
+        reporter.done("inspect")
     if as_json:
         typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
         return
@@ -159,7 +197,7 @@ def inspect_cli(
 @app.command("export")
 def export_cli(
     run_dir: Path = typer.Argument(..., help="A run folder written by `synth run`."),
-    to: str = typer.Option(..., "--to", help="xlsx, csv, md, html, or the path of your own template."),
+    to: str = typer.Option(..., "--to", help="xlsx, csv (whiteboard stickies), md, html, evidence-csv, highlights (Dovetail-style CSV), qdpx or qdc (REFI-QDA for NVivo, ATLAS.ti, MAXQDA, QualCoder), persona-pdf (one page per persona), or the path of your own template."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="File to write (default: in RUN_DIR)."),
     persona: Optional[str] = typer.Option(None, "--persona", help="Only this persona id."),
     approved_only: bool = typer.Option(False, "--approved-only", help="Only personas approved in review.yaml."),
@@ -196,7 +234,9 @@ def _export_into(run_dir: Path, out: Path, write) -> list[Path]:
 
 
 def _default_export_name(to: str) -> str:
-    names = {"xlsx": "journey_map.xlsx", "csv": "whiteboard.csv", "md": "journey_map.md", "html": "journey_map.html"}
+    names = {"xlsx": "journey_map.xlsx", "csv": "whiteboard.csv", "md": "journey_map.md", "html": "journey_map.html",
+             "evidence-csv": "evidence_export.csv", "highlights": "highlights.csv", "qdpx": "synth.qdpx", "qdc": "synth.qdc",
+             "persona-pdf": "personas.pdf"}
     if to in names:
         return names[to]
     name = Path(to).name
@@ -267,11 +307,19 @@ def eval_cli(
 
     if not labelled.is_file():
         _fail(f"{labelled} does not exist", code=EXIT_USAGE)
-    book = _guard(load_codebook, codebook)
+    from synth.cli_render import ProgressReporter
+
     if train is not None and not train.is_file():
         _fail(f"{train} does not exist", code=EXIT_USAGE)
-    training = _guard(lambda p: list(read_labelled(p)), train) if train is not None else []
-    report = _guard(evaluate_labelled, labelled, book, make_embedder(model), seed=seed, training=training, folds=folds)
+    with ProgressReporter.for_terminal(quiet=OUTPUT["quiet"], as_json=as_json) as reporter:
+        reporter.stage("load")
+        book = _guard(load_codebook, codebook)
+        training = _guard(lambda p: list(read_labelled(p)), train) if train is not None else []
+        embedder = make_embedder(model)
+        reporter.done("load")
+        reporter.stage("eval")
+        report = _guard(evaluate_labelled, labelled, book, embedder, seed=seed, training=training, folds=folds)
+        reporter.done("eval")
     typer.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.render_text())
 
 
@@ -324,12 +372,19 @@ def _run_dir(ctx: typer.Context) -> Path:
 
 
 @review_app.command("list")
-def review_list_cli(ctx: typer.Context) -> None:
+def review_list_cli(
+    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON: personas and notes.")
+) -> None:
     """List personas with status, size and name."""
     run_dir = _run_dir(ctx)
     from synth.pipeline import reviewed_map
 
     reviewed, notes = _guard(reviewed_map, run_dir)
+    if as_json:
+        keys = ("id", "status", "size", "name", "share", "confidence", "stability")
+        personas = [{k: getattr(p, k) for k in keys} for p in reviewed.personas]
+        typer.echo(json.dumps({"personas": personas, "notes": list(notes)}, indent=2, ensure_ascii=False))
+        return
     for p in reviewed.personas:
         typer.echo(f"{p.id:<12} {p.status:<9} {p.size:>4} participants  {p.name}")
     for note in notes:

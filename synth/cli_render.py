@@ -2,23 +2,48 @@
 
 from __future__ import annotations
 
-from typing import Callable
+import sys
+import time
+from typing import Any, Callable, TextIO
 
 
 class ProgressReporter:
-    """Rich progress bars on a terminal; silent when `enabled` is False (piped)."""
+    """Progress for every phase of a command, in one of three modes.
 
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
+    - ``rich``: live bars on a terminal (a bar with a count when the phase
+      knows its total, a spinner with elapsed time when it does not);
+    - ``plain``: one line per phase on stderr as it starts ("synth: tag"),
+      for pipes, CI logs and `tee` (no control characters);
+    - ``off``: nothing (``-q``).
+
+    A phase started twice (the pipeline announces "embed", then the embedder
+    reports its count) is one phase: the second start sets the total.
+    """
+
+    def __init__(self, enabled: bool | None = None, *, mode: str | None = None, stream: TextIO | None = None) -> None:
+        self.mode = mode or ("rich" if enabled else "off")
+        self.stream = stream or sys.stderr
         self._progress = None
-        self._tasks: dict[str, int] = {}
+        self._tasks: dict[str, Any] = {}
+        self._started: dict[str, float] = {}
+
+    @classmethod
+    def for_terminal(cls, *, quiet: bool, as_json: bool = False, stream: TextIO | None = None) -> "ProgressReporter":
+        """rich on a terminal, plain lines when piped, off with -q (and off when piped with --json,
+        so `cmd --json 2>&1 | jq` reads JSON alone)."""
+        stream = stream or sys.stderr
+        if quiet or (as_json and not stream.isatty()):
+            return cls(mode="off", stream=stream)
+        return cls(mode="rich" if stream.isatty() else "plain", stream=stream)
 
     def __enter__(self) -> "ProgressReporter":
-        if self.enabled:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        if self.mode == "rich":
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
             self._progress = Progress(
-                TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True
+                SpinnerColumn(), TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
+                TimeElapsedColumn(), transient=True, console=Console(file=self.stream),
             )
             self._progress.start()
         return self
@@ -28,10 +53,24 @@ class ProgressReporter:
             self._progress.stop()
 
     def stage(self, name: str, total: int | None = None) -> Callable[[int], None]:
-        if self._progress is None:
+        if self.mode == "off":
+            return lambda n=1: None
+        if name in self._started:
+            return self._again(name, total)
+        self._started[name] = time.perf_counter()
+        if self.mode == "plain":
+            self.stream.write(f"synth: {name}" + (f" ({total})" if total else "") + "\n")
+            self.stream.flush()
             return lambda n=1: None
         task = self._progress.add_task(name, total=total)
         self._tasks[name] = task
+        return lambda n=1: self._progress.advance(task, n)
+
+    def _again(self, name: str, total: int | None) -> Callable[[int], None]:
+        if self._progress is None or name not in self._tasks:
+            return lambda n=1: None
+        task = self._tasks[name]
+        self._progress.update(task, total=total)
         return lambda n=1: self._progress.advance(task, n)
 
     def done(self, name: str) -> None:
@@ -39,11 +78,77 @@ class ProgressReporter:
             self._progress.remove_task(self._tasks.pop(name))
 
 
+def escape(text: str) -> str:
+    """User text made safe to print with rich markup on: "[email]" stays "[email]"."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+def summary_dict(result) -> dict[str, Any]:
+    """The run summary as JSON-ready data (`synth run --json`): counts, problems, files, timings."""
+    return {
+        "output": str(result.output),
+        "sources": result.sources, "participants": result.participants, "units": result.units,
+        "personas": result.personas,
+        "embedded": {"new": result.embedded_new, "cached": result.embedded_cached},
+        "problems": [{"severity": p.severity, "message": p.describe()} for p in result.problems],
+        "warnings": list(result.warnings), "review_notes": list(result.review_notes),
+        "files": [str(f) for f in result.files], "timings": dict(result.timings),
+    }
+
+
+def plain_help(command) -> Any:
+    """`command` (a click command tree) with help that names values, not types.
+
+    Typer prints ``<bool>`` after flags, ``<path>`` after options and
+    ``{inputs}...`` in the usage line; a CLI's help conventionally shows
+    flags bare, option values as NAME and arguments as INPUTS... .
+    """
+    for param in getattr(command, "params", []):  # typer ships its own click: match by shape, not class
+        if hasattr(param, "is_flag"):
+            param.metavar = "" if param.is_flag or param.count else _value_name(param)
+        else:
+            name = param.name.upper() + ("..." if param.nargs != 1 else "")
+            param.metavar = name
+            param.display_type_rich = lambda ctx=None: None  # the name says it; no "<list[Path]>" beside it
+            param._usage_display_name = lambda name=name: name  # "INPUTS...", not "{inputs}..."
+    _bare_help_flag(command)
+    for sub in getattr(command, "commands", {}).values():
+        plain_help(sub)
+    return command
+
+
+def _bare_help_flag(command) -> None:
+    """--help is made per call by click; show it without a type too."""
+    make = getattr(command, "get_help_option", None)
+    if make is None:
+        return
+
+    def get_help_option(ctx):
+        option = make(ctx)
+        if option is not None:
+            option.metavar = ""
+        return option
+
+    command.get_help_option = get_help_option
+
+
+def _value_name(param) -> str:
+    desc = getattr(param, "type_descriptor", None)
+    if desc is not None and getattr(desc, "is_path", False):
+        return "PATH"
+    name = str(getattr(desc, "annotation", getattr(param, "type", ""))).lower()
+    if "int" in name or "float" in name:
+        return "N"
+    return "PATH" if "path" in name else "TEXT"
+
+
 def print_summary(console, result) -> None:
     """The short summary a run ends with."""
     errors = [p for p in result.problems if p.severity == "error"]
     warnings = [p for p in result.problems if p.severity != "error"]
-    console.print(f"[bold]synth run[/] → {result.output}", markup=True)
+    console.print(f"[bold]synth run[/] → {escape(str(result.output))}", markup=True)
     console.print(
         f"  {result.sources} sources read, {result.participants} participants, {result.units} evidence units, "
         f"{result.personas} personas",
@@ -72,7 +177,7 @@ def print_inspect(console, report: list[dict]) -> None:
 
     for source in report:
         console.print(
-            f"[bold]{source['path']}[/]  {source['kind']} · {source['format']} · "
+            f"[bold]{escape(str(source['path']))}[/]  {escape(str(source['kind']))} · {source['format']} · "
             f"{source['participants']} participants · {source['units']} units",
             markup=True,
         )
@@ -85,7 +190,8 @@ def print_inspect(console, report: list[dict]) -> None:
             for name in ("column", "role", "example"):
                 table.add_column(name, overflow="fold")
             for column in source["columns"]:
-                table.add_row(column["name"][:60], column["role"], (column.get("example") or "")[:50])
+                # rich reads "[email]" in a cell as markup and prints nothing: escape what the user wrote
+                table.add_row(escape(column["name"][:60]), escape(column["role"]), escape((column.get("example") or "")[:50]))
             console.print(table)
         for problem in source["problems"]:
-            console.print(f"  [yellow]problem:[/] {problem['message']}", markup=True)
+            console.print(f"  [yellow]problem:[/] {escape(problem['message'])}", markup=True)

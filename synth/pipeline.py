@@ -221,7 +221,9 @@ def run_stages(ctx: Context, until: str | None = None) -> Context:
         if until is not None and name == "validate" and until != "validate":
             continue  # a partial run (inspect) reads no run folder
         start = time.perf_counter()
+        ctx.reporter.stage(name)  # every phase shows progress, not only embed and cluster
         stage(ctx)
+        ctx.reporter.done(name)
         ctx.result.timings[name] = round(time.perf_counter() - start, 3)
         if name == until:
             break

@@ -8,9 +8,11 @@ pipeline applied the reviewer's decisions: exporters only render. Formats:
 - ``journey_map.xlsx`` (`write_xlsx`);
 - ``report.html`` (`write_report_html`);
 - markdown: ``personas/<id>.md`` (`write_persona_markdown`) and the whole map (`write_markdown`);
-- a user's template, text or .xlsx (`render_template`).
+- a user's template, text or .xlsx (`render_template`);
+- REFI-QDA for NVivo, ATLAS.ti, MAXQDA, QualCoder: ``.qdpx`` project (`write_qdpx`), ``.qdc`` codebook (`write_qdc`);
+- ``highlights.csv`` for research repositories such as Dovetail (`write_highlights_csv`).
 
-`export` dispatches ``synth export --to xlsx|csv|md|html|TEMPLATE``.
+`export` dispatches ``synth export --to xlsx|csv|md|html|evidence-csv|highlights|qdpx|qdc|TEMPLATE``.
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from typing import Any, Mapping
 
 from synth.document import MapDocument
 from synth.errors import ConfigError
-from synth.export.html import write_report_html
+from synth.export.html import write_persona_pdf, write_report_html
 from synth.export.markdown import write_markdown, write_persona_markdown
-from synth.export.tables import write_evidence_csv, write_whiteboard_csv
+from synth.export.highlights import write_highlights_csv
+from synth.export.refiqda import write_qdc, write_qdpx
+from synth.export.tables import write_evidence_csv, write_evidence_export, write_whiteboard_csv
 from synth.export.template import is_template_path, render_template
 from synth.export.xlsx import write_xlsx
 
@@ -31,6 +35,11 @@ FORMATS = {
     "csv": write_whiteboard_csv,
     "md": write_markdown,
     "html": write_report_html,
+    "evidence-csv": write_evidence_export,
+    "highlights": write_highlights_csv,
+    "qdpx": write_qdpx,
+    "qdc": write_qdc,
+    "persona-pdf": write_persona_pdf,
 }
 
 __all__ = [

@@ -1,18 +1,26 @@
 """report.html: one self-contained page to review a run.
 
-No network: inline CSS, no scripts, system fonts, an inline SVG emotion curve.
-All participant text goes through Jinja2 autoescape. Every quote shown in a card
+No network: inline CSS, system fonts, an inline SVG emotion curve drawn in the
+grid over the stage columns, and one inline script (templates/report.js) that
+filters and searches the evidence list offline. A Content-Security-Policy allows
+that script alone (by its hash) and no other source of anything, so text that
+slipped through escaping still could not run. All participant text goes through
+Jinja2 autoescape. Every quote shown in a card
 or a grid cell links to its entry in the evidence list (anchor ``q-<unit id>``),
 which gives the participant, source and location.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import logging
 import math
+import re
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from synth.atomic import write_text
+from synth.atomic import write_bytes, write_text
 from synth.export.template import builtin_environment
 from synth.export.view import (
     FINDING_LANES,
@@ -27,11 +35,17 @@ from synth.export.view import (
     run_summary,
 )
 
-CURVE = {"width": 1000, "height": 240, "left": 80, "right": 70, "top": 20, "bottom": 48}
+CURVE = {"height": 110, "top": 14, "bottom": 14}
+SCRIPT = (Path(__file__).parent / "templates" / "report.js").read_text(encoding="utf-8")
 
 
 def anchor(unit_id: str) -> str:
     return f"q-{unit_id}"
+
+
+def script_hash(script: str) -> str:
+    """The CSP source of the inline script: the page runs it and nothing else."""
+    return "sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
 
 
 def emotion_colour(mean: float | None) -> str:
@@ -47,32 +61,64 @@ def has_emotion(cell: Mapping[str, Any]) -> bool:
     return cell["emotion"].get("mean") is not None and bool(cell["emotion"].get("count"))
 
 
+def column_x(index: int, count: int) -> float:
+    """The centre of stage column `index` of `count`, in percent of the curve's width.
+
+    The curve sits in one table cell spanning exactly the stage columns, which
+    have equal widths (``table-layout: fixed``), so this percentage is the
+    centre of the stage's own column at any page width and in print.
+    """
+    return round((index + 0.5) * 100 / count, 3)
+
+
 def emotion_curve(cells: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """Geometry of the emotion curve: x = stages, y = mean sentiment, radius from the count, gaps where no data."""
+    """Geometry of the emotion curve drawn inside the grid, over the stage columns.
+
+    x is the stage column's centre (percent), y the mean sentiment (pixels,
+    positive at the top), radius from the count. Adjacent stages with data are
+    joined by a solid line; across stages with no data a dotted bridge joins
+    the neighbours and the empty column is marked "no data", so a gap reads as
+    a gap and not as a neutral stage.
+    """
     c = CURVE
-    plot_w, plot_h = c["width"] - c["left"] - c["right"], c["height"] - c["top"] - c["bottom"]
-    step = plot_w / (len(cells) - 1) if len(cells) > 1 else 0
-    xs = [round(c["left"] + (i * step if len(cells) > 1 else plot_w / 2), 1) for i in range(len(cells))]
+    plot_h = c["height"] - c["top"] - c["bottom"]
+    xs = [column_x(i, len(cells)) for i in range(len(cells))]
 
     def y_of(mean: float) -> float:
         return round(c["top"] + (1 - max(-1.0, min(1.0, mean))) / 2 * plot_h, 1)
 
-    points = [curve_point(cell, x, y_of(cell["emotion"]["mean"])) for x, cell in zip(xs, cells) if has_emotion(cell)]
-    segments = [
-        {"x1": xs[i - 1], "y1": y_of(cells[i - 1]["emotion"]["mean"]), "x2": xs[i], "y2": y_of(cells[i]["emotion"]["mean"])}
-        for i in range(1, len(cells)) if has_emotion(cells[i - 1]) and has_emotion(cells[i])
+    known = [i for i, cell in enumerate(cells) if has_emotion(cell)]
+    points = [curve_point(cells[i], xs[i], y_of(cells[i]["emotion"]["mean"])) for i in known]
+    joins = [
+        {"x1": xs[a], "y1": y_of(cells[a]["emotion"]["mean"]), "x2": xs[b], "y2": y_of(cells[b]["emotion"]["mean"]),
+         "bridge": b - a > 1}
+        for a, b in zip(known, known[1:])
     ]
     ticks = [{"y": y_of(v), "label": label} for v, label in ((1.0, "positive"), (0.0, "neutral"), (-1.0, "negative"))]
     labels = [{"x": x, "text": cell["label"], "empty": not has_emotion(cell)} for x, cell in zip(xs, cells)]
-    return {**c, "points": points, "segments": segments, "ticks": ticks, "labels": labels,
-            "x0": c["left"], "x1": c["width"] - c["right"], "label_y": c["height"] - c["bottom"] + 22}
+    return {**c, "points": points, "segments": [j for j in joins if not j["bridge"]],
+            "bridges": [j for j in joins if j["bridge"]], "ticks": ticks, "labels": labels,
+            "gaps": [lab for lab in labels if lab["empty"]], "mid": y_of(0.0)}
 
 
 def curve_point(cell: Mapping[str, Any], x: float, y: float) -> dict[str, Any]:
     """One dot of the curve: its size grows with the number of units behind it."""
     mean, count = cell["emotion"]["mean"], cell["emotion"]["count"]
     title = f"{cell['label']}: {emotion_word(mean)}, mean {mean:+.2f} from {plural(count, 'unit')}"
-    return {"x": x, "y": y, "r": round(min(14.0, 4 + 2.5 * math.sqrt(count)), 1), "colour": emotion_colour(mean), "title": title}
+    return {"x": x, "y": y, "r": round(min(11.0, 4 + 2.0 * math.sqrt(count)), 1), "colour": emotion_colour(mean),
+            "title": title, "stage": cell["stage"]}
+
+
+def short_location(location: str) -> str:
+    """The first part of a location: 'row 134', 'line 12', '00:01:22' (the full one goes on hover)."""
+    return location.split(",")[0].strip()
+
+
+def citation(unit: Mapping[str, Any]) -> dict[str, str]:
+    """Short label 'P014 · survey row 134' and the full 'source, location' for its tooltip."""
+    where = short_location(unit["location"])
+    kind = "survey " if where.startswith("row ") else ""
+    return {"short": f"{unit['participant_id']} · {kind}{where}", "full": f"{unit['source']}, {unit['location']}"}
 
 
 def unit_ref(view: MapView, unit_id: str) -> dict[str, str] | None:
@@ -80,7 +126,8 @@ def unit_ref(view: MapView, unit_id: str) -> dict[str, str] | None:
     unit = view.units.get(unit_id)
     if unit is None:
         return None
-    return {"href": "#" + anchor(unit_id), "label": f"{unit['participant_id']}, {unit['location']}"}
+    cite = citation(unit)
+    return {"href": "#" + anchor(unit_id), "label": cite["short"], "full": cite["full"]}
 
 
 def finding_items(view: MapView, findings: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -93,8 +140,21 @@ def finding_items(view: MapView, findings: Sequence[Mapping[str, Any]]) -> list[
 
 
 def quote_items(units: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
-    return [{"text": u["text"], "href": "#" + anchor(u["id"]), "who": u["participant_id"],
-             "where": f"{u['source']}, {u['location']}"} for u in units]
+    return [{"text": u["text"], "href": "#" + anchor(u["id"]), **citation(u)} for u in units]
+
+
+PRINT_QUOTE_CHARS = 180
+
+
+def print_marked(quotes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Mark the one quote a cell keeps on paper: the first short enough to fit a printed map page.
+
+    A printed map must fit one landscape page, and quotes are never cut, so a
+    cell prints its first quote of at most `PRINT_QUOTE_CHARS` characters (none
+    when all are longer); the screen shows them all.
+    """
+    chosen = next((i for i, q in enumerate(quotes) if len(q["text"]) <= PRINT_QUOTE_CHARS), None)
+    return [{**q, "print": i == chosen} for i, q in enumerate(quotes)]
 
 
 def grid_rows(view: MapView, journey: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -111,7 +171,7 @@ def grid_rows(view: MapView, journey: Mapping[str, Any]) -> list[dict[str, Any]]
                     "word": emotion_word(emo["mean"]), "mean": f"{emo['mean']:+.2f}",
                     "count": plural(emo["count"], "unit"), "colour": emotion_colour(emo["mean"])}})
             elif lane == "quotes":
-                cells.append({"quotes": quote_items(view.stage_quotes(journey, cell))})
+                cells.append({"quotes": print_marked(quote_items(view.stage_quotes(journey, cell)))})
             else:
                 cells.append({"opportunities": [opportunity_text(o) for o in cell["opportunities"]]})
         rows.append({"lane": lane, "label": label, "cells": cells})
@@ -139,14 +199,14 @@ def map_section(view: MapView, journey: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "id": f"map-{journey['persona_id']}", "title": view.map_title(journey),
         "status": persona["status"] if persona else None, "participants": journey["participants"],
-        "stages": [{"label": c["label"], "evidence": f"{plural(c['evidence']['units'], 'unit')} · "
+        "stages": [{"id": c["stage"], "label": c["label"], "evidence": f"{plural(c['evidence']['units'], 'unit')} · "
                     f"{plural(c['evidence']['participants'], 'participant')}"} for c in journey["stages"]],
         "rows": grid_rows(view, journey), "curve": emotion_curve(journey["stages"]),
     }
 
 
 def evidence_groups(view: MapView) -> list[dict[str, Any]]:
-    """Cited units grouped by source, in map.json order."""
+    """Cited units grouped by source, in map.json order, with the ids the filters match on."""
     groups: dict[str, list[dict[str, Any]]] = {}
     for uid in view.shown_unit_ids():
         u = view.units[uid]
@@ -158,22 +218,82 @@ def evidence_groups(view: MapView) -> list[dict[str, Any]]:
             "kinds": [view.kind_labels.get(k["id"], k["id"]) for k in u["kinds"]],
             "touchpoints": [view.touchpoint_labels.get(t["id"], t["id"]) for t in u["touchpoints"]],
             "sentiment": f"{u['sentiment']['score']:+.2f}", "persona": persona["name"] if persona else "",
+            "data": {"persona": (persona or {}).get("id", ""), "stage": stage or "", "source": u["source"],
+                     "kinds": " ".join(k["id"] for k in u["kinds"]),
+                     "touchpoints": " ".join(t["id"] for t in u["touchpoints"])},
         })
     return [{"source": source, "units": units} for source, units in groups.items()]
 
 
+def filter_options(view: MapView, groups: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The evidence filters: a field name, its label and (value, label) choices present in the evidence."""
+    present: dict[str, set[str]] = {"persona": set(), "stage": set(), "kinds": set(), "touchpoints": set()}
+    for group in groups:
+        for unit in group["units"]:
+            for key in present:
+                present[key].update(unit["data"][key].split())
+    doc = view.doc
+    return [
+        {"name": "persona", "label": "Persona",
+         "choices": [(p["id"], p["name"]) for p in view.personas if p["id"] in present["persona"]]},
+        {"name": "stage", "label": "Stage", "choices": [(s["id"], s["label"]) for s in doc["stages"] if s["id"] in present["stage"]]},
+        {"name": "kind", "label": "Kind", "choices": [(k["id"], k["label"]) for k in doc["kinds"] if k["id"] in present["kinds"]]},
+        {"name": "touchpoint", "label": "Touchpoint",
+         "choices": [(t["id"], t["label"]) for t in doc["touchpoints"] if t["id"] in present["touchpoints"]]},
+        {"name": "source", "label": "Source", "choices": [(g["source"], g["source"]) for g in groups]},
+    ]
+
+
 def report_context(view: MapView) -> dict[str, Any]:
+    evidence = evidence_groups(view)
     return {
         "summary": run_summary(view.doc),
         "personas": [persona_card(view, p) for p in view.personas],
         "maps": [map_section(view, m) for m in view.maps],
-        "evidence": evidence_groups(view),
+        "evidence": evidence,
+        "filters": filter_options(view, evidence),
+        "evidence_count": sum(len(g["units"]) for g in evidence),
+        "script": SCRIPT,
+        "script_hash": script_hash(SCRIPT),
+        "cards_only": False,
     }
 
 
 def render_report(map_dict: Mapping[str, Any], *, persona: str | None = None, approved_only: bool = False) -> str:
     view = build_view(map_dict, persona=persona, approved_only=approved_only)
     return builtin_environment(html=True).get_template("report.html.j2").render(report_context(view))
+
+
+INTERNAL_LINK = re.compile(r' href="#[^"]*"')
+
+
+def render_persona_cards(map_dict: Mapping[str, Any], *, persona: str | None = None, approved_only: bool = False) -> str:
+    """The persona cards alone, with the report's styles: printed, one card per page."""
+    view = build_view(map_dict, persona=persona, approved_only=approved_only)
+    context = {**report_context(view), "cards_only": True}
+    return builtin_environment(html=True).get_template("report.html.j2").render(context)
+
+
+def write_persona_pdf(
+    map_dict: Mapping[str, Any], path: Path, *, persona: str | None = None, approved_only: bool = False
+) -> Path:
+    """personas.pdf: one A4 landscape page per persona card, laid out by WeasyPrint (a maintained
+    HTML/CSS-to-PDF library) from the same HTML and print stylesheet as the report. Metadata dates are
+    left out so the bytes depend on the map alone."""
+    from weasyprint import HTML
+
+    html = render_persona_cards(map_dict, persona=persona, approved_only=approved_only)
+    html = INTERNAL_LINK.sub("", html)  # the evidence list is not in the card file: no dangling links
+    css_log = logging.getLogger("weasyprint")
+    level = css_log.level
+    css_log.setLevel(logging.ERROR)  # it warns about every screen-only CSS rule (sticky, SVG fill): noise here
+    try:
+        document = HTML(string=html).render()
+    finally:
+        css_log.setLevel(level)
+    document.metadata.created = document.metadata.modified = None
+    write_bytes(Path(path), document.write_pdf())
+    return Path(path)
 
 
 def write_report_html(

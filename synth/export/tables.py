@@ -116,3 +116,13 @@ def write_whiteboard_csv(
     text = csv_text(WHITEBOARD_COLUMNS, whiteboard_rows(view))
     write_text(Path(path), (BOM if bom else "") + text)
     return Path(path)
+
+
+def write_evidence_export(
+    map_dict: Mapping[str, Any], path: Path, *, persona: str | None = None, approved_only: bool = False
+) -> Path:
+    """`synth export --to evidence-csv`: evidence.csv's columns for the units behind the shown maps."""
+    view = build_view(map_dict, persona=persona, approved_only=approved_only)
+    header, rows = evidence_table(map_dict, view.evidence_units())
+    write_text(Path(path), csv_text(header, rows))
+    return Path(path)

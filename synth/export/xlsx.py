@@ -52,7 +52,7 @@ HEADER_FONT = Font(bold=True, color="FFFFFF")
 BOLD = Font(bold=True)
 TOP_WRAP = Alignment(wrap_text=True, vertical="top")
 LINE_HEIGHT = 15
-CHARS_PER_LINE = {18: 16, 44: 48}
+TITLE_FONT = Font(bold=True, size=14)
 
 
 # ---------------------------------------------------------------- cells and bytes
@@ -88,26 +88,53 @@ def workbook_bytes(wb: Workbook) -> bytes:
 
 
 def sheet_title(name: str, taken: set[str]) -> str:
-    """An Excel-legal sheet title (<= 31 chars, no []:*?/\\), unique case-insensitively in `taken`."""
+    """An Excel-legal sheet title (<= 31 chars, no []:*?/\\), unique case-insensitively in `taken`.
+
+    A name too long for a tab is shortened to whole words, never cut with an
+    ellipsis: its first comma-separated part ("Family with children, Chat /
+    messenger" -> "Family with children") or else as many leading words as fit.
+    The full name stays in the sheet's title cell.
+    """
     base = BAD_TITLE_CHARS.sub("-", " ".join(name.split())).strip("' ") or "Sheet"
-    title, n = _truncate(base, MAX_TITLE), 1
+    title, n = short_name(base, MAX_TITLE), 1
     while title.casefold() in taken:
         n += 1
         suffix = f" ({n})"
-        title = _truncate(base, MAX_TITLE - len(suffix)) + suffix
+        title = short_name(base, MAX_TITLE - len(suffix)) + suffix
     taken.add(title.casefold())
     return title
+
+
+def short_name(text: str, limit: int) -> str:
+    """`text` if it fits in `limit`, else its first part or leading whole words that fit."""
+    if len(text) <= limit:
+        return text
+    head = text.split(",")[0].strip()
+    if head and len(head) <= limit:
+        return head
+    words, out = head.split(), ""
+    for word in words:
+        if len(out) + len(word) + (1 if out else 0) > limit:
+            break
+        out = f"{out} {word}".strip()
+    return out or text[:limit]
 
 
 def _truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def row_height(texts: Iterable[str], widths: Iterable[int]) -> float:
-    """A row height that shows all wrapped lines (Excel does not auto-fit on open)."""
+def row_height(texts: Iterable[Any], widths: Iterable[int]) -> float:
+    """A row height that shows all wrapped lines (Excel does not auto-fit on open).
+
+    Lines per cell assume a column of width w holds about w characters of
+    11 pt Calibri (w is measured in "0" digits, prose averages a little
+    narrower); checked by rendering the demo workbook with LibreOffice.
+    """
     lines = 1
     for text, width in zip(texts, widths):
-        per_line = CHARS_PER_LINE.get(width, max(8, int(width * 1.1)))
+        text = "" if text is None else str(text)
+        per_line = max(6, int(width))
         lines = max(lines, sum(max(1, math.ceil(len(line) / per_line)) for line in text.split("\n")))
     return min(409.0, LINE_HEIGHT * lines + 4)
 
@@ -127,31 +154,53 @@ def emotion_fill(mean: float | None) -> PatternFill | None:
 def write_map_sheet(ws, view: MapView, journey: Mapping[str, Any]) -> None:
     """Stages as columns, lanes as rows; row 2 holds the stage labels."""
     cells = journey["stages"]
-    put(ws, 1, 1, view.map_title(journey), font=Font(bold=True, size=14))
-    put(ws, 1, 2, _map_subtitle(view, journey))
-    put(ws, 2, 1, "Stage", font=HEADER_FONT, fill=HEADER_FILL)
+    last = get_column_letter(len(cells) + 1)
+    put(ws, 1, 1, view.map_title(journey), font=TITLE_FONT)
+    ws.merge_cells(f"A1:{last}1")  # the title spans the grid instead of overflowing into the next cell
+    ws.row_dimensions[1].height = 24
+    put(ws, 2, 1, _map_subtitle(view, journey))
+    ws.merge_cells(f"A2:{last}2")
+    put(ws, 3, 1, "Stage", font=HEADER_FONT, fill=HEADER_FILL)
     for col, cell in enumerate(cells, start=2):
-        put(ws, 2, col, cell["label"], font=HEADER_FONT, fill=HEADER_FILL)
-    for row, (lane, label) in enumerate(LANES, start=3):
+        put(ws, 3, col, cell["label"], font=HEADER_FONT, fill=HEADER_FILL)
+    for row, (lane, label) in enumerate(LANES, start=4):
         put(ws, row, 1, label, font=BOLD, fill=LANE_FILL)
         texts = [_lane_cell(view, journey, cell, lane) for cell in cells]
         for col, (cell, text) in enumerate(zip(cells, texts), start=2):
             fill = emotion_fill(cell["emotion"].get("mean")) if lane == "emotion" else None
             put(ws, row, col, text, fill=fill)
         ws.row_dimensions[row].height = row_height(texts, [44] * len(texts))
-    evidence_row = len(LANES) + 3
+    evidence_row = len(LANES) + 4
     put(ws, evidence_row, 1, "Evidence", font=BOLD, fill=LANE_FILL)
     for col, cell in enumerate(cells, start=2):
         ev = cell["evidence"]
         put(ws, evidence_row, col, f"{plural(ev['units'], 'unit')}, {plural(ev['participants'], 'participant')}")
     _size_columns(ws, [18] + [44] * len(cells))
-    ws.freeze_panes = "B3"
+    ws.freeze_panes = "B4"
+    page_setup(ws, repeat_rows="1:3")
+
+
+MAP_WIDTH = 44
+MAX_ROW_LINES = 26  # Excel's tallest row is 409 pt: 26 lines of 15 pt; taller text spills over the next row
+
+
+def fitting_quotes(quotes: Sequence[str], width: int) -> str:
+    """As many whole quotes as one row can show, then how many more the Quotes sheet holds."""
+    kept, lines = [], 0
+    for i, quote in enumerate(quotes):
+        need = max(1, math.ceil(len(quote) / width)) + (1 if kept else 0)
+        if lines + need > MAX_ROW_LINES - 2 and kept:
+            rest = len(quotes) - i
+            return "\n\n".join(kept) + f"\n\n+ {plural(rest, 'more quote')} on the Quotes sheet"
+        kept.append(quote)
+        lines += need
+    return "\n\n".join(kept)
 
 
 def _lane_cell(view: MapView, journey, cell, lane: str) -> str:
     lines = lane_texts(view, journey, cell, lane)
     if lane == "quotes":
-        return "\n\n".join(lines)
+        return fitting_quotes(lines, MAP_WIDTH)
     if lane == "emotion":
         return "\n".join(lines)
     return "\n".join(f"• {line}" for line in lines)
@@ -175,13 +224,29 @@ def write_table_sheet(ws, header: Sequence[str], rows: Iterable[Sequence[Any]], 
     """A plain table: bold frozen header, wrapped cells, an autofilter."""
     for col, name in enumerate(header, start=1):
         put(ws, 1, col, name, font=HEADER_FONT, fill=HEADER_FILL)
+    ws.row_dimensions[1].height = row_height(header, widths)
     last = 1
     for last, row in enumerate(rows, start=2):
         for col, value in enumerate(row, start=1):
             put(ws, last, col, value)
+        ws.row_dimensions[last].height = row_height(row, widths)
     _size_columns(ws, widths)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{last}"
+    page_setup(ws, repeat_rows="1:1")
+
+
+def page_setup(ws, *, repeat_rows: str) -> None:
+    """Print as A4 landscape, all columns on one page width, the header rows on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4  # "9"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = repeat_rows
+    ws.print_options.gridLines = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
 
 
 PERSONA_HEADER = ("persona_id", "name", "status", "participants", "share", "confidence", "stability", "flags",

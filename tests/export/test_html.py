@@ -8,8 +8,9 @@ from html.parser import HTMLParser
 import pytest
 from markupsafe import escape
 
-from synth.export.html import emotion_curve, render_report
-from tests.export.conftest import SCRIPT_QUOTE, unit_by_text
+from synth.export.html import column_x, emotion_curve, render_report
+from synth.export.html import SCRIPT, script_hash
+from tests.export.conftest import SCRIPT_QUOTE, unit_by_text, without_own_script
 
 
 class Page(HTMLParser):
@@ -45,13 +46,14 @@ def page(map_doc) -> Page:
 def test_participant_markup_is_escaped(map_doc):
     html = render_report(map_doc)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "<script" not in html.lower()
+    assert "<script" not in without_own_script(html).lower()
     assert SCRIPT_QUOTE in "".join(Page(html).text)
 
 
 def test_page_is_self_contained(page, map_doc):
     html = render_report(map_doc)
-    assert "script" not in page.tags and "link" not in page.tags and "iframe" not in page.tags
+    assert page.tags.count("script") == 1 and "link" not in page.tags and "iframe" not in page.tags
+    assert f"default-src 'none'; style-src 'unsafe-inline'; script-src '{script_hash(SCRIPT)}'" in html
     assert not [v for n, v in page.attrs if n in {"src", "href", "action"} and not v.startswith("#")]
     assert "@import" not in html and "url(" not in html
 
@@ -65,7 +67,7 @@ def test_every_cited_quote_has_an_evidence_entry_with_source_and_location(map_do
     html = render_report(map_doc)
     for uid in {uid for m in map_doc["maps"] for c in m["stages"] for uid in c["quotes"]}:
         unit = next(u for u in map_doc["units"] if u["id"] == uid)
-        entry = re.search(rf'<li id="q-{uid}">(.*?)</li>', html, re.DOTALL)
+        entry = re.search(rf'<li id="q-{uid}"[^>]*>(.*?)</li>', html, re.DOTALL)
         assert entry, uid
         assert str(escape(unit["location"])) in entry.group(1) and str(escape(unit["text"])) in entry.group(1)
         assert f'href="#q-{uid}"' in html
@@ -88,8 +90,11 @@ def test_emotion_curve_leaves_gaps_without_data(pristine_map):
     cells = next(m for m in pristine_map["maps"] if m["persona_id"] == "persona-2")["stages"]
     curve = emotion_curve(cells)
     assert len(curve["points"]) == 6  # onboarding has no evidence for this persona
-    assert len(curve["segments"]) == 4  # no line into or out of the gap
-    assert [label["empty"] for label in curve["labels"]] == [False, False, False, True, False, False, False]
+    assert len(curve["segments"]) == 4  # no solid line into or out of the gap
+    assert [(b["x1"], b["x2"]) for b in curve["bridges"]] == [(column_x(2, 7), column_x(4, 7))]  # dotted across it
+    assert [g["text"] for g in curve["gaps"]] == ["Onboarding"]
+    assert [p["x"] for p in curve["points"]] == [column_x(i, 7) for i in (0, 1, 2, 4, 5, 6)]
+    assert column_x(0, 7) == pytest.approx(100 / 14, abs=1e-3) and column_x(6, 7) == pytest.approx(100 - 100 / 14, abs=1e-3)
     low, high = min(curve["points"], key=lambda p: p["y"]), max(curve["points"], key=lambda p: p["y"])
     assert "Awareness" in low["title"] and "Support" in high["title"]  # y grows downwards
     sizes = {p["title"].split(":")[0]: p["r"] for p in curve["points"]}
@@ -120,3 +125,22 @@ def test_missing_units_are_skipped(map_doc):
 
 def test_rendering_is_deterministic(pristine_map):
     assert render_report(pristine_map) == render_report(pristine_map)
+
+
+def test_citations_are_short_with_the_full_location_on_hover(map_doc):
+    html = render_report(map_doc)
+    unit = next(u for u in map_doc["units"] if u["id"] in map_doc["personas"][0]["quotes"])
+    short = f"{unit['participant_id']} · {'survey ' if unit['location'].startswith('row') else ''}{unit['location'].split(',')[0]}"
+    full = str(escape(f"{unit['source']}, {unit['location']}"))
+    assert f'title="{full}">{escape(short)}</a>' in html
+
+
+def test_evidence_cards_carry_what_the_filters_match(map_doc):
+    html = render_report(map_doc)
+    unit = unit_by_text(map_doc, "crème fraîche")
+    card = re.search(rf'<li id="q-{unit["id"]}"([^>]*)>', html).group(1)
+    assert f'data-stage="{unit["stage"]["id"]}"' in card
+    assert f'data-kinds="{" ".join(k["id"] for k in unit["kinds"])}"' in card
+    assert f'data-persona="{unit["persona_id"] or ""}"' in card and f'data-source="{escape(unit["source"])}"' in card
+    for name in ("persona", "stage", "kind", "touchpoint", "source", "q"):
+        assert f'name="{name}"' in html

@@ -92,3 +92,16 @@ def test_filters(map_doc, tmp_path, options, files):
 )
 def test_persona_filename_is_safe(pid, name):
     assert persona_filename(pid) == name
+
+
+def test_persona_page_opens_with_a_summary_and_a_short_participant_list(map_doc):
+    from synth.export.markdown import render_persona_markdown
+
+    persona = map_doc["personas"][0]
+    persona["participant_ids"] = [f"P{n:03d}" for n in range(1, 61)]
+    text = render_persona_markdown(map_doc, persona["id"])
+    size_line = next(line for line in text.splitlines() if line.startswith("| Size |"))
+    assert "P012" in size_line and "P013" not in size_line and "and 48 more" in size_line
+    summary = text.split("## Summary", 1)[1].split("##", 1)[0]
+    assert f"{persona['size']} participant" in summary
+    assert persona["pain_points"][0]["label"] in summary

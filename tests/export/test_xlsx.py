@@ -21,8 +21,8 @@ def book(map_doc, tmp_path):
 
 def grid(ws) -> tuple[dict[str, int], dict[str, int]]:
     """Stage label -> column and lane label -> row of a map sheet."""
-    columns = {ws.cell(2, c).value: c for c in range(2, ws.max_column + 1)}
-    rows = {ws.cell(r, 1).value: r for r in range(3, ws.max_row + 1)}
+    columns = {ws.cell(3, c).value: c for c in range(2, ws.max_column + 1)}
+    rows = {ws.cell(r, 1).value: r for r in range(4, ws.max_row + 1)}
     return columns, rows
 
 
@@ -60,8 +60,8 @@ def test_lanes_and_stages_layout(book, map_doc):
         "• Evening slots gone early (1 unit, 1 participant)\n• Unwanted substitutions (1 unit, 1 participant)")
     assert ws.cell(rows["Emotions"], usage).value == "negative (mean -0.37, 3 units)"
     assert ws.cell(rows["Opportunities"], usage).value.startswith("• Draft: ")
-    assert ws.freeze_panes == "B3"
-    assert ws.cell(2, 2).font.bold and ws.cell(rows["Quotes"], 1).font.bold
+    assert ws.freeze_panes == "B4"
+    assert ws.cell(3, 2).font.bold and ws.cell(rows["Quotes"], 1).font.bold
     assert ws.cell(rows["Quotes"], usage).alignment.wrap_text
     assert ws.column_dimensions["B"].width >= 30
 
@@ -158,8 +158,10 @@ def test_filters(map_doc, tmp_path, options, sheets, evidence_personas):
         ("Everyone", set(), "Everyone"),
         ("Personas", {"personas"}, "Personas (2)"),
         ("a/b:c*d?e[f]g\\h", set(), "a-b-c-d-e-f-g-h"),
-        ("x" * 40, set(), "x" * 30 + "…"),
-        ("x" * 40, {("x" * 30 + "…").casefold()}, "x" * 26 + "… (2)"),
+        ("x" * 40, set(), "x" * 31),
+        ("x" * 40, {("x" * 31).casefold()}, "x" * 27 + " (2)"),
+        ("Family with children, Chat / messenger (kids / school)", set(), "Family with children"),
+        ("Fortnightly shoppers who order from the farm range first", set(), "Fortnightly shoppers who order"),
         ("'quoted'", set(), "quoted"),
         ("", set(), "Sheet"),
     ],
@@ -167,3 +169,27 @@ def test_filters(map_doc, tmp_path, options, sheets, evidence_personas):
 def test_sheet_title(name, taken, expected):
     title = sheet_title(name, set(taken))
     assert title == expected and len(title) <= 31 and not re.search(r"[\[\]:*?/\\]", title)
+
+
+def test_sheets_print_landscape_fit_to_width_with_header_rows(book):
+    for ws in book.worksheets:
+        assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        assert ws.page_setup.fitToHeight == 0  # as many pages down as needed
+        assert ws.print_title_rows == ("$1:$3" if ws.title not in {"Personas", "Quotes", "Evidence"} else "$1:$1")
+
+
+def test_title_spans_the_grid_and_does_not_overlap_the_header(book, map_doc):
+    ws = book.worksheets[0]
+    assert ws.cell(1, 1).value == map_doc["personas"][0]["name"]
+    assert f"A1:{openpyxl.utils.get_column_letter(len(map_doc['stages']) + 1)}1" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws.cell(3, 1).value == "Stage"
+
+
+def test_wrapped_rows_are_tall_enough(book):
+    ws = book["Personas"]
+    widths = {c: ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width for c in range(1, ws.max_column + 1)}
+    for row in range(2, ws.max_row + 1):
+        lines = max(sum(max(1, -(-len(part) // int(widths[c]))) for part in str(ws.cell(row, c).value or "").split("\n"))
+                    for c in widths)
+        assert ws.row_dimensions[row].height >= 15 * lines
