@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from synth.atomic import write_text
+from synth.ingest import limits
 
 
 def model_fingerprint(embedder) -> str:
@@ -51,6 +52,7 @@ def write_run_json(settings, result, sources, embedder, codebook, version: str) 
         "seed": settings.seed,
         "redacted": settings.redact,
         "settings": settings.to_dict(),
+        "limits": limits.as_dict(),
         "inputs": [{"path": s.path, "sha256": s.sha256, "kind": s.kind, "format": s.format} for s in sources],
         "counts": {
             "sources": result.sources,

@@ -58,7 +58,7 @@ def run(settings: Settings, reporter=None) -> RunResult:
     review = load_or_create_review(settings.output / "review.yaml")  # a broken review.yaml stops here, untouched
     codebook, examples = _load_tagging_inputs(settings)
     with _timed(result, "ingest"):
-        sources, problems = read_inputs(settings.inputs)
+        sources, problems = read_inputs(settings.inputs, exclude=[settings.output, settings.embedding_cache])
         result.problems.extend(problems)
     if settings.strict and result.problems:
         from synth.errors import InputError
