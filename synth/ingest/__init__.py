@@ -81,6 +81,8 @@ def walk_inputs(paths: Sequence[Path], exclude: Sequence[Path] = ()) -> tuple[li
             walk.add(root.resolve(), printable_path(root.resolve().relative_to(base).as_posix()))
         else:
             walk.add_folder(root)
+    for target, rel in walk.links:  # a link inside the folders never hides the file's own name
+        walk.add(target, rel)
     files = sorted(walk.found.items(), key=lambda item: item[1])
     return files, sorted(walk.problems, key=lambda p: p.path)
 
@@ -96,6 +98,7 @@ class _Walk:
     def __init__(self, base: Path, exclude: set[Path]) -> None:
         self.base, self.exclude = base, exclude
         self.found: dict[Path, str] = {}
+        self.links: list[tuple[Path, str]] = []
         self.problems: list[Problem] = []
 
     def add(self, resolved: Path, rel: str) -> None:
@@ -146,7 +149,7 @@ class _Walk:
             reason = "is a link to a file outside the input folder; not read"
             self.problems.append(Problem(rel, reason, "copy the file into the input folder if it belongs to the study"))
         elif target.is_file() and not self._excluded(target):
-            self.add(target, rel)
+            self.links.append((target, rel))
 
     def _excluded(self, path: Path) -> bool:
         return any(path == e or path.is_relative_to(e) for e in self.exclude)

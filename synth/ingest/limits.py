@@ -56,13 +56,14 @@ class Limits:
 LIMITS = Limits()
 
 
-def as_dict(limits: Limits = LIMITS) -> dict[str, int]:
+def as_dict(limits: Limits | None = None) -> dict[str, int]:
     """The limits for run.json."""
-    return asdict(limits)
+    return asdict(limits or LIMITS)
 
 
-def check_file_size(path: Path, rel: str, limits: Limits = LIMITS) -> None:
+def check_file_size(path: Path, rel: str, limits: Limits | None = None) -> None:
     """Refuse a file over `max_file_bytes` before reading it."""
+    limits = limits or LIMITS
     size = path.stat().st_size
     if size > limits.max_file_bytes:
         raise InputError(
@@ -72,11 +73,12 @@ def check_file_size(path: Path, rel: str, limits: Limits = LIMITS) -> None:
         )
 
 
-def check_zip(path: Path, rel: str, limits: Limits = LIMITS) -> None:
+def check_zip(path: Path, rel: str, limits: Limits | None = None) -> None:
     """Refuse a .docx/.xlsx whose zip directory declares too many members or too many bytes.
 
     A file that is no zip at all is left to its reader, which reports it as damaged.
     """
+    limits = limits or LIMITS
     fmt = ZIP_SUFFIXES.get(path.suffix.lower())
     if fmt is None or not zipfile.is_zipfile(path):
         return
@@ -100,8 +102,9 @@ def check_zip(path: Path, rel: str, limits: Limits = LIMITS) -> None:
                          f"{_mib(xml_limit)} (a zip bomb?)", hint=hint)  # fmt: skip
 
 
-def check_table(source: Source, limits: Limits = LIMITS) -> None:
+def check_table(source: Source, limits: Limits | None = None) -> None:
     """Refuse a survey table with more rows or columns than the limits."""
+    limits = limits or LIMITS
     if source.kind == "transcript":
         return
     hint = "sample the respondents, or keep only the columns you need, and export again"
@@ -113,8 +116,9 @@ def check_table(source: Source, limits: Limits = LIMITS) -> None:
                          f"{limits.max_columns:,}", hint=hint)  # fmt: skip
 
 
-def split_long_turns(source: Source, limits: Limits = LIMITS) -> Source:
+def split_long_turns(source: Source, limits: Limits | None = None) -> Source:
     """`source` with every turn over `max_turn_chars` split into consecutive turns, one warning each."""
+    limits = limits or LIMITS
     if all(len(t.text) <= limits.max_turn_chars for t in source.turns):
         return source
     turns: list[Turn] = []
@@ -194,4 +198,4 @@ def _cut_point(line: str, start: int, limit: int) -> int:
 
 
 def _mib(size: int) -> str:
-    return f"{size / MIB:,.1f} MiB"
+    return f"{size / MIB:,.1f} MiB" if size >= MIB else f"{size:,} bytes"
