@@ -36,6 +36,8 @@ MEDIA_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".mp3", ".mp4", ".wav", ".m4a
 SKIP_SUFFIXES = {".yaml", ".yml"} | MEDIA_SUFFIXES
 HEAD_BYTES = 65536
 OUTPUT_MARKER = "run.json"  # a folder holding synth's run.json is a run folder, never input
+OUTPUT_FILES = {"map.json", "map.draft.json", "evidence.csv", "journey_map.xlsx", "report.html", "run.json"}
+OUTPUT_FOLDERS = {"personas"}
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -97,6 +99,7 @@ class _Walk:
 
     def __init__(self, base: Path, exclude: set[Path]) -> None:
         self.base, self.exclude = base, exclude
+        self.skip: set[Path] = set()
         self.found: dict[Path, str] = {}
         self.links: list[tuple[Path, str]] = []
         self.problems: list[Problem] = []
@@ -105,15 +108,20 @@ class _Walk:
         self.found.setdefault(resolved, rel)
 
     def add_folder(self, root: Path) -> None:
-        """Every file under `root`, not following links to folders, pruning what is no input."""
+        """Every file under `root`, not following links to folders, pruning what is no input.
+
+        An input folder that is itself the output folder (``synth run s -o s``) or a
+        run folder is still read, all but the files and folders synth writes there.
+        """
         top = root.resolve()
-        if self._excluded(top):
-            return
+        own = top in self.exclude or is_run_folder(top)
+        self.skip = {e for e in self.exclude if e != top and e.is_relative_to(top)}  # the output folder inside
         for folder, dirs, files in os.walk(top):
             here = Path(folder)
-            dirs[:] = sorted(d for d in dirs if self._descend(here / d, top))
+            ours = own and here == top
+            dirs[:] = sorted(d for d in dirs if not (ours and d in OUTPUT_FOLDERS) and self._descend(here / d, top))
             for name in sorted(files):
-                if not name.startswith("."):
+                if not name.startswith(".") and not (ours and name in OUTPUT_FILES):
                     self._add_entry(here / name, top)
 
     def _rel(self, path: Path) -> str:
@@ -152,7 +160,7 @@ class _Walk:
             self.links.append((target, rel))
 
     def _excluded(self, path: Path) -> bool:
-        return any(path == e or path.is_relative_to(e) for e in self.exclude)
+        return any(path.is_relative_to(e) for e in self.skip)
 
 
 def is_run_folder(folder: Path) -> bool:

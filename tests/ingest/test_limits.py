@@ -159,7 +159,8 @@ def test_a_run_folder_inside_the_inputs_is_never_read(tmp_path):
     assert [(p.path, p.severity) for p in problems] == [("outputs-old", "warning")]
 
 
-def test_synth_run_twice_into_the_input_folder_keeps_the_same_participants(tmp_path):
+@pytest.mark.parametrize("output", ["outputs", "."])
+def test_synth_run_twice_into_the_input_folder_keeps_the_same_participants(tmp_path, output):
     import json
 
     from typer.testing import CliRunner
@@ -170,14 +171,17 @@ def test_synth_run_twice_into_the_input_folder_keeps_the_same_participants(tmp_p
     study.mkdir()
     for number in range(3):
         _interview(study / f"interview_{number}.txt", _words(60, number) + ". " + _words(40, number + 9) + ".")
-    args = ["run", str(study), "-o", str(study / "outputs"), "--model", "hashing", "--cache-dir", str(tmp_path / "c")]
+    (study / "notes").mkdir()
+    _interview(study / "notes" / "interview_3.txt", _words(50, 7) + ". " + _words(30, 8) + ".")
+    out = study / output
+    args = ["run", str(study), "-o", str(out), "--model", "hashing", "--cache-dir", str(tmp_path / "c")]
     counts = []
     for _ in range(2):
         result = CliRunner().invoke(app, args)
         assert result.exit_code == 0, result.output
-        run = json.loads((study / "outputs" / "run.json").read_text())
+        run = json.loads((out / "run.json").read_text())
         counts.append((run["counts"]["sources"], run["counts"]["participants"]))
-    assert counts == [(3, 3), (3, 3)]
+    assert counts == [(4, 4), (4, 4)]
     assert run["limits"]["max_turn_chars"] == limits.LIMITS.max_turn_chars
 
 
