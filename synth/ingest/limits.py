@@ -35,7 +35,7 @@ from synth.errors import InputError
 from synth.records import Problem, Source, Span, Turn
 
 MIB = 1 << 20
-ZIP_SUFFIXES = {".docx": "docx", ".xlsx": "xlsx", ".xlsm": "xlsx"}
+ZIP_SUFFIXES = {".docx": "docx", ".xlsx": "xlsx", ".xlsm": "xlsx", ".ods": "xlsx"}  # suffix: XML limit
 SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s")
 
 
@@ -79,8 +79,9 @@ def check_zip(path: Path, rel: str, limits: Limits | None = None) -> None:
     A file that is no zip at all is left to its reader, which reports it as damaged.
     """
     limits = limits or LIMITS
-    fmt = ZIP_SUFFIXES.get(path.suffix.lower())
-    if fmt is None or not zipfile.is_zipfile(path):
+    family = ZIP_SUFFIXES.get(path.suffix.lower())
+    fmt = path.suffix.lower().lstrip(".")
+    if family is None or not zipfile.is_zipfile(path):
         return
     try:
         with zipfile.ZipFile(path) as archive:
@@ -96,7 +97,7 @@ def check_zip(path: Path, rel: str, limits: Limits | None = None) -> None:
         raise InputError(rel, f"the {fmt} package unpacks to {_mib(total)}, over the limit of "
                          f"{_mib(limits.max_zip_bytes)} (a zip bomb?)", hint=hint)  # fmt: skip
     xml = sum(m.file_size for m in members if m.filename.lower().endswith((".xml", ".rels")))
-    xml_limit = getattr(limits, f"max_zip_xml_bytes_{fmt}")
+    xml_limit = getattr(limits, f"max_zip_xml_bytes_{family}")
     if xml > xml_limit:
         raise InputError(rel, f"the {fmt} package holds {_mib(xml)} of XML, over the limit of "
                          f"{_mib(xml_limit)} (a zip bomb?)", hint=hint)  # fmt: skip

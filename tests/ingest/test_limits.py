@@ -119,6 +119,20 @@ def test_a_word_file_of_many_paragraphs_reads_in_seconds(tmp_path):
     assert source.path == "long.docx" and len(source.lines) > 30_000
 
 
+def test_a_workbook_over_the_xml_limit_is_refused(tmp_path, monkeypatch):
+    import openpyxl
+
+    monkeypatch.setattr(limits, "LIMITS", replace(limits.LIMITS, max_zip_xml_bytes_xlsx=5_000))
+    book = openpyxl.Workbook()
+    book.active.append(["ResponseId", "What did you think of booking?"])
+    for number in range(200):
+        book.active.append([f"R{number}", "It was fine and I booked it in the end"])
+    book.save(tmp_path / "survey.xlsx")
+    _, (problem,) = read_inputs([tmp_path])
+    assert problem.path == "survey.xlsx" and "the xlsx package holds" in problem.reason
+    assert problem.reason.endswith("over the limit of 5,000 bytes (a zip bomb?)")
+
+
 # item 6: links to files outside the input folder were followed --------------------------------------
 
 
