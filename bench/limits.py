@@ -1,6 +1,6 @@
 """What the ingest limits cost: time and peak memory to refuse, or to read, inputs at each limit.
 
-    PYTHONPATH=. .venv/bin/python bench/limits.py            # every case (about 3 minutes on 1 core)
+    PYTHONPATH=. .venv/bin/python bench/limits.py            # every case (about 3 minutes on a free core)
     PYTHONPATH=. .venv/bin/python bench/limits.py --only text-200mb docx-bomb
 
 Each case runs in a fresh process, so the peak RSS it reports (`ru_maxrss`) is
@@ -40,6 +40,19 @@ def make_one_line(folder: Path, size: int) -> Path:
     return path
 
 
+def make_dialogue(folder: Path, size: int) -> Path:
+    """`size` bytes of short alternating speaker lines: the most turns per byte."""
+    rng = random.Random(2)
+    lines, total = [], 0
+    while total < size:
+        line = ("Interviewer: " if len(lines) % 2 == 0 else "Jane: ") + " ".join(rng.choice(WORDS) for _ in range(6))
+        lines.append(line)
+        total += len(line) + 1
+    path = folder / "dialogue.txt"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
 def make_docx(folder: Path, xml_bytes: int) -> Path:
     import docx
 
@@ -67,10 +80,12 @@ def make_docx(folder: Path, xml_bytes: int) -> Path:
 CASES = {
     # name: (what, builder, argument, stage)
     "text-200mb": ("200 MB one-line file (over max_file_bytes): refused", make_one_line, 200_000_000, "ingest"),
-    "text-at-limit": ("one-line file just under max_file_bytes (64 MiB): read, turn split", make_one_line,
-                      64 * MIB - 4096, "ingest"),
+    "text-at-limit": ("one-line file just under max_file_bytes (16 MiB): read, turn split", make_one_line,
+                      16 * MIB - 4096, "ingest"),
+    "dialogue-at-limit": ("short speaker lines just under max_file_bytes (the most turns per byte): read",
+                          make_dialogue, 16 * MIB - 4096, "ingest"),
     "turn-2.4mb": ("2.4 MB single turn: read, split, segmented (inspect)", make_one_line, 2_400_000, "inspect"),
-    "docx-bomb": ("docx with 30 MB of XML, 80 KB zipped (over max_zip_xml_bytes_docx): refused", make_docx,
+    "docx-bomb": ("docx with 30 MB of XML, 158 KB zipped (over max_zip_xml_bytes_docx): refused", make_docx,
                   30_000_000, "ingest"),
     "docx-at-limit": ("docx with 15.6 MiB of XML in all (just under the limit): read", make_docx, 14 * MIB, "ingest"),
 }

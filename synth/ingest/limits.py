@@ -4,9 +4,11 @@ Each limit is a named constant in `LIMITS`, listed in ``run.json`` (`as_dict`)
 and explained in ``docs/limits.md``; ``bench/limits.py`` measures what reading
 an input at each limit costs. What each one guards:
 
-- `max_file_bytes`: a file is read whole into memory (bytes, then text, then
-  lines), about 5x its size at peak; a bigger file is refused before a byte of
-  it is read.
+- `max_file_bytes`: a file is read whole into memory and becomes records; the
+  worst case, short speaker lines, costs about 35 MiB and 3 s of ingest per MiB
+  of file (bench/limits.py), so 16 MiB keeps ingest under about 600 MiB. A
+  bigger file is refused before a byte of it is read. (The largest file in the
+  shared data sets is under 4 MiB.)
 - `max_turn_chars`: one turn is handed to spaCy whole, and spaCy refuses texts
   over ``nlp.max_length`` (1,000,000 characters) with a ValueError that used to
   stop the run. A longer turn is split into consecutive turns of the same
@@ -43,7 +45,7 @@ SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s")
 class Limits:
     """What ingest accepts; see the module docstring for what each limit guards."""
 
-    max_file_bytes: int = 64 * MIB
+    max_file_bytes: int = 16 * MIB
     max_turn_chars: int = 100_000
     max_zip_members: int = 10_000
     max_zip_bytes: int = 256 * MIB
