@@ -262,3 +262,32 @@ def test_a_survey_table_over_the_shape_limit_is_refused(tmp_path, monkeypatch, f
     (tmp_path / "survey.csv").write_text("ResponseId,Age,What did you think of booking?\n" + rows)
     sources, (problem,) = read_inputs([tmp_path])
     assert sources == [] and f"{words}, over the limit of {value}" in problem.reason
+
+
+# the split itself: any turn, any limit -------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from synth.ingest.pieces import cut_pieces  # noqa: E402
+from synth.records import Source, Turn  # noqa: E402
+
+LINE = st.text(alphabet=st.sampled_from("ab .!?\t"), min_size=1, max_size=300)
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(LINE, min_size=1, max_size=6), limit=st.integers(min_value=1, max_value=120))
+def test_split_turns_are_verbatim_within_the_limit_and_lose_nothing(lines, limit):
+    spans = tuple(span for number, line in enumerate(lines, 1) for span in cut_pieces(number, line))
+    if not spans:
+        return
+    text = " ".join(lines[s.line - 1][s.start : s.end] for s in spans)
+    source = Source("s", "s.txt", "transcript", "txt", "", tuple(lines), (Turn("Jane", text, spans, "00:00:01"),))
+    split = limits.split_long_turns(source, replace(limits.LIMITS, max_turn_chars=limit))
+    for turn in split.turns:
+        pieces = [split.lines[s.line - 1][s.start : s.end] for s in turn.spans]
+        assert pieces and all(p and p == p.strip() for p in pieces)
+        assert " ".join(pieces) == turn.text and len(turn.text) <= limit
+    assert "".join("".join(t.text.split()) for t in split.turns) == "".join(text.split())  # no character lost
+    assert [t.timestamp for t in split.turns][:1] == ["00:00:01"]
+    assert len(split.problems) == (len(split.turns) > 1)
