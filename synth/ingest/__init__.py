@@ -38,7 +38,7 @@ HEAD_BYTES = 65536
 OUTPUT_MARKER = "run.json"  # a folder holding synth's run.json is a run folder, never input
 OUTPUT_FILES = {"map.json", "map.draft.json", "evidence.csv", "journey_map.xlsx", "report.html", "run.json"}
 OUTPUT_FOLDERS = {"personas"}
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def source_id(rel: str) -> str:

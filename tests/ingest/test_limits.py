@@ -233,6 +233,18 @@ def test_escape_codes_in_file_names_never_reach_the_output(tmp_path):
     assert "\x1b" not in problem.describe()
 
 
+def test_a_file_name_that_is_not_utf8_is_read_under_an_escaped_name(tmp_path):
+    """Such a name used to fail the file ("could not be read (UnicodeEncodeError)") and could not be written out."""
+    import os
+
+    raw = os.path.join(os.fsencode(tmp_path), b"caf\xe9.txt")
+    with open(raw, "w") as handle:
+        handle.write("Interviewer: How was it?\nJane: It was fine, I booked it in the end.\n")
+    (source,), problems = read_inputs([tmp_path])
+    assert not problems and source.path == "caf\\udce9.txt"
+    source.path.encode("utf-8")  # writable into every output
+
+
 def test_a_survey_whose_answers_are_all_empty_warns(tmp_path):
     header = "ResponseId,Age,What did you like about booking?,What would you change?\n"
     (tmp_path / "survey.csv").write_text(header + "R1,34,,\nR2,41,,\nR3,29,,\n")
