@@ -303,3 +303,12 @@ def test_split_turns_are_verbatim_within_the_limit_and_lose_nothing(lines, limit
     assert "".join("".join(t.text.split()) for t in split.turns) == "".join(text.split())  # no character lost
     assert [t.timestamp for t in split.turns][:1] == ["00:00:01"]
     assert len(split.problems) == (len(split.turns) > 1)
+
+
+def test_a_huge_markdown_heading_is_read_as_text_not_copied_into_every_unit(tmp_path):
+    huge = _words(40_000)
+    (tmp_path / "notes.md").write_text(f"# {huge}\n\nJane: It was fine, I booked it.\nBob: Not for me, it was slow.\n")
+    (source,), _ = read_inputs([tmp_path])
+    assert_verbatim(source)
+    assert all(t.heading is None for t in source.turns)
+    assert all(len(t.text) <= limits.LIMITS.max_turn_chars for t in source.turns)
