@@ -6,6 +6,8 @@ import hashlib
 import json
 from pathlib import Path
 
+from synth.ingest import limits
+
 
 def model_fingerprint(embedder) -> str:
     """sha256 of the model's weights when they are local files, else of its id."""
@@ -50,6 +52,7 @@ def run_json_text(settings, result, sources, embedder, codebook, version: str) -
         "seed": settings.seed,
         "redacted": settings.redact,
         "settings": settings.to_dict(),
+        "limits": limits.as_dict(),
         "inputs": [{"path": s.path, "sha256": s.sha256, "kind": s.kind, "format": s.format} for s in sources],
         "counts": {
             "sources": result.sources,

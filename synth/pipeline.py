@@ -88,7 +88,7 @@ def _validate(ctx: Context) -> None:
 def _ingest(ctx: Context) -> None:
     from synth.ingest import read_inputs
 
-    ctx.sources, problems = read_inputs(ctx.settings.inputs)
+    ctx.sources, problems = read_inputs(ctx.settings.inputs, exclude=[ctx.settings.output, ctx.settings.embedding_cache])
     ctx.result.problems.extend(problems)
     if ctx.settings.strict and problems:
         first = problems[0]

@@ -122,7 +122,7 @@ class Source:
     """
 
     id: str  # stable: derived from the relative path
-    path: str  # relative to the input folder it was found in (POSIX)
+    path: str  # relative to the common root of the input folders (POSIX, control characters escaped)
     kind: str  # one of SOURCE_KINDS
     format: str  # "txt", "md", "vtt", "srt", "sbv", "docx", "pdf", "json", "qualtrics", ...
     sha256: str

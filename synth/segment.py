@@ -188,18 +188,27 @@ class Segmenter:
     seen: dict = field(default_factory=dict, compare=False, repr=False)  # (key, text) -> repeats so far
 
     def split_sentences(self, text: str) -> list[tuple[int, int]]:
-        """Sentence ranges in `text` (whitespace trimmed), long sentences cut at a comma or space."""
-        doc = self.nlp(text, disable=_unneeded_pipes(self.nlp))
-        if doc.has_annotation("SENT_START"):
-            bounds = _move_openers(text, [(s.start_char, s.end_char) for s in doc.sents])
-        else:
-            bounds = [(0, len(text))]
+        """Sentence ranges in `text` (whitespace trimmed), long sentences cut at a comma or space.
+
+        A text over the pipeline's `max_length` (ingest splits turns far below it) is
+        read in windows of that length, so spaCy's E088 never stops a run.
+        """
+        window = getattr(self.nlp, "max_length", 0) or len(text) or 1
+        bounds = [b for at in range(0, len(text), window) for b in self._sentences(text, at, at + window)]
         ranges = []
         for start, end in bounds:
             trimmed = _trim(text, start, end)
             if trimmed:
                 ranges.extend(_cut_long(text, *trimmed, self.max_chars))
         return ranges
+
+    def _sentences(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        piece = text[start:end]
+        doc = self.nlp(piece, disable=_unneeded_pipes(self.nlp))
+        if not doc.has_annotation("SENT_START"):
+            return [(start, start + len(piece))]
+        sentences = _move_openers(piece, [(s.start_char, s.end_char) for s in doc.sents])
+        return [(start + a, start + b) for a, b in sentences]
 
     def group_sentences(self, text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """Consecutive sentences packed into groups of at most `max_sentences` and `max_chars`;

@@ -15,26 +15,42 @@ turns every failure into a `Problem`: one bad file never stops a folder.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
+import os
 import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
 from synth.errors import InputError
+from synth.ingest import limits
 from synth.records import Problem, Source
 
 log = logging.getLogger(__name__)
 
 SKIP_NAMES = {"survey.yaml", "survey.yml", "review.yaml", "codebook.yaml", "readme.md", "license", "license.md"}
-SKIP_SUFFIXES = {".yaml", ".yml", ".png", ".jpg", ".jpeg", ".gif", ".mp3", ".mp4", ".wav", ".m4a", ".zip", ".rds"}
+
+
+MEDIA_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".mp3", ".mp4", ".wav", ".m4a", ".zip", ".rds"}
+SKIP_SUFFIXES = {".yaml", ".yml"} | MEDIA_SUFFIXES
 HEAD_BYTES = 65536
+OUTPUT_MARKER = "run.json"  # a folder holding synth's run.json is a run folder, never input
+OUTPUT_FILES = {"map.json", "map.draft.json", "evidence.csv", "journey_map.xlsx", "report.html", "run.json"}
+OUTPUT_FOLDERS = {"personas"}
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def source_id(rel: str) -> str:
     """Stable id for a source: a readable slug of its path plus a short hash."""
     stem = re.sub(r"[^a-z0-9]+", "-", Path(rel).stem.lower()).strip("-")[:32] or "source"
     return f"{stem}-{hashlib.sha1(rel.encode()).hexdigest()[:6]}"
+
+
+def printable_path(rel: str) -> str:
+    """`rel` with control and bidi characters written as escapes (``\\x1b``), so a hostile
+    file name cannot drive the terminal or reorder text in any output."""
+    return CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), rel)
 
 
 def sha256_file(path: Path) -> str:
@@ -45,25 +61,131 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def list_files(paths: Sequence[Path]) -> list[tuple[Path, str]]:
-    """Every candidate file as (path, path relative to its input), sorted, deduplicated."""
-    found: dict[Path, str] = {}
-    for root in paths:
-        root = Path(root)
+def list_files(paths: Sequence[Path], exclude: Sequence[Path] = ()) -> list[tuple[Path, str]]:
+    """Every candidate file as (path, path relative to the common input root), sorted, deduplicated."""
+    return walk_inputs(paths, exclude)[0]
+
+
+def walk_inputs(paths: Sequence[Path], exclude: Sequence[Path] = ()) -> tuple[list[tuple[Path, str]], list[Problem]]:
+    """The files to read and the problems of the walk itself (links leaving the folders).
+
+    Paths are relative to the common root of all `paths` (a file given counts
+    as its folder), so ``wave1/interview.txt`` and ``wave2/interview.txt`` stay
+    apart. Hidden files, files under `exclude` (the run's output folder) and
+    synth run folders (holding ``run.json``) are not inputs. A link whose
+    target lies outside the input folder it was found in is refused.
+    """
+    roots = [Path(p) for p in paths]
+    base = _common_root(roots)
+    walk = _Walk(base, {Path(e).resolve() for e in exclude})
+    for root in roots:
         if root.is_file():
-            found.setdefault(root.resolve(), root.name)
-            continue
-        for path in sorted(p for p in root.rglob("*") if p.is_file()):
-            rel = path.relative_to(root).as_posix()
-            if any(part.startswith(".") for part in Path(rel).parts):
-                continue
-            found.setdefault(path.resolve(), rel)
-    return sorted(((p, rel) for p, rel in found.items()), key=lambda item: item[1])
+            walk.add(root.resolve(), printable_path(root.resolve().relative_to(base).as_posix()))
+        else:
+            walk.add_folder(root)
+    for target, rel in walk.links:  # a link inside the folders never hides the file's own name
+        walk.add(target, rel)
+    files = sorted(walk.found.items(), key=lambda item: item[1])
+    return files, sorted(walk.problems, key=lambda p: p.path)
+
+
+def _common_root(roots: Sequence[Path]) -> Path:
+    folders = [str(r.resolve() if r.is_dir() else r.resolve().parent) for r in roots]
+    return Path(os.path.commonpath(folders)) if folders else Path.cwd()
+
+
+class _Walk:
+    """The state of one walk over the input folders (see `walk_inputs`)."""
+
+    def __init__(self, base: Path, exclude: set[Path]) -> None:
+        self.base, self.exclude = base, exclude
+        self.skip: set[Path] = set()
+        self.found: dict[Path, str] = {}
+        self.links: list[tuple[Path, str]] = []
+        self.problems: list[Problem] = []
+
+    def add(self, resolved: Path, rel: str) -> None:
+        self.found.setdefault(resolved, rel)
+
+    def add_folder(self, root: Path) -> None:
+        """Every file under `root`, not following links to folders, pruning what is no input.
+
+        An input folder that is itself the output folder (``synth run s -o s``) or a
+        run folder is still read, all but the files and folders synth writes there.
+        """
+        top = root.resolve()
+        own = top in self.exclude or is_run_folder(top)
+        self.skip = {e for e in self.exclude if e != top and e.is_relative_to(top)}  # the output folder inside
+        for folder, dirs, files in os.walk(top):
+            here = Path(folder)
+            ours = own and here == top
+            dirs[:] = sorted(d for d in dirs if not (ours and d in OUTPUT_FOLDERS) and self._descend(here / d, top))
+            for name in sorted(files):
+                if not name.startswith(".") and not (ours and name in OUTPUT_FILES):
+                    self._add_entry(here / name, top)
+
+    def _rel(self, path: Path) -> str:
+        return printable_path(path.relative_to(self.base).as_posix())
+
+    def _descend(self, folder: Path, top: Path) -> bool:
+        if folder.name.startswith(".") or self._excluded(folder):
+            return False
+        if folder.is_symlink():
+            target = folder.resolve()
+            if not target.is_relative_to(top):
+                reason = "is a link to a folder outside the input folder; not read"
+                self.problems.append(Problem(self._rel(folder), reason, "copy the files into the input folder"))
+            return False  # a link inside the folder only shows files the walk finds anyway
+        if is_run_folder(folder):
+            reason = "is a synth output folder (it holds run.json); not read as input"
+            hint = "write outputs outside the input folder (-o), or move this folder out"
+            self.problems.append(Problem(self._rel(folder), reason, hint, severity="warning"))
+            return False
+        return True
+
+    def _add_entry(self, path: Path, top: Path) -> None:
+        rel = self._rel(path)
+        if not path.is_symlink():
+            if path.is_file():
+                self.add(path, rel)
+            return
+        target = path.resolve()
+        if not target.exists():
+            self.problems.append(Problem(rel, "is a link to a file that does not exist", "remove the link",
+                                         severity="warning"))  # fmt: skip
+        elif not target.is_relative_to(top):
+            reason = "is a link to a file outside the input folder; not read"
+            self.problems.append(Problem(rel, reason, "copy the file into the input folder if it belongs to the study"))
+        elif target.is_file() and not self._excluded(target):
+            self.links.append((target, rel))
+
+    def _excluded(self, path: Path) -> bool:
+        return any(path.is_relative_to(e) for e in self.skip)
+
+
+def is_run_folder(folder: Path) -> bool:
+    """True for a folder holding a run.json that synth wrote (it names `synth_version`)."""
+    marker = folder / OUTPUT_MARKER
+    try:
+        if not marker.is_file() or marker.stat().st_size > 10 * 1024 * 1024:
+            return False
+        return "synth_version" in json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError):
+        return False
 
 
 def _skipped(rel: str) -> bool:
     name = Path(rel).name.lower()
     return name in SKIP_NAMES or Path(name).suffix in SKIP_SUFFIXES
+
+
+def _media_problem(rel: str) -> Problem | None:
+    """A notice for the images, audio, video and archives a study folder often holds."""
+    suffix = Path(rel).suffix.lower()
+    if suffix not in MEDIA_SUFFIXES:
+        return None
+    hint = "unzip it into the folder" if suffix == ".zip" else "transcribe it first, or move it out of the folder"
+    return Problem(rel, f"not read: {suffix} files are not transcripts or surveys", hint, severity="warning")
 
 
 def _families():
@@ -73,7 +195,13 @@ def _families():
 
 
 def read_file(path: Path, rel: str) -> Source:
-    """Read one file with the first family that claims it; raises InputError."""
+    """Read one file with the first family that claims it; raises InputError.
+
+    The limits of `synth.ingest.limits` apply: size and zip directory are checked
+    before reading, table shape after, and over-long turns are split.
+    """
+    limits.check_file_size(path, rel)
+    limits.check_zip(path, rel)
     data = path.read_bytes()
     if not data.strip():
         raise InputError(rel, "the file is empty", hint="remove it or export it again")
@@ -82,6 +210,8 @@ def read_file(path: Path, rel: str) -> Source:
         fmt = family.sniff(path, head)
         if fmt:
             source = family.read(path, rel, fmt)
+            limits.check_table(source)
+            source = limits.split_long_turns(source)
             return replace(source, id=source.id or source_id(rel), sha256=sha256_file(path))
     raise InputError(
         rel,
@@ -115,12 +245,14 @@ def _whole_characters(data: bytes) -> bytes:
     return data[: len(text.encode("utf-8"))]
 
 
-def read_inputs(paths: Sequence[Path]) -> tuple[list[Source], list[Problem]]:
-    """Read everything under `paths`; returns the sources read and every problem."""
+def read_inputs(paths: Sequence[Path], exclude: Sequence[Path] = ()) -> tuple[list[Source], list[Problem]]:
+    """Read everything under `paths` but `exclude` (the output folder); the sources read and every problem."""
     sources: list[Source] = []
-    problems: list[Problem] = []
-    for path, rel in list_files(paths):
+    files, problems = walk_inputs(paths, exclude)
+    for path, rel in files:
         if _skipped(rel):
+            notice = _media_problem(rel)
+            problems.extend([notice] if notice else [])
             continue
         try:
             source = read_file(path, rel)
@@ -135,4 +267,25 @@ def read_inputs(paths: Sequence[Path]) -> tuple[list[Source], list[Problem]]:
             continue
         sources.append(source)
         problems.extend(source.problems)
-    return sources, problems
+        problems.extend(_empty_problem(source))
+    return _unique_ids(sources), problems
+
+
+def _empty_problem(source: Source) -> list[Problem]:
+    """A warning for a file that was read but gives nothing to quote (a survey with every answer empty)."""
+    if source.kind == "participants" or any(t.text.strip() for t in source.turns):
+        return []
+    what = "open-text answer" if source.kind == "survey" else "turn"
+    reason = f"read, but no {what} holds any text: nothing from this file can become evidence"
+    return [Problem(source.path, reason, "check that the export includes the answers", severity="warning")]
+
+
+def _unique_ids(sources: list[Source]) -> list[Source]:
+    """Sources whose ids collide (two paths with the same slug and short hash) get a longer hash."""
+    counts: dict[str, int] = {}
+    for source in sources:
+        counts[source.id] = counts.get(source.id, 0) + 1
+    return [
+        replace(s, id=f"{s.id}-{hashlib.sha1(s.path.encode()).hexdigest()[6:14]}") if counts[s.id] > 1 else s
+        for s in sources
+    ]

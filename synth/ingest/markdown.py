@@ -20,6 +20,7 @@ LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
 URL_IN_PARENS = re.compile(r"\(\s*<?https?://[^)\s]*>?\s*\)")
 URL = re.compile(r"<?https?://\S+>?")
 EMPHASIS = re.compile(r"(\*{1,3}|_{1,3}|`)")
+MAX_HEADING_CHARS = 1_000  # a longer "# ..." line is text: its words would be copied as context into every unit
 
 
 @dataclass
@@ -48,10 +49,10 @@ def layout_markdown(lines: tuple[str, ...]) -> Layout:
             layout.skip.add(number)
         elif (heading := HEADING.match(line)) is not None:
             text = clean_heading((heading.group(2) or "").rstrip().rstrip("#"))
-            if text:
-                layout.headings[number] = text
-            else:
+            if not text:
                 layout.skip.add(number)
+            elif len(text) <= MAX_HEADING_CHARS:
+                layout.headings[number] = text
     return layout
 
 

@@ -121,3 +121,26 @@ def test_damaged_pdf_is_an_input_error(tmp_path):
     with pytest.raises(InputError) as caught:
         transcripts.read(path, "bad.pdf", "pdf")
     assert caught.value.path == "bad.pdf"
+
+
+def test_docx_bold_from_a_character_style_is_read_per_style(tmp_path):
+    """A name alone in the bold "Strong" style is a speaker line; a line in "Emphasis" (not bold) is not,
+    even after "Strong" runs: boldness is looked up once per style id, never carried over to another."""
+    import docx
+
+    document = docx.Document()
+    for style, text in [
+        ("Strong", "Interviewer"), (None, "How did booking go?"),
+        ("Strong", "Mei Chen"), (None, "It was fine, I found the page."),
+        ("Emphasis", "Long Pause"), (None, "Then I paid."),
+        ("Strong", "Interviewer"), (None, "Anything else?"),
+        ("Strong", "Mei Chen"), (None, "No, that was all."),
+        ("Emphasis", "Long Pause"), (None, "Really."),
+    ]:
+        document.add_paragraph().add_run(text, style=style)
+    document.save(str(tmp_path / "styled.docx"))
+    source = read(tmp_path / "styled.docx", "docx")
+    assert_verbatim(source)
+    assert [t.speaker for t in source.turns] == ["Interviewer", "Mei Chen", "Interviewer", "Mei Chen"]
+    assert source.turns[1].text == "It was fine, I found the page. Long Pause Then I paid."
+    assert source.turns[3].text == "No, that was all. Long Pause Really."
