@@ -301,8 +301,8 @@ def eval_cli(
 ) -> None:
     """Score tagging against human labels: precision, recall, F1 per label, macro-F1."""
     from synth.embed import make_embedder
-    from synth.tag.codebook import load_codebook
     from synth.tag import read_labelled
+    from synth.tag.codebook import load_codebook
     from synth.tag.evaluate import evaluate_labelled
 
     if not labelled.is_file():

@@ -22,9 +22,9 @@ from typing import Any, Mapping
 
 from synth.document import MapDocument
 from synth.errors import ConfigError
+from synth.export.highlights import write_highlights_csv
 from synth.export.html import write_persona_pdf, write_report_html
 from synth.export.markdown import write_markdown, write_persona_markdown
-from synth.export.highlights import write_highlights_csv
 from synth.export.refiqda import write_qdc, write_qdpx
 from synth.export.tables import write_evidence_csv, write_evidence_export, write_whiteboard_csv
 from synth.export.template import is_template_path, render_template
