@@ -8,7 +8,7 @@ import pytest
 from synth.config import Settings
 from synth.embed import CachingEmbedder, EmbeddingCache, HashingEmbedder, check_model, make_embedder, registered_names
 from synth.embed.cache import CHUNK
-from synth.errors import ModelError
+from synth.errors import ConfigError
 
 
 class RecordingEmbedder(HashingEmbedder):
@@ -123,7 +123,7 @@ def test_factory_accepts_registered_and_hashing_names():
 
 def test_unknown_model_name_fails_fast_offline_with_one_line(tmp_path):
     start = time.perf_counter()
-    with pytest.raises(ModelError) as info:
+    with pytest.raises(ConfigError) as info:
         Settings(inputs=(tmp_path,), output=tmp_path / "out", model="no-such-model-anywhere")
     assert time.perf_counter() - start < 5
     message = str(info.value)
@@ -134,7 +134,7 @@ def test_unknown_model_name_fails_fast_offline_with_one_line(tmp_path):
 def test_model_path_that_is_a_file_is_refused(tmp_path):
     stray = tmp_path / "model.bin"
     stray.write_bytes(b"")
-    with pytest.raises(ModelError, match="not a folder"):
+    with pytest.raises(ConfigError, match="not a folder"):
         check_model(str(stray))
 
 

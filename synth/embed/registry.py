@@ -27,7 +27,7 @@ from synth.embed.models import (
     default_model_path,
 )
 from synth.embed.onnx import FAST_MODEL, FastEmbedder
-from synth.errors import ModelError
+from synth.errors import ConfigError
 
 embedders = catalogue.create("synth", "embedders", entry_points=False)
 _HASHING_DIM = re.compile(rf"{HASHING_MODEL}-(\d+)")
@@ -94,13 +94,13 @@ def resolve_local_model(name: str) -> str:
     if Path(name).is_dir():
         return str(Path(name))
     if Path(name).exists() or name.startswith((".", "/", "~")):
-        raise ModelError(f"model path {name!r} is not a folder", hint="pass a sentence-transformers model folder")
+        raise ConfigError(f"--model path {name!r} is not a folder", hint="pass a sentence-transformers model folder")
     for repo in _hub_candidates(name):
         snapshot = _cached_snapshot(repo)
         if snapshot:
             return snapshot
-    raise ModelError(
-        f"unknown model {name!r}: not one of {', '.join(registered_names())}, not a folder, not in the local model cache",
+    raise ConfigError(
+        f"unknown --model {name!r} (it is not on this machine): not one of {', '.join(registered_names())}, not a folder, not in the local model cache",
         hint="synth never downloads models; pass a local sentence-transformers folder, or one of the names listed",
     )
 
