@@ -342,10 +342,8 @@ def _draft(run_dir: Path):
 
 
 def _known_persona(run_dir: Path, persona: str) -> None:
-    from synth.pipeline import reviewed_map
-
-    reviewed, _ = _guard(reviewed_map, run_dir)
-    if persona not in set(_draft(run_dir).persona_ids) | set(reviewed.persona_ids):
+    """A persona of the draft (re-synthesis keeps draft ids, so no reviewed map is needed)."""
+    if persona not in _draft(run_dir).persona_ids:
         _fail(f"no persona {persona!r} in {run_dir}", "see `synth review RUN_DIR list`", EXIT_USAGE)
 
 
@@ -440,10 +438,10 @@ def review_rename_cli(ctx: typer.Context, persona: str = typer.Argument(...), na
 def review_merge_cli(ctx: typer.Context, persona: str = typer.Argument(...), into: str = typer.Argument(..., metavar="INTO")) -> None:
     """Fold PERSONA into INTO."""
     run_dir = _run_dir(ctx)
-    _known_persona(run_dir, into)
     if persona == into:
         _fail("a persona cannot be merged into itself", code=EXIT_USAGE)
-    _refuse_merge_cycle(run_dir, persona, into)
+    _refuse_merge_cycle(run_dir, persona, into)  # first: it needs review.yaml only, so a cycle is refused at once
+    _known_persona(run_dir, into)
     _set_persona(run_dir, persona, merge_into=into)
 
 
