@@ -29,7 +29,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from synth.embed import CachingEmbedder, EmbeddingCache, make_embedder  # noqa: E402
+from synth.embed import CachingEmbedder, EmbeddingCache, make_embedder
 
 DATA = ROOT.parent / "shared" / "data" / "banking77" / "test.csv"
 
@@ -62,7 +62,7 @@ def main() -> None:
         return
     texts = read_texts(args.n)
     embedder = make_embedder(args.model)
-    model = embedder._load()  # noqa: SLF001 - the bench times the same loaded model both ways
+    model = embedder._load()
     model.encode(texts[:64], batch_size=64)  # warm-up, outside every timing
     times: dict[str, list[float]] = {"bare encode": [], "synth embed, cold cache": [], "synth embed, warm cache": []}
     if args.old:

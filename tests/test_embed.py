@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 
 from synth.config import Settings
-from synth.embed import CachingEmbedder, EmbeddingCache, HashingEmbedder, check_model, make_embedder, registered_names
+from synth.embed import (
+    CachingEmbedder,
+    EmbeddingCache,
+    HashingEmbedder,
+    check_model,
+    make_embedder,
+    registered_names,
+)
 from synth.embed.cache import CHUNK
 from synth.errors import ConfigError
 

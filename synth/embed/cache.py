@@ -24,9 +24,9 @@ import logging
 import os
 import sqlite3
 from collections import Counter
+from collections.abc import Callable, Sequence
 from contextlib import closing
 from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
 

@@ -18,12 +18,17 @@ import logging
 import shutil
 import tempfile
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
-from synth.embed.models import DEFAULT_MODEL, default_model_path, normalise, quiet_model_loading
+from synth.embed.models import (
+    DEFAULT_MODEL,
+    default_model_path,
+    normalise,
+    quiet_model_loading,
+)
 from synth.errors import ModelError
 
 log = logging.getLogger(__name__)

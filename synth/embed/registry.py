@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import catalogue
 
@@ -38,9 +37,6 @@ class ModelOptions:
     """What a factory may need besides the name: where distilled/exported models live."""
 
     models_dir: Path
-
-
-Factory = Callable[[ModelOptions], Embedder]
 
 
 @embedders.register(DEFAULT_MODEL)
@@ -117,5 +113,5 @@ def _cached_snapshot(repo: str) -> str | None:
         from huggingface_hub import snapshot_download
 
         return snapshot_download(repo, local_files_only=True)
-    except Exception:  # not cached, invalid id, or huggingface_hub missing: all mean "not here"
+    except (ImportError, OSError, ValueError):  # not cached, invalid id, or no huggingface_hub: "not here"
         return None
