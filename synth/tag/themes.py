@@ -3,7 +3,8 @@
 Units tagged with a kind are grouped by their stage and that kind, then clustered
 by average-linkage on cosine distance. The number of themes comes from the data:
 the cut of the tree with the best silhouette (or, for small groups, a fixed
-distance cut). Labels are the phrases that set a theme apart from all the others
+distance cut); big groups cluster a seeded sample and assign the rest to its
+centroids. A label is the one phrase that sets a theme apart from all the others
 (class-based TF-IDF over runs of one to three content words, inside noun chunks
 when a trained spaCy pipeline is installed), taken from the redacted quotes and
 shown as participants said them. Ids are stable: `theme-<stage>-<kind>-<n>`,
@@ -27,12 +28,11 @@ SMALL_GROUP = 4  # below this, cut the tree at a fixed distance instead of by si
 SMALL_CUT = 0.5  # cosine distance
 MIN_SILHOUETTE = 0.05
 MAX_THEMES = 12
+LARGE_GROUP = 1500  # above this many units in one (stage, kind), cluster a sample and assign the rest
 MAX_WORDS = 3  # per label phrase
-MAX_LABEL_WORDS = 5  # both phrases together
 MIN_SUPPORT = 2  # units a phrase must occur in (fewer only in themes that small)
 COVERS = 0.6  # a longer phrase replaces a shorter one it contains when said in this share of its units
 MULTIWORD = 1.2  # phrases name things better than single words
-SECOND_SHARE = 0.5  # a second phrase is added when it scores at least this share of the first
 FILLERS = frozenset(  # spoken fillers, hedges and light verbs: they say nothing about a theme
     """yeah yep yup yes nope um umm uh uhm erm er hmm mm mhm oh ah okay ok alright right well basically honestly
     actually really just like kind sort thing stuff lot bit guess mean know think sure get got go going gonna wanna
@@ -55,7 +55,7 @@ def build_themes(units: Sequence[Unit], vectors: np.ndarray, taggings: Sequence[
     terms = _unit_terms([clean_for_model(u.quote) for u in units], nlp)  # labels are output: redacted words only
     clusters = []
     for (stage, kind), members in sorted(groups.items()):
-        for n, cluster in enumerate(_ordered(cluster_members(vectors[members]), members), start=1):
+        for n, cluster in enumerate(_ordered(cluster_members(vectors[members], seed), members), start=1):
             clusters.append((f"theme-{stage or 'none'}-{kind}-{n}", stage or None, kind, cluster))
     labels = label_clusters([[terms[i] for i in c] for *_, c in clusters])
     themes, per_unit = [], {}
@@ -66,9 +66,20 @@ def build_themes(units: Sequence[Unit], vectors: np.ndarray, taggings: Sequence[
     return themes, {k: tuple(v) for k, v in per_unit.items()}
 
 
-def cluster_members(vectors: np.ndarray) -> np.ndarray:
-    """Cluster labels (1..k) for a group's vectors; k chosen from the data."""
+def cluster_members(vectors: np.ndarray, seed: int = 0) -> np.ndarray:
+    """Cluster labels (1..k) for a group's vectors; k chosen from the data.
+
+    Above LARGE_GROUP units, average linkage (quadratic memory and time) runs on a
+    seeded sample of LARGE_GROUP units and every unit joins the nearest centroid
+    of the sample's clusters: linear in the group size, same seed same result.
+    """
     n = len(vectors)
+    if n > LARGE_GROUP:
+        sample = np.sort(np.random.default_rng(seed).choice(n, LARGE_GROUP, replace=False))
+        labels = cluster_members(vectors[sample])
+        ids = np.unique(labels)
+        centroids = np.array([vectors[sample][labels == k].mean(axis=0) for k in ids])
+        return ids[np.argmax(vectors @ centroids.T, axis=1)]
     if n == 1:
         return np.ones(1, dtype=int)
     tree = linkage(vectors.astype(np.float64), method="average", metric="cosine")
@@ -179,7 +190,11 @@ def label_clusters(clusters: list[list[Mapping[str, str]]]) -> list[str]:
 
 
 def _label(counts: Counter, totals: Counter, average: float, size: int, surfaces: Counter) -> str:
-    """Best phrase (grown to a longer one that covers most of its uses), plus a second, unrelated one."""
+    """Best phrase, grown to a longer one that covers most of its uses.
+
+    One phrase only: two unrelated top words joined by a slash ("report / rang")
+    read as noise to a researcher, so a mixed theme is named by what most of it says.
+    """
     support = min(MIN_SUPPORT, size, max(counts.values(), default=0))
     scores = {
         t: counts[t] * math.log(1 + average / totals[t]) * (MULTIWORD if " " in t else 1.0)
@@ -189,17 +204,7 @@ def _label(counts: Counter, totals: Counter, average: float, size: int, surfaces
     if not scores:
         return "other"
     ranked = sorted(scores, key=lambda t: (-scores[t], -len(t.split()), t))
-    first = _grow(ranked[0], counts)
-    chosen = [first]
-    for term in ranked[1:]:
-        if scores[term] < SECOND_SHARE * scores[ranked[0]]:
-            break
-        term = _grow(term, counts)
-        words = set(term.split())
-        if len(first.split()) + len(words) <= MAX_LABEL_WORDS and not words & set(first.split()):
-            chosen.append(term)
-            break
-    return " / ".join(_surface(t, surfaces) for t in chosen)
+    return _surface(_grow(ranked[0], counts), surfaces)
 
 
 def _grow(term: str, counts: Counter) -> str:

@@ -13,8 +13,8 @@ def test_default_codebook_has_the_generic_journey():
     book = load_codebook(None)
     assert [c.id for c in book.stages] == ["awareness", "consideration", "purchase", "onboarding", "usage", "support", "loyalty"]
     assert {c.id for c in book.kinds} == {"pain_point", "motivation", "action", "emotion", "competitor"}
-    assert {"website", "mobile_app", "search", "social_media", "paid_ads", "email", "phone", "chat", "physical_store",
-            "review_sites", "word_of_mouth", "delivery"} <= {c.id for c in book.touchpoints}
+    assert {"website", "mobile_app", "social_media", "email", "phone", "chat", "in_person",
+            "word_of_mouth"} == {c.id for c in book.touchpoints}  # retail channels live in the retail domain codebook
     assert book.path is None and len(book.sha256) == 64
 
 
