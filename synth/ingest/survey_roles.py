@@ -15,14 +15,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
+from synth.privacy.columns import EMAIL_VALUE as EMAIL, NAME_HEADER, PHONE_VALUE as PHONE, PII_HEADER
+
 ID_HEADERS = {"responseid", "response id", "respondent id", "respondentid", "respondent", "#", "id", "lfdn",
               "participant id", "participant", "response_id", "respondent_id", "submission id", "token", "_recordid"}
-PII_HEADER = re.compile(
-    r"e-?mail|phone|mobile|telephone|ip ?address|ipaddress|\bip\b|street|postcode|post code|zip ?code"
-    r"|latitude|longitude|username|user name|linkedin|twitter",
-    re.IGNORECASE,
-)
-NAME_HEADER = re.compile(r"\bname\b|firstname|lastname|surname|given name|family name|full name", re.IGNORECASE)
 RANGE = re.compile(r"^(?:\d+\s*[-–]\s*\d+|\d+\s*\+|(?:under|over|below|above) \d+)$", re.IGNORECASE)
 META_HEADER = re.compile(
     r"timestamp|date|time\b|duration|status|progress|finished|\bcompleted?\b|disposition|last ?page|tester"
@@ -42,8 +38,6 @@ LIKERT = re.compile(
 )
 OTHER_HEADER = re.compile(r"^other\b(?: \(please specify\))?(?: \(\d+\))?$", re.IGNORECASE)
 NPS_HEADER = re.compile(r"recommend|nps|likely", re.IGNORECASE)
-EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
-PHONE = re.compile(r"^\+?[\d ()./-]{7,}$")
 IPV4 = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 NUMBER = re.compile(r"^[-+]?\d+(?:[.,]\d+)?$")
 
