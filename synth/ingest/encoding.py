@@ -29,13 +29,13 @@ def decode_bytes(data: bytes, rel: str) -> tuple[str, str]:
     for bom, encoding in BOMS:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace"), encoding
+    utf16 = bomless_utf16(data)  # before UTF-8: plain-ASCII UTF-16 is valid UTF-8 full of NULs
+    if utf16:
+        return data.decode(utf16, errors="replace"), utf16
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    utf16 = bomless_utf16(data)
-    if utf16:
-        return data.decode(utf16, errors="replace"), utf16
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
