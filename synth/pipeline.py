@@ -72,6 +72,11 @@ def run(settings: Settings, reporter=None) -> RunResult:
         participants = build_participants(evidence_sources, roster)
         redactor = Redactor.from_sources(evidence_sources, participants, enabled=settings.redact, nlp=nlp, roster=roster)
         units = segment_sources(evidence_sources, participants, redactor=redactor, nlp=nlp)
+        from synth.privacy.paths import alias_sources  # file names holding a name are shown by alias from here on
+
+        sources, participants, units, result.problems = alias_sources(
+            sources, participants, units, result.problems, redactor
+        )
     result.sources, result.participants, result.units = len(sources), len(participants), len(units)
     with _timed(result, "embed"):
         cache = EmbeddingCache(settings.embedding_cache)

@@ -21,8 +21,8 @@ from typing import Iterable
 
 from synth.privacy.numbers import Found
 from synth.privacy.words import (
-    CAPITALISED_WORDS, COMMON_WORDS, JOB_WORDS, JOBS, MENTION_RULES, MENTIONED, NAME, NAME_WORD, PARTICLES, PEOPLE,
-    ROLE_WORDS, TITLES, is_dictionary_word, is_first_name,
+    CAPITALISED_WORDS, COMMON_WORDS, JOB_WORDS, JOBS, MENTION_RULES, MENTIONED, NAME, NAME_WORD, NAME_WORDS, PARTICLES,
+    PEOPLE, ROLE_WORDS, STOP_WORDS, TITLES, is_dictionary_word, is_first_name,
 )  # fmt: skip
 
 TITLE_RULE = re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Rev)\.? (?P<name>{NAME})")
@@ -32,11 +32,16 @@ ADDRESS = (
     r"|welcome|ta|see you|take care|congratulations|well done|nice to meet you|great to meet you"
 )
 ADDRESS_RULE = re.compile(rf"(?i:\b(?:{ADDRESS})),? (?P<name>{NAME})(?=\s*(?:[.,!?;:)\]\"”…-]|$))")
-CUED_RULES = (  # these need the first word to be a gazetteer first name
+CUED_RULES = (  # these need the first word to be a gazetteer first name and (but after a role) no ordinary word
     re.compile(rf"(?i:\b(?:it's|it’s|it is|this is|i'm|i’m|i am)) (?P<name>{NAME})(?=\s*(?:[.,!?;:]|$)|(?i: here| speaking| and| from)\b)"),
     re.compile(rf"(?i:\b(?:the|a|an|this|that|our|my|your|his|her|their) (?:{JOBS}|{PEOPLE}),? )(?P<name>{NAME})"),
     re.compile(rf"(?<![\w'’-])(?P<name>{NAME_WORD} {NAME_WORD})"),  # José Álvarez: a first name and a surname
     re.compile(rf"(?<![\w'’-])(?P<name>{NAME_WORD})(?![\w'’-])"),  # Sophie, mid-sentence
+)
+FILE_WORDS = frozenset(
+    "interview interviews transcript transcripts notes note session sessions call calls recording recordings "
+    "meeting meetings survey export exports follow followup final draft copy edited clean raw part day week "
+    "focus group usability test tests study round wave batch".split()
 )
 PATH_TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
@@ -92,7 +97,7 @@ def name_variants(first: str) -> list[str]:
         return []
     lower = first.casefold()
     found = _namer().nicknames_of(lower) | _namer().canonicals_of(lower)
-    return sorted(v.title() for v in found if v != lower and v not in COMMON_WORDS and len(v) >= 3)
+    return sorted(v.title() for v in found if v != lower and v not in STOP_WORDS and len(v) >= 3)
 
 
 def find_mentions(text: str) -> list[Found]:
@@ -123,12 +128,13 @@ def cued_names(text: str) -> set[str]:
     names: set[str] = set()
     for rule in (TITLE_RULE, ADDRESS_RULE):
         for match in rule.finditer(text):
-            _add_name(names, match.group("name"), text)
-    for rule in CUED_RULES:
+            _add_name(names, match.group("name"), text, allow=NAME_WORDS)
+    for number, rule in enumerate(CUED_RULES):
         for match in rule.finditer(text):
             candidate = match.group("name")
             first = candidate.split()[0]
-            if is_first_name(first) and not is_dictionary_word(first):
+            ordinary = is_dictionary_word(first) if number != 1 else first.lower() in COMMON_WORDS | CAPITALISED_WORDS
+            if is_first_name(first) and not ordinary:
                 _add_name(names, candidate, text)
     return names
 
@@ -141,24 +147,24 @@ def names_in_path(path: str) -> list[str]:
     for index, token in enumerate(tokens):
         if is_first_name(token) and not is_dictionary_word(token) and len(token) >= 3:
             after = tokens[index + 1] if index + 1 < len(tokens) else ""
-            surname = after[:1].isupper() and not is_dictionary_word(after)
+            surname = after[:1].isupper() and after.lower() not in COMMON_WORDS | CAPITALISED_WORDS | FILE_WORDS
             found.append(f"{token.title()} {after.title()}" if surname else token.title())
     return found
 
 
-def _add_name(names: set[str], candidate: str, text: str) -> None:
-    name = _plausible_name(candidate, text)
+def _add_name(names: set[str], candidate: str, text: str, allow: frozenset[str] = frozenset()) -> None:
+    name = _plausible_name(candidate, text, allow)
     if name:
         names.update([name, *name.split()])
 
 
-def _plausible_name(candidate: str, text: str) -> str | None:
+def _plausible_name(candidate: str, text: str, allow: frozenset[str] = frozenset()) -> str | None:
     """The capitalised words of a candidate that are not common words (else None)."""
     kept = []
     for word in candidate.split():
         lower = word.lower().rstrip("'’")
         written_lower = re.search(rf"(?<![\w-]){re.escape(lower)}(?!\w)", text)
-        if lower in COMMON_WORDS or lower in CAPITALISED_WORDS or written_lower:
+        if (lower in COMMON_WORDS and lower not in allow) or lower in CAPITALISED_WORDS | TITLES or written_lower:
             break
         kept.append(word)
     return " ".join(kept) or None
