@@ -17,6 +17,13 @@ def read_fixture(name: str, fmt: str | None = None):
 # file, roles by speaker, turns, (index of a participant turn, its text, its timestamp, its question)
 CASES = [
     (
+        "lowercase_labels.txt",
+        {"interviewer": "interviewer", "interviewee": "participant"},
+        6,
+        (1, "Mostly by direct debit, set up once and forgotten about.", None,
+         "Thanks for talking to me today. How do you pay your bills?"),
+    ),
+    (
         "interview_colon.txt",
         {"Interviewer": "interviewer", "Dana": "participant"},
         6,
