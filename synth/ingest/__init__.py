@@ -29,6 +29,11 @@ log = logging.getLogger(__name__)
 SKIP_NAMES = {"survey.yaml", "survey.yml", "review.yaml", "codebook.yaml", "readme.md", "license", "license.md"}
 SKIP_SUFFIXES = {".yaml", ".yml", ".png", ".jpg", ".jpeg", ".gif", ".mp3", ".mp4", ".wav", ".m4a", ".zip", ".rds"}
 HEAD_BYTES = 65536
+DOC_FILE = re.compile(
+    r"^(?:readme|license|licence|copying|notice|changelog|changes|contributing|authors|citation|code_of_conduct)"
+    r"(?:[._-][\w.-]*)?$",
+    re.IGNORECASE,
+)
 
 
 def source_id(rel: str) -> str:
@@ -120,6 +125,11 @@ def read_inputs(paths: Sequence[Path]) -> tuple[list[Source], list[Problem]]:
     sources: list[Source] = []
     problems: list[Problem] = []
     for path, rel in list_files(paths):
+        if DOC_FILE.match(Path(rel).name):
+            problems.append(Problem(rel, "a documentation file (README, LICENSE ...), not research material: skipped",
+                                    hint="nothing to do; move it out of the input folder to silence this",
+                                    severity="warning"))  # fmt: skip
+            continue
         if _skipped(rel):
             continue
         try:

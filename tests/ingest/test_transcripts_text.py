@@ -233,3 +233,15 @@ def test_undecodable_text_is_an_input_error(tmp_path):
     with pytest.raises(InputError) as caught:
         transcripts.read(path, "enc.txt", "txt")
     assert "encoding" in caught.value.reason
+
+
+def test_documentation_files_are_skipped_with_a_notice(tmp_path):
+    from synth.ingest import read_inputs
+
+    (tmp_path / "README.txt").write_text("Interviewer: This folder holds the study.\nAnna: Read me first.\n")
+    (tmp_path / "LICENSE").write_text("Permission is hereby granted, free of charge, to any person.\n")
+    (tmp_path / "interview.txt").write_text((FIXTURES / "interview_colon.txt").read_text())
+    sources, problems = read_inputs([tmp_path])
+    assert [s.path for s in sources] == ["interview.txt"]
+    assert sorted((p.path, p.severity) for p in problems) == [("LICENSE", "warning"), ("README.txt", "warning")]
+    assert all("documentation file" in p.reason for p in problems)
