@@ -330,3 +330,22 @@ def test_qualtrics_workbook_with_comma_joined_choices(tmp_path):
     assert source.attributes["R_3"] == {"Where do you order from?": "Website; Phone"}
     assert [(t.speaker, t.spans[0].line) for t in source.turns] == [("R_1", 4), ("R_2", 5), ("R_3", 6)]
     assert_verbatim(source)
+
+
+def test_google_form_options_keep_commas_inside_brackets_and_institutions_are_not_text():
+    source = read_one(DATA / "google_form_tools.csv")
+    got = roles(source)
+    assert got["Which tools do you use for your work?"] == "multi_choice"
+    assert got["Which institution are you at?"] == "metadata"  # twelve different names, no opinion
+    assert got["What would make your research easier?"] == "open_text"
+    options = {v for a in source.attributes.values() for v in a.get("Which tools do you use for your work?", "").split("; ")}
+    assert options == {"Data management (GitHub, R)", "Statistics software", "Spreadsheets (Excel, Sheets)"}
+    assert not any("University" in t.text for t in source.turns)
+
+
+def test_test_rows_are_dropped_with_their_reason():
+    source = read_one(DATA / "google_form_tools.csv")
+    assert source.dropped_rows == 2 and len(source.speakers) == 10
+    (note,) = [p for p in source.problems if p.reason.startswith("rows left out")]
+    assert note.severity == "warning" and "2 hold only test answers" in note.reason and "row 6, 9" in note.reason
+    assert not any(t.text in ("adf asdf", "test") for t in source.turns)
