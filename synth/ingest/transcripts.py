@@ -18,7 +18,7 @@ import csv
 import io
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
 
@@ -127,7 +127,8 @@ def _read_format(path: Path, rel: str, fmt: str) -> Reading:
         lines, labels, repeats = documents.read_docx(path, rel)
         return _read_text_lines(lines, rel, labels=labels, skip=repeats)
     if fmt == "pdf":
-        return _read_text_lines(documents.read_pdf(path, rel), rel)
+        lines = documents.read_pdf(path, rel)
+        return replace(_read_text_lines(documents.mask_furniture(lines), rel), lines=lines)
     lines = _decode(path, rel)
     if fmt in {"vtt", "srt", "sbv"}:
         drafts, problems = captions.read_captions(lines, fmt, rel)

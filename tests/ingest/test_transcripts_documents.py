@@ -121,3 +121,19 @@ def test_damaged_pdf_is_an_input_error(tmp_path):
     with pytest.raises(InputError) as caught:
         transcripts.read(path, "bad.pdf", "pdf")
     assert caught.value.path == "bad.pdf"
+
+
+def test_pdf_line_numbers_and_page_counters_stay_out_of_turns(tmp_path):
+    pages = [
+        ["1 Interviewer: How did you find the new booking page?", "2 Kofi: Quite slow, to be honest, the map",
+         "3 took ages to load on my phone.", "4 Interviewer: What did you do then?", "5 1 2 3 4 5 6 7 8 9 10",
+         "6 Kofi: I gave up and rang them.", "1/2"],
+        ["2/2 Interviewer: Anything else?", "7 Kofi: The confirmation email never came.", "Page 2 of 2"],
+    ]
+    source = read(make_pdf(tmp_path / "numbered.pdf", pages), "pdf")
+    assert_verbatim(source)
+    texts = [t.text for t in source.turns if t.speaker == "Kofi"]
+    assert texts == ["Quite slow, to be honest, the map took ages to load on my phone.", "I gave up and rang them.",
+                     "The confirmation email never came."]  # fmt: skip
+    assert source.lines[0].startswith("1 Interviewer")  # the verbatim line is kept; only the spans skip the number
+    assert [t.text for t in source.turns if t.speaker == "Interviewer"][-1] == "Anything else?"
