@@ -99,10 +99,9 @@ def _decode_head(data: bytes, rel: str, suffix: str) -> str:
     """Text of the file's head for sniffing; binary formats get an empty head."""
     if suffix in {".docx", ".xlsx", ".xlsm", ".pdf"}:
         return ""
-    from synth.ingest.encoding import bomless_utf16, decode_bytes
+    from synth.ingest.encoding import decode_bytes, looks_binary
 
-    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff")) or bomless_utf16(data)
-    if b"\x00" in data[:4096] and not utf16:
+    if looks_binary(data):
         raise InputError(
             rel, "the file holds binary data, not text", hint="export it as text (UTF-8), or remove it from the folder"
         )

@@ -67,6 +67,15 @@ def bomless_utf16(data: bytes) -> str | None:
     return None
 
 
+def looks_binary(data: bytes) -> bool:
+    """True when NUL bytes are more than a stray one or two (over 1% of the head) and the
+    text is not UTF-16: a binary file, not a text export with a damaged byte."""
+    sample = data[:4096]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or bomless_utf16(data):
+        return False
+    return sample.count(0) > max(1, len(sample) // 100)
+
+
 def _valid(data: bytes, encoding: str) -> bool:
     try:
         data.decode(encoding)

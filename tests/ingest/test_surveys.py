@@ -349,3 +349,16 @@ def test_test_rows_are_dropped_with_their_reason():
     (note,) = [p for p in source.problems if p.reason.startswith("rows left out")]
     assert note.severity == "warning" and "2 hold only test answers" in note.reason and "row 6, 9" in note.reason
     assert not any(t.text in ("adf asdf", "test") for t in source.turns)
+
+
+def test_a_stray_nul_byte_and_a_huge_cell_do_not_drop_the_file(tmp_path):
+    text = (DATA / "google_form_tools.csv").read_text()
+    lines = text.splitlines(keepends=True)
+    lines[2] = lines[2].replace("shared place", "shared\x00 place")
+    lines[3] = lines[3].replace("Clearer guidance", "Clearer guidance " + "very " * 40000)  # a 200 KB answer
+    path = tmp_path / "damaged.csv"
+    path.write_text("".join(lines))
+    source = read_one(path)
+    assert len(source.speakers) == 10
+    assert any(t.text.startswith("A shared place") for t in source.turns)
+    assert any(len(t.text) > 200_000 for t in source.turns)
