@@ -27,6 +27,12 @@ def raw_lines(path: Path) -> list[str]:
         return lines
     data = path.read_bytes()
     odd_nuls = data[1:4096:2].count(0) > 0.6 * len(data[1:4096:2]) if len(data) > 8 else False
+    if not odd_nuls and not data.startswith(b"\xef\xbb\xbf"):
+        from synth.ingest.encoding import decode_mixed
+
+        mixed = decode_mixed(data)
+        if mixed is not None:  # UTF-8 and cp1252 lines pasted together
+            return mixed.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     for encoding in (("utf-16-le",) if odd_nuls else ()) + ("utf-8-sig", "cp1252", "latin-1"):
         try:
             text = data.decode(encoding)

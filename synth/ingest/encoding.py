@@ -21,8 +21,9 @@ COMMON = {
 
 
 def decode_bytes(data: bytes, rel: str) -> tuple[str, str]:
-    """Return (text, encoding): UTF-8, a BOM, BOM-less UTF-16, a confidently
-    detected codepage, then Windows-1252 (the usual survey-export default).
+    """Return (text, encoding): a BOM, BOM-less UTF-16, UTF-8, UTF-8 mixed with
+    Windows-1252 line by line (`decode_mixed`), a confidently detected codepage,
+    then Windows-1252 (the usual survey-export default).
 
     Raises InputError when none of those gives plausible text.
     """
@@ -36,6 +37,9 @@ def decode_bytes(data: bytes, rel: str) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    mixed = decode_mixed(data)
+    if mixed is not None:
+        return mixed, "utf-8+cp1252"
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -51,6 +55,26 @@ def decode_bytes(data: bytes, rel: str) -> tuple[str, str]:
         "the text encoding could not be recognised (not UTF-8, UTF-16 or Windows-1252)",
         hint="open it in a text editor and save it as UTF-8, then run again",
     )
+
+
+def decode_mixed(data: bytes) -> str | None:
+    """A file pasted together from UTF-8 and Windows-1252 pieces, decoded line by line (each
+    line as UTF-8 where it is valid UTF-8, else as cp1252), so that neither half turns into
+    mojibake ("cafÃ©") or replacement marks. None unless some non-ASCII lines are UTF-8 and
+    some are not, and every line decodes one way or the other."""
+    lines = data.split(b"\n")
+    utf8 = cp1252 = 0
+    decoded = []
+    for line in lines:
+        try:
+            decoded.append(line.decode("utf-8"))
+            utf8 += not line.isascii()
+        except UnicodeDecodeError:
+            if not _valid(line, "cp1252"):
+                return None
+            decoded.append(line.decode("cp1252"))
+            cp1252 += 1
+    return "\n".join(decoded) if utf8 and cp1252 else None
 
 
 def bomless_utf16(data: bytes) -> str | None:

@@ -245,3 +245,10 @@ def test_documentation_files_are_skipped_with_a_notice(tmp_path):
     assert [s.path for s in sources] == ["interview.txt"]
     assert sorted((p.path, p.severity) for p in problems) == [("LICENSE", "warning"), ("README.txt", "warning")]
     assert all("documentation file" in p.reason for p in problems)
+
+
+def test_utf8_and_cp1252_lines_in_one_file_are_each_decoded_right():
+    source = read_fixture("mixed_encoding.txt")
+    texts = [t.text for t in source.turns if t.speaker == "Maria"]
+    assert texts == ["At the café by the station, it is naïve to expect better.", "The crème brûlée was cold, which was a shame."]
+    assert_verbatim(source)
