@@ -362,3 +362,13 @@ def test_a_stray_nul_byte_and_a_huge_cell_do_not_drop_the_file(tmp_path):
     assert len(source.speakers) == 10
     assert any(t.text.startswith("A shared place") for t in source.turns)
     assert any(len(t.text) > 200_000 for t in source.turns)
+
+
+def test_qualtrics_without_importid_row_is_recognised_by_its_question_row():
+    source = read_one(DATA / "qualtrics_no_importid.csv")
+    assert source.format == "qualtrics" and len(source.speakers) == 8  # the question row is no respondent
+    assert not any(t.text.startswith("What made you choose") for t in source.turns)
+    turn = next(t for t in source.turns if t.column == "Q3")
+    assert turn.question == "What made you choose us over the other banks?" and turn.spans[0].line >= 3
+    assert {"How old are you?", "Which region do you live in?"} <= set(source.attributes["R3"])
+    assert_verbatim(source)
