@@ -47,10 +47,12 @@ def detect_format(rows: tuple[tuple[str, ...], ...], delimiter: str | None = Non
     first = [c.strip() for c in rows[0]] if rows else []
     second = [c.strip() for c in rows[1]] if len(rows) > 1 else []
     lower = {c.lower() for c in first}
-    if _import_id_row(rows) or _qualtrics_content(first, second):
+    if _import_id_row(rows):
         return "qualtrics"
     if "respondent id" in lower and MONKEY_LABELS & {c.lower() for c in second}:
         return "surveymonkey"
+    if _qualtrics_content(first, second):
+        return "qualtrics"
     if _code_row(rows) is not None or (delimiter == ";" and _grouped_header(first, second)):
         return "enterprise"
     if first and first[0].lower() in GOOGLE_TIMESTAMPS:
