@@ -252,3 +252,10 @@ def test_utf8_and_cp1252_lines_in_one_file_are_each_decoded_right():
     texts = [t.text for t in source.turns if t.speaker == "Maria"]
     assert texts == ["At the café by the station, it is naïve to expect better.", "The crème brûlée was cold, which was a shame."]
     assert_verbatim(source)
+
+
+def test_annotated_review_markup_is_warned_about():
+    source = read_fixture("annotated_reviews.txt")
+    (warning,) = [p for p in source.problems if "annotation markup" in p.reason]
+    assert warning.severity == "warning" and "6 of 6 lines" in warning.reason and warning.hint
+    assert not [p for p in read_fixture("interview_colon.txt").problems if "annotation" in p.reason]
