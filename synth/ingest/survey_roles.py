@@ -109,9 +109,9 @@ def content_role(facts: ColumnFacts) -> Inferred:
         return numeric
     separator = multi_separator(answers)
     if separator:
-        options = len(OptionSplitter.of(answers, separator).options())
-        return Inferred("multi_choice", f"answers combine {options} options joined by {separator!r}",
-                        separator=separator)
+        options = OptionSplitter.of(answers, separator).options()
+        return Inferred("multi_choice", f"answers combine {len(options)} options joined by {separator!r}: "
+                        + short(" | ".join(options), 160), separator=separator)
     return _affiliation(facts, answers, distinct) or _text_or_choice(answers, distinct)
 
 

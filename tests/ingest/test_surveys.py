@@ -341,6 +341,8 @@ def test_google_form_options_keep_commas_inside_brackets_and_institutions_are_no
     options = {v for a in source.attributes.values() for v in a.get("Which tools do you use for your work?", "").split("; ")}
     assert options == {"Data management (GitHub, R)", "Statistics software", "Spreadsheets (Excel, Sheets)"}
     assert not any("University" in t.text for t in source.turns)
+    reason = next(c.reason for c in source.columns if c.role == "multi_choice")  # `synth inspect` shows the set
+    assert reason.endswith("Data management (GitHub, R) | Spreadsheets (Excel, Sheets) | Statistics software")
 
 
 def test_test_rows_are_dropped_with_their_reason():
