@@ -32,11 +32,15 @@ ADDRESS = (
     r"|welcome|ta|see you|take care|congratulations|well done|nice to meet you|great to meet you"
 )
 ADDRESS_RULE = re.compile(rf"(?i:\b(?:{ADDRESS})),? (?P<name>{NAME})(?=\s*(?:[.,!?;:)\]\"”…-]|$))")
+PLACE_WORDS = (  # "Alan Turing Institute", "Florence Nightingale Hospital": an organisation or a place, not a person
+    r"(?:Institute|University|College|Foundation|Trust|Hospital|School|Academy|Centre|Center|Street|Road|Avenue"
+    r"|Lane|Park|Square|Station|Airport|Ltd|Inc|Group|Council|Society|Museum|Library|Bank|Hotel|Prize|Award)\b"
+)
 CUED_RULES = (  # these need the first word to be a gazetteer first name and (but after a role) no ordinary word
     re.compile(rf"(?i:\b(?:it's|it’s|it is|this is|i'm|i’m|i am)) (?P<name>{NAME})(?=\s*(?:[.,!?;:]|$)|(?i: here| speaking| and| from)\b)"),
     re.compile(rf"(?i:\b(?:the|a|an|this|that|our|my|your|his|her|their) (?:{JOBS}|{PEOPLE}),? )(?P<name>{NAME})"),
-    re.compile(rf"(?<![\w'’-])(?P<name>{NAME_WORD} {NAME_WORD})"),  # José Álvarez: a first name and a surname
-    re.compile(rf"(?<![\w'’-])(?P<name>{NAME_WORD})(?![\w'’-])"),  # Sophie, mid-sentence
+    re.compile(rf"(?<![\w'’-])(?P<name>{NAME_WORD} {NAME_WORD})(?![\w'’-]| {PLACE_WORDS})"),  # José Álvarez
+    re.compile(rf"(?<![\w'’-])(?P<name>{NAME_WORD})(?![\w'’-]| [A-Z])"),  # Sophie (a capitalised next word: the rule above)
 )
 FILE_WORDS = frozenset(
     "interview interviews transcript transcripts notes note session sessions call calls recording recordings "
