@@ -92,12 +92,16 @@ def bomless_utf16(data: bytes) -> str | None:
 
 
 def looks_binary(data: bytes) -> bool:
-    """True when NUL bytes are more than a stray one or two (over 1% of the head) and the
-    text is not UTF-16: a binary file, not a text export with a damaged byte."""
+    """True when the head has NUL bytes and is not UTF-16, unless they are a stray one or two
+    (at most 1% of the head) in otherwise plain text (under 5% control bytes): a binary file,
+    not a text export with a damaged byte."""
     sample = data[:4096]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or bomless_utf16(data):
         return False
-    return sample.count(0) > max(1, len(sample) // 100)
+    if 0 not in sample:
+        return False
+    controls = sum(1 for byte in sample if byte < 9 or 13 < byte < 32)
+    return sample.count(0) > max(1, len(sample) // 100) or controls > len(sample) // 20
 
 
 def _valid(data: bytes, encoding: str) -> bool:
