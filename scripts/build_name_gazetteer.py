@@ -43,7 +43,7 @@ def main() -> None:
     data = Path(list(spec.submodule_search_locations)[0]) / "v3" / "first_names.pkl.gz"
     with gzip.open(data) as handle:
         names = popular(pickle.load(handle), args.rank)
-    header = f"# first names ranked in the top {args.rank} of any country; from names-dataset (Apache-2.0)\n"
+    header = f"# first names ranked in the top {args.rank} of any country; from names-dataset (its LICENSE file: Apache-2.0)\n"
     OUT.write_text(header + "\n".join(names) + "\n", encoding="utf-8")
     print(f"{len(names)} names -> {OUT}")
 
