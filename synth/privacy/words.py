@@ -2,8 +2,8 @@
 
 `COMMON_WORDS` are words a name may also be ("Will", "May", "Mark"): such a
 name is only replaced where it reads as a name. `is_dictionary_word` asks
-spaCy's English lemma index (83,000 words from spacy-lookups-data, 0.05 s to
-load) whether a lower-case word is an ordinary word; `is_first_name` asks the
+spaCy's English lemma index and lookup table (83,000 words and 41,000 inflected
+forms from spacy-lookups-data, 0.15 s to load) whether a lower-case word is an ordinary word; `is_first_name` asks the
 first-name gazetteer (`resources/first_names.txt`: 47,633 names ranked in the
 top 1,000 of any country in `names-dataset`, built by
 `scripts/build_name_gazetteer.py`; 0.03 s and about 5 MB, where names-dataset
@@ -101,10 +101,12 @@ def _lexicon() -> frozenset[str]:
         import spacy_lookups_data
     except ImportError:  # the lookups are a declared dependency; without them, no word counts as a dictionary word
         return frozenset()
-    path = resources.files(spacy_lookups_data) / "data" / "en_lemma_index.json.gz"
-    with gzip.open(str(path)) as handle:
+    folder = resources.files(spacy_lookups_data) / "data"
+    with gzip.open(str(folder / "en_lemma_index.json.gz")) as handle:
         index = json.load(handle)
-    return frozenset(word for words in index.values() for word in words)
+    with gzip.open(str(folder / "en_lemma_lookup.json.gz")) as handle:
+        inflected = json.load(handle)  # "states" -> "state": inflected forms are words too
+    return frozenset(word for words in index.values() for word in words) | frozenset(inflected)
 
 
 def is_first_name(word: str) -> bool:
