@@ -98,6 +98,7 @@ def _ingest(ctx: Context) -> None:
 def _segment(ctx: Context) -> None:
     from synth.nlp import get_nlp
     from synth.redact import Redactor
+    from synth.privacy.paths import alias_sources
     from synth.segment import build_participants, segment_sources
 
     ctx.nlp = get_nlp()
@@ -106,6 +107,10 @@ def _segment(ctx: Context) -> None:
     ctx.participants = build_participants(evidence, roster)
     redactor = Redactor.from_sources(evidence, ctx.participants, enabled=ctx.settings.redact, nlp=ctx.nlp, roster=roster)
     ctx.units = segment_sources(evidence, ctx.participants, redactor=redactor, nlp=ctx.nlp)
+    # file names holding a name are shown by alias from here on
+    ctx.sources, ctx.participants, ctx.units, ctx.result.problems = alias_sources(
+        ctx.sources, ctx.participants, ctx.units, ctx.result.problems, redactor
+    )
     ctx.result.sources, ctx.result.participants, ctx.result.units = len(ctx.sources), len(ctx.participants), len(ctx.units)
 
 

@@ -22,17 +22,12 @@ from typing import Mapping, Protocol, Sequence
 
 from synth.clean import clean_for_model, is_non_answer
 from synth.language import detect_language
+from synth.privacy.columns import PII_COLUMN_ROLES, is_name_key, is_private_key  # noqa: F401 (re-exported)
 from synth.records import Participant, Source, Span, Turn, Unit
 
 log = logging.getLogger(__name__)
 
 Roster = Mapping[str, Mapping[str, str]]
-NAME_KEY = re.compile(
-    r"^(?:(?:participant|respondent|customer|contact|full|first|last|given|family|sur|fore|user|display|preferred"
-    r"|nick|middle)\s?)?name$|^(?:recipient\s?)?(?:first|last)\s?name$"
-)
-PII_KEY = re.compile(r"e-?mail|phone|mobile|address|postcode|post code|zip|\bip\b")
-PII_COLUMN_ROLES = ("respondent_id", "metadata", "pii", "ignored")
 SHORT_WORDS = 3  # a sentence with fewer words ("Yes.", "Oh, definitely.") joins its neighbour
 OPENERS = "([{“‘«"
 SHORT_SLACK = 60  # characters a short sentence may add beyond max_chars
@@ -41,22 +36,6 @@ _ASIDE = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*")
 
 class TextRedactor(Protocol):
     def redact(self, text: str) -> str: ...
-
-
-def _normal_key(key: str) -> str:
-    """"RecipientFirstName", "first_name", "First Name " -> "recipient first name", "first name"."""
-    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", key.strip())
-    return re.sub(r"[\s_\-.]+", " ", spaced.lower())
-
-
-def is_name_key(key: str) -> bool:
-    """True for attribute names that hold a person's name ("name", "First Name", "participant_name")."""
-    return bool(NAME_KEY.match(_normal_key(key)))
-
-
-def is_private_key(key: str) -> bool:
-    """True for attribute names that hold a name or contact details: never participant features."""
-    return is_name_key(key) or bool(PII_KEY.search(_normal_key(key)))
 
 
 def normalize_name(name: str) -> str:

@@ -26,7 +26,14 @@ def raw_lines(path: Path) -> list[str]:
                 lines.extend(cell.text for cell in row.cells)
         return lines
     data = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+    odd_nuls = data[1:4096:2].count(0) > 0.6 * len(data[1:4096:2]) if len(data) > 8 else False
+    if not odd_nuls and not data.startswith(b"\xef\xbb\xbf"):
+        from synth.ingest.encoding import decode_mixed
+
+        mixed = decode_mixed(data)
+        if mixed is not None:  # UTF-8 and cp1252 lines pasted together
+            return mixed.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for encoding in (("utf-16-le",) if odd_nuls else ()) + ("utf-8-sig", "cp1252", "latin-1"):
         try:
             text = data.decode(encoding)
             break
@@ -49,9 +56,20 @@ def location_lines(location: str) -> tuple[int, int] | None:
     return first, int(match.group(2) or first)
 
 
+def source_file(root: Path, shown: str) -> Path:
+    """The input file a shown source path names. A file name holding a person's name is
+    shown with the alias (P03, [name]) in its place, which matches any text, like in quotes."""
+    path = root / shown
+    if path.exists() or not PLACEHOLDER.search(re.escape(shown)):
+        return path
+    pattern = pattern_for(shown)
+    found = [p for p in root.rglob("*") if p.is_file() and pattern.fullmatch(p.relative_to(root).as_posix())]
+    return found[0] if len(found) == 1 else path
+
+
 def check_unit(unit: dict, root: Path) -> str | None:
     """None when the unit's quote is at its location in its source; else what is wrong."""
-    path = root / unit["source"]
+    path = source_file(root, unit["source"])
     quote = unit["text"]
     if quote.startswith("'") and quote[1:2] in "=+-@":
         quote = quote[1:]

@@ -198,3 +198,54 @@ def test_redact_is_idempotent_on_generated_text(text):
     once = REDACTOR.redact(text)
     assert REDACTOR.redact(once) == once
     assert "Maya" not in once and "07700" not in once and "@" not in once
+
+
+GROUP = transcript(
+    "group.txt",
+    [("Moderator", "Welcome."), ("Dan", "I plan on Sunday."), ("William Ross", "I order on Friday."),
+     ("Moderator", "Thanks, Daniel. Bye, Bill.")],
+    interviewers=("Moderator",),
+)  # fmt: skip
+GROUP_REDACTOR = Redactor.from_sources([GROUP], build_participants([GROUP]))  # Dan P01, William Ross P02
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Thanks, Daniel. Bye, Bill.", "Thanks, P01. Bye, P02."),
+        ("dan and william said so", "P01 and P02 said so"),
+        ("Thank you, Gina!", "Thank you, [name]!"),
+        ("Mr Henderson and Dr Okonkwo", "Mr [name] and Dr [name]"),
+        ("the driver Mohammed rang", "the driver [name] rang"),
+        ("I read that José Álvarez had it too", "I read that [name] had it too"),
+        ("yes, it's Brian Walsh here", "yes, it's [name] here"),
+        ("The Apple Store and Paris were shut", "The Apple Store and Paris were shut"),
+        ("Um I think so", "Um I think so"),
+        ("Thanks, everyone.", "Thanks, everyone."),
+        ("ring tel:07700900124 or phone:07700 900456", "ring tel:[phone] or phone:[phone]"),
+        ("mobile#07700900789 or WhatsApp/+447700900321", "mobile#[phone] or WhatsApp/[phone]"),
+        ("iban gb82-west-1234-5698-7654-32 then", "iban [account] then"),
+        ("card 4111.1111.1111.1111 ok", "card [card] ok"),
+        ("write to jürgen.müller@beispiel.de today", "write to [email] today"),
+    ],
+)
+def test_names_in_address_titles_variants_and_glued_numbers(text, expected):
+    assert GROUP_REDACTOR.redact(text) == expected
+    assert GROUP_REDACTOR.redact(expected) == expected
+
+
+def test_a_self_introduction_names_the_speaker():
+    qa = transcript("qa.txt", [("Q", "Who are you?"), ("A", "Yes, it's Brian Walsh, I bake."), ("Q", "Thank you, Brian.")],
+                    interviewers=("Q",))  # fmt: skip
+    redactor = Redactor.from_sources([qa], build_participants([qa]))
+    assert redactor.redact("Thank you, Brian. Brian Walsh, yes.") == "Thank you, P01. P01, yes."
+
+
+def test_file_names_holding_a_name_are_shown_by_alias():
+    source = transcript("Sophie Turner interview 2026-03-10.txt", [("Interviewer", "Hi?"), ("Sophie", "Hello there.")])
+    redactor = Redactor.from_sources([source], build_participants([source]))
+    assert redactor.redact_path(source.path) == "P01 interview 2026-03-10.txt"
+    assert redactor.redact_path("sophie_notes.md") == "P01_notes.md"
+    assert redactor.redact_path("round 2/notes.md") == "round 2/notes.md"
+    off = Redactor.from_sources([source], build_participants([source]), enabled=False)
+    assert off.redact_path(source.path) == source.path

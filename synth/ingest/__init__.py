@@ -39,6 +39,11 @@ OUTPUT_MARKER = "run.json"  # a folder holding synth's run.json is a run folder,
 OUTPUT_FILES = {"map.json", "map.draft.json", "evidence.csv", "journey_map.xlsx", "report.html", "run.json"}
 OUTPUT_FOLDERS = {"personas"}
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+DOC_FILE = re.compile(
+    r"^(?:readme|license|licence|copying|notice|changelog|changes|contributing|authors|citation|code_of_conduct)"
+    r"(?:[._-][\w.-]*)?$",
+    re.IGNORECASE,
+)
 
 
 def source_id(rel: str) -> str:
@@ -224,10 +229,9 @@ def _decode_head(data: bytes, rel: str, suffix: str) -> str:
     """Text of the file's head for sniffing; binary formats get an empty head."""
     if suffix in {".docx", ".xlsx", ".xlsm", ".pdf"}:
         return ""
-    from synth.ingest.encoding import bomless_utf16, decode_bytes
+    from synth.ingest.encoding import decode_bytes, looks_binary
 
-    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff")) or bomless_utf16(data)
-    if b"\x00" in data[:4096] and not utf16:
+    if looks_binary(data):
         raise InputError(
             rel, "the file holds binary data, not text", hint="export it as text (UTF-8), or remove it from the folder"
         )
@@ -250,6 +254,11 @@ def read_inputs(paths: Sequence[Path], exclude: Sequence[Path] = ()) -> tuple[li
     sources: list[Source] = []
     files, problems = walk_inputs(paths, exclude)
     for path, rel in files:
+        if DOC_FILE.match(Path(rel).name):
+            problems.append(Problem(rel, "a documentation file (README, LICENSE ...), not research material: skipped",
+                                    hint="nothing to do; move it out of the input folder to silence this",
+                                    severity="warning"))  # fmt: skip
+            continue
         if _skipped(rel):
             notice = _media_problem(rel)
             problems.extend([notice] if notice else [])

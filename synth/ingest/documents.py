@@ -7,7 +7,11 @@
   followed by nothing but a colon or a time, or a bold name alone) is a speaker
   line; other styles (``Name: text``, ``Name  0:03``) are found in the text.
 - pdf: a line is a line of a page's extracted text, numbered across the whole
-  document. A PDF without a text layer (a scan) cannot be read.
+  document. A PDF without a text layer (a scan) cannot be read. Page furniture
+  (a line-number column, "115 116 117 ...", page counters "2/6", "Page 2 of 6")
+  is masked before speaker lines are read (`mask_furniture`): the masked
+  characters become line breaks, so no span covers them and every span still
+  points into the verbatim line.
 """
 
 from __future__ import annotations
@@ -24,6 +28,12 @@ from synth.ingest.textlines import TS, LabelMatch, looks_like_name
 
 log = logging.getLogger(__name__)
 
+NUMBER_RUN = re.compile(r"(?<!\S)\d{1,4}(?:[ \t]+\d{1,4}){2,}(?!\S)")  # a line-number column read as a row
+PAGE_COUNTER = re.compile(
+    r"^\s*(?:(?i:page)\s+)?\d{1,3}\s*(?:/|(?i:of))\s*\d{1,3}(?=\s|$)|(?<=\s)(?:(?i:page)\s+)?\d{1,3}\s*(?:/|(?i:of))"
+    r"\s*\d{1,3}\s*$|^\s*(?i:page)\s+\d{1,4}\s*$"
+)
+LEADING_NUMBER = re.compile(r"^\s*\d{1,4}(?=\s|$)")
 AFTER_BOLD = re.compile(rf"\s*(?:[(\[]?(?P<ts>{TS})[)\]]?)?\s*(?::\s*)?")
 
 
@@ -117,6 +127,29 @@ def read_pdf(path: Path, rel: str) -> tuple[str, ...]:
             hint="run OCR on it first (e.g. ocrmypdf), or export the transcript as .txt or .docx",
         )
     return lines
+
+
+def mask_furniture(lines: tuple[str, ...]) -> tuple[str, ...]:
+    """The lines with page furniture replaced by line breaks of the same length: runs of
+    three or more small numbers, page counters at a line's start or end, and, when most
+    lines start with a line number, that number."""
+    numbered = _line_numbered(lines)
+    return tuple(_mask_line(line, numbered) for line in lines)
+
+
+def _line_numbered(lines: tuple[str, ...]) -> bool:
+    """True when at least half the non-empty lines start with a number, mostly increasing."""
+    numbers = [int(m.group()) for m in (LEADING_NUMBER.match(line) for line in lines if line.strip()) if m]
+    filled = sum(1 for line in lines if line.strip())
+    rising = sum(1 for a, b in zip(numbers, numbers[1:]) if b > a)
+    return filled >= 5 and len(numbers) >= filled / 2 and rising >= 0.7 * max(1, len(numbers) - 1)
+
+
+def _mask_line(line: str, numbered: bool) -> str:
+    patterns = (NUMBER_RUN, PAGE_COUNTER) + ((LEADING_NUMBER,) if numbered else ())
+    for pattern in patterns:
+        line = pattern.sub(lambda m: "\n" * len(m.group()), line)
+    return line
 
 
 def _pdf_pages(path: Path, rel: str) -> list[str]:

@@ -26,6 +26,10 @@ VARIABLE_CODE = re.compile(r"^v_\d+$")  # Unipark/EFS variable names
 MS_FORMS = {"id", "start time", "completion time"}
 TYPEFORM_MARKS = {"submit date (utc)", "start date (utc)", "network id"}
 MONKEY_LABELS = {"response", "open-ended response", "other (please specify)"}
+QUALTRICS_FIELDS = {"startdate", "enddate", "status", "ipaddress", "progress", "duration(inseconds)", "finished",
+                    "recordeddate", "responseid", "distributionchannel", "userlanguage", "externalreference",
+                    "recipientlastname", "recipientfirstname", "recipientemail", "locationlatitude", "responsetype"}
+QUESTION_TAG = re.compile(r"^(?:Q\d+(?:[_.]\d+)*(?:_TEXT)?|QID\d+(?:_\w+)?)$")
 
 
 @dataclass(frozen=True)
@@ -43,10 +47,12 @@ def detect_format(rows: tuple[tuple[str, ...], ...], delimiter: str | None = Non
     first = [c.strip() for c in rows[0]] if rows else []
     second = [c.strip() for c in rows[1]] if len(rows) > 1 else []
     lower = {c.lower() for c in first}
-    if _import_id_row(rows) or {"responseid", "startdate"} <= lower or "responseid" in {c.lower() for c in second}:
+    if _import_id_row(rows):
         return "qualtrics"
     if "respondent id" in lower and MONKEY_LABELS & {c.lower() for c in second}:
         return "surveymonkey"
+    if _qualtrics_content(first, second):
+        return "qualtrics"
     if _code_row(rows) is not None or (delimiter == ";" and _grouped_header(first, second)):
         return "enterprise"
     if first and first[0].lower() in GOOGLE_TIMESTAMPS:
@@ -56,6 +62,18 @@ def detect_format(rows: tuple[tuple[str, ...], ...], delimiter: str | None = Non
     if MS_FORMS <= lower:
         return "ms_forms"
     return "csv"
+
+
+def _qualtrics_content(first: list[str], second: list[str]) -> bool:
+    """Qualtrics by content, with or without the ImportId row: its system fields ("StartDate",
+    "Response ID", "Duration (in seconds)") in either row, or question tags ("Q6", "Q4_7")
+    over a row of question text."""
+    squash = [{re.sub(r"[\s_]+", "", c.lower()) for c in row} for row in (first, second)]
+    if any(len(fields & QUALTRICS_FIELDS) >= 3 for fields in squash) or {"responseid", "startdate"} <= squash[0]:
+        return True
+    tagged = [(a, b) for a, b in zip(first, second) if QUESTION_TAG.match(a)]
+    asked = [b for _, b in tagged if b and b != "" and (" " in b or b.endswith("?"))]
+    return len(tagged) >= 3 and len(asked) >= 0.8 * len(tagged)
 
 
 def _import_id_row(rows) -> bool:

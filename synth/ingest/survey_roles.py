@@ -15,14 +15,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
+from synth.privacy.columns import EMAIL_VALUE as EMAIL, NAME_HEADER, PHONE_VALUE as PHONE, PII_HEADER
+
 ID_HEADERS = {"responseid", "response id", "respondent id", "respondentid", "respondent", "#", "id", "lfdn",
               "participant id", "participant", "response_id", "respondent_id", "submission id", "token", "_recordid"}
-PII_HEADER = re.compile(
-    r"e-?mail|phone|mobile|telephone|ip ?address|ipaddress|\bip\b|street|postcode|post code|zip ?code"
-    r"|latitude|longitude|username|user name|linkedin|twitter",
-    re.IGNORECASE,
-)
-NAME_HEADER = re.compile(r"\bname\b|firstname|lastname|surname|given name|family name|full name", re.IGNORECASE)
 RANGE = re.compile(r"^(?:\d+\s*[-–]\s*\d+|\d+\s*\+|(?:under|over|below|above) \d+)$", re.IGNORECASE)
 META_HEADER = re.compile(
     r"timestamp|date|time\b|duration|status|progress|finished|\bcompleted?\b|disposition|last ?page|tester"
@@ -30,6 +26,12 @@ META_HEADER = re.compile(
     r"|network id|collector|custom data|session|page history|device|quota|flip|javascript|flash|output mode"
     r"|datacleaning|\btags?\b|external lfdn|participant_|\bos\b|\bcountry code\b|response type|recorded"
     r"|response ?set|location",
+    re.IGNORECASE,
+)
+AFFILIATION_HEADER = re.compile(
+    r"institution|university|organi[sz]ation|employer|company|school|college|department|faculty|affiliation"
+    r"|subjects? (?:you )?(?:teach|taught)|subject area|discipline|field of (?:study|work)|job title|which city"
+    r"|which country|country of|city of",
     re.IGNORECASE,
 )
 TEXT_IQ = re.compile(r" - (?:Topics|Sentiment(?: Polarity| Score)?|Parent Topics|Actionability)$")
@@ -42,8 +44,6 @@ LIKERT = re.compile(
 )
 OTHER_HEADER = re.compile(r"^other\b(?: \(please specify\))?(?: \(\d+\))?$", re.IGNORECASE)
 NPS_HEADER = re.compile(r"recommend|nps|likely", re.IGNORECASE)
-EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
-PHONE = re.compile(r"^\+?[\d ()./-]{7,}$")
 IPV4 = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 NUMBER = re.compile(r"^[-+]?\d+(?:[.,]\d+)?$")
 
@@ -109,10 +109,24 @@ def content_role(facts: ColumnFacts) -> Inferred:
         return numeric
     separator = multi_separator(answers)
     if separator:
-        options = len(OptionSplitter.of(answers, separator).options())
-        return Inferred("multi_choice", f"answers combine {options} options joined by {separator!r}",
-                        separator=separator)
-    return _text_or_choice(answers, distinct)
+        options = OptionSplitter.of(answers, separator).options()
+        return Inferred("multi_choice", f"answers combine {len(options)} options joined by {separator!r}: "
+                        + short(" | ".join(options), 160), separator=separator)
+    return _affiliation(facts, answers, distinct) or _text_or_choice(answers, distinct)
+
+
+def _affiliation(facts: ColumnFacts, answers: list[str], distinct: Counter) -> Inferred | None:
+    """A short-answer column the header says names an institution, employer or subject: an
+    attribute when few values repeat, else metadata (a name list is no one's opinion)."""
+    if not _says(facts, AFFILIATION_HEADER, 80):
+        return None
+    words = sum(len(a.split()) for a in answers) / len(answers)
+    if words > 6:
+        return None
+    shown = short(facts.question or facts.name)
+    if len(distinct) <= min(12, len(answers) // 3):
+        return Inferred("single_choice", f"header says {shown!r}: an affiliation, {len(distinct)} values")
+    return Inferred("metadata", f"header says {shown!r}: names of places or subjects, not an answer to read")
 
 
 def _pii_content(answers: list[str]) -> str | None:
@@ -240,7 +254,8 @@ class OptionSplitter:
     """Splits joined multi-choice answers into options, knowing every answer given.
 
     A piece used in no other answer is glued back to the piece before when together
-    they are an answer someone gave alone ("Couple, no children at home").
+    they are an answer someone gave alone ("Couple, no children at home"); a
+    separator inside brackets never splits ("Data management (GitHub, R)").
     """
 
     whole: frozenset[str]
@@ -250,12 +265,12 @@ class OptionSplitter:
     @classmethod
     def of(cls, answers: Sequence[str], separator: str = ", ") -> "OptionSplitter":
         whole = frozenset(a.strip() for a in answers if a.strip())
-        usage = Counter(p.strip() for a in whole for p in set(a.split(separator)))
+        usage = Counter(p.strip() for a in whole for p in set(split_outside_brackets(a, separator)))
         return cls(whole, usage, separator)
 
     def split(self, answer: str) -> list[str]:
         pieces: list[str] = []
-        for part in answer.strip().split(self.separator):
+        for part in split_outside_brackets(answer.strip(), self.separator):
             glued = f"{pieces[-1]}{self.separator}{part}" if pieces else ""
             if pieces and self.usage.get(part.strip(), 0) <= 1 and glued in self.whole:
                 pieces[-1] = glued
@@ -265,6 +280,21 @@ class OptionSplitter:
 
     def options(self) -> list[str]:
         return sorted({p for a in self.whole for p in self.split(a)})
+
+
+def split_outside_brackets(text: str, separator: str) -> list[str]:
+    """`text.split(separator)`, except where the separator sits inside (), [] or {}."""
+    pieces, depth, start, i = [], 0, 0, 0
+    while i < len(text):
+        ch = text[i]
+        depth += (ch in "([{") - (ch in ")]}" and depth > 0)
+        if depth == 0 and text.startswith(separator, i):
+            pieces.append(text[start:i])
+            i += len(separator)
+            start = i
+            continue
+        i += 1
+    return pieces + [text[start:]]
 
 
 def short(text: str, limit: int = 60) -> str:

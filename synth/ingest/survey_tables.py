@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from synth.errors import InputError
-from synth.ingest.encoding import decode_bytes
+from synth.ingest.encoding import bomless_utf16, decode_bytes, looks_binary
 
 log = logging.getLogger(__name__)
 
 DELIMITERS = (",", ";", "\t", "|")
+MAX_CELL = 16 * 1024 * 1024  # the csv module's default limit (128 KB) drops a whole file for one long answer
 SNIFF_RECORDS = 50
 # charset_normalizer sometimes names a rare codepage (hp_roman8, mac_*) for a plain
 # latin-1 export; survey tools write UTF-8, UTF-16 or a Windows/ISO codepage.
@@ -49,11 +50,11 @@ def load_table(path: Path, rel: str, *, sheet: str | None = None) -> Table:
 
 def decode_table(data: bytes, rel: str) -> str:
     """Decoded text of a table file; a latin-1 export stays latin-1 (see TRUSTED_ENCODINGS)."""
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        from synth.ingest.encoding import bomless_utf16
-
-        if not bomless_utf16(data):
-            raise InputError(rel, "the file holds binary data, not a text table", hint="export the survey as CSV")
+    if looks_binary(data):
+        raise InputError(rel, "the file holds binary data, not a text table", hint="export the survey as CSV")
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff")) or bomless_utf16(data)
+    if b"\x00" in data and not utf16:  # a stray NUL byte (a damaged export): dropped, the rest is read
+        data = data.replace(b"\x00", b"")
     try:
         text, encoding = decode_bytes(data, rel)
     except InputError:
@@ -75,10 +76,13 @@ def parse_text(text: str, rel: str, *, suffix: str = ".csv") -> Table:
     if not text.strip():
         raise InputError(rel, "the table is empty", hint="export the survey responses again")
     delimiter = guess_delimiter(text, prefer="\t" if suffix in {".tsv", ".tab"} else ",")
+    limit = csv.field_size_limit(MAX_CELL)
     try:
         rows = [tuple(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)]
-    except csv.Error as exc:  # e.g. a field larger than the csv module allows
+    except csv.Error as exc:  # a field over MAX_CELL
         raise InputError(rel, f"the table could not be parsed ({exc})", hint="export it again as CSV") from None
+    finally:
+        csv.field_size_limit(limit)
     while rows and not any(cell.strip() for cell in rows[-1]):
         rows.pop()
     if not rows:

@@ -50,7 +50,8 @@ ANSWER_ROLES = ("open_text", "single_choice", "multi_choice", "ordinal", "numeri
 CLOSED_ROLES = ("single_choice", "multi_choice", "ordinal", "numeric")
 PII_EXAMPLES = (("mail", "[email]"), ("phone", "[phone]"), ("ip", "[ip address]"), ("name", "[name]"))
 QUALTRICS_JUNK = {"survey preview", "survey test", "spam", "1", "2", "8", "17"}
-TEST_ANSWER = re.compile(r"^(?:(?:test(?:ing)?|asdf|xxx|dummy)\W*)+$", re.IGNORECASE)
+TEST_ANSWER = re.compile(r"^(?:(?:test(?:ing)?|asdf|xxx|dummy|qwerty|lorem|ipsum|blah)\W*)+$", re.IGNORECASE)
+MASH = re.compile(r"^(?:[asdfghjkl]{2,}|[qwertyuiop]{4,}|(\w)\1{2,})$", re.IGNORECASE)  # keyboard mashing
 NUMBERED = re.compile(r"^(?:re?sp?onse|option|answer|choice|item)\s*\d*$", re.IGNORECASE)
 GENERIC_LABELS = {"response", "open-ended response", "other (please specify)", "other", ""}
 
@@ -123,9 +124,24 @@ def understand(table: Table, rel: str, config: SurveyConfig = SurveyConfig()) ->
     kept, dropped = _drop_status_rows(cells, header)
     facts = _facts(header, cells, kept)
     inferred = infer_roles(facts, config, rel, problems)
-    answered, unanswered = _drop_empty_rows(cells, kept, inferred)
+    answered, unanswered, tests = _drop_empty_rows(cells, kept, inferred)
     facts = _facts(header, cells, answered) if unanswered else facts
-    return Survey(table, header, facts, inferred, tuple(answered), dropped + unanswered, tuple(problems))
+    problems.extend(_dropped_note(rel, dropped, unanswered, tests))
+    return Survey(table, header, facts, inferred, tuple(answered), len(dropped) + len(unanswered), tuple(problems))
+
+
+def _dropped_note(rel: str, status: list[int], unanswered: list[int], tests: list[int]) -> list[Problem]:
+    """One warning saying which rows were left out and why (`synth inspect` and run.json show it)."""
+    reasons = [(status, "are empty or marked as previews, tests or spam by the survey tool"),
+               ([n for n in unanswered if n not in tests], "answer none of the questions"),
+               (tests, "hold only test answers ('test', 'asdf', keyboard mashing)")]  # fmt: skip
+    said = [f"{len(rows)} {why} (row {', '.join(map(str, rows[:5]))}{' ...' if len(rows) > 5 else ''})"
+            for rows, why in reasons if rows]
+    if not said:
+        return []
+    first = min(n for rows, _ in reasons for n in rows)
+    return [Problem(rel, "rows left out: " + "; ".join(said), hint="nothing to do unless a real answer was dropped",
+                    row=first, severity="warning")]
 
 
 def _answer_grid(table: Table, header: Header) -> dict[int, tuple[str, ...]]:
@@ -150,14 +166,14 @@ def _ragged(table: Table, header: Header, rel: str):
                       hint="check the delimiter and quoting of the export", row=odd[0], severity="warning")
 
 
-def _drop_status_rows(grid, header: Header) -> tuple[list[int], int]:
-    """Rows kept after leaving out empty rows, Qualtrics previews/tests/spam and EFS testers."""
+def _drop_status_rows(grid, header: Header) -> tuple[list[int], list[int]]:
+    """Rows kept, and rows left out: empty rows, Qualtrics previews/tests/spam and EFS testers."""
     status = [i for i, name in enumerate(header.names) if name.lower() in {"status", "tester"}]
-    kept, dropped = [], 0
+    kept, dropped = [], []
     for number, cells in grid.items():
         junk = not any(c.strip() for c in cells) or any(_junk_status(cells[i], header) for i in status)
         if junk:
-            dropped += 1
+            dropped.append(number)
         else:
             kept.append(number)
     return kept, dropped
@@ -227,19 +243,31 @@ def _one_id(roles: list[Inferred], facts) -> tuple[Inferred, ...]:
     )
 
 
-def _drop_empty_rows(grid, rows: list[int], inferred) -> tuple[list[int], int]:
-    """Rows answering nothing, and rows whose every open answer is a test string, are junk."""
+def is_test_answer(text: str) -> bool:
+    """"test", "testing 123", "asdf", "adf asdf", "xxx": someone trying the form, not answering it.
+    A home-row word that is a word ("glad", "sad", "flash") is an answer."""
+    if TEST_ANSWER.match(text.strip()):
+        return True
+    from synth.privacy.words import is_dictionary_word
+
+    tokens = re.findall(r"\w+", text)
+    return bool(tokens) and all(MASH.match(t) and not is_dictionary_word(t) for t in tokens)
+
+
+def _drop_empty_rows(grid, rows: list[int], inferred) -> tuple[list[int], list[int], list[int]]:
+    """Rows kept, rows left out, and those of them whose every open answer is a test string."""
     answer_cols = [i for i, r in enumerate(inferred) if r.role in ANSWER_ROLES]
     open_cols = [i for i, r in enumerate(inferred) if r.role == "open_text"]
-    kept = []
+    kept, dropped, tests = [], [], []
     for number in rows:
         cells = grid[number]
         answered = any(cells[i].strip() for i in answer_cols) or not answer_cols
         opens = [cells[i].strip() for i in open_cols if cells[i].strip()]
-        test_row = bool(opens) and all(TEST_ANSWER.match(a) for a in opens)
-        if answered and not test_row:
-            kept.append(number)
-    return kept, len(rows) - len(kept)
+        test_row = bool(opens) and all(is_test_answer(a) for a in opens)
+        (kept if answered and not test_row else dropped).append(number)
+        if test_row:
+            tests.append(number)
+    return kept, dropped, tests
 
 
 def build_source(survey: Survey, rel: str, config: SurveyConfig = SurveyConfig()) -> Source:

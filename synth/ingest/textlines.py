@@ -74,9 +74,16 @@ def looks_like_name(label: str) -> bool:
         if not label.strip():
             return False
     words = label.split()
+    if words and words[0][:1].islower() and _role_label(label):
+        return True  # "interviewer:", "interviewee:", "speaker 2:", "q:" in lower case
     if len(words) > 4 or not words[0][:1].isalpha() or not words[0][:1].isupper():
         return False
     return all(NAME_WORD.match(w) or w in PARTICLES or _upper_word(w) for w in words)
+
+
+def _role_label(label: str) -> bool:
+    """A label that names a role, whatever its case ("interviewer", "Speaker_2", "mod")."""
+    return label_role(label) is not None or bool(re.match(r"^speaker[\s_-]?\d{1,3}$", label.lower()))
 
 
 def _upper_word(word: str) -> bool:

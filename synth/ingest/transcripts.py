@@ -18,7 +18,7 @@ import csv
 import io
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
 
@@ -127,7 +127,8 @@ def _read_format(path: Path, rel: str, fmt: str) -> Reading:
         lines, labels, repeats = documents.read_docx(path, rel)
         return _read_text_lines(lines, rel, labels=labels, skip=repeats)
     if fmt == "pdf":
-        return _read_text_lines(documents.read_pdf(path, rel), rel)
+        lines = documents.read_pdf(path, rel)
+        return replace(_read_text_lines(documents.mask_furniture(lines), rel), lines=lines)
     lines = _decode(path, rel)
     if fmt in {"vtt", "srt", "sbv"}:
         drafts, problems = captions.read_captions(lines, fmt, rel)
@@ -136,7 +137,8 @@ def _read_format(path: Path, rel: str, fmt: str) -> Reading:
         drafts, problems = segments.read_json(lines, rel)
         return Reading(lines, drafts, problems=problems)
     if fmt in {"txt", "md"}:
-        return _read_text_lines(lines, rel, markdown_file=fmt == "md")
+        reading = _read_text_lines(lines, rel, markdown_file=fmt == "md")
+        return replace(reading, problems=reading.problems + _annotation_problems(lines, rel))
     known = ", ".join(sorted(set(SUFFIXES.values())))
     raise InputError(rel, f"unknown transcript format {fmt!r}", hint=f"use one of: {known}")
 
@@ -180,6 +182,22 @@ def _read_text_lines(
         problems = [] if preamble <= 5 else [_preamble_problem(rel, preamble)]
         return Reading(lines, merge_runs(drafts), problems=problems)
     return _read_unattributed(lines, rel, layout)
+
+
+REVIEW_MARKUP = re.compile(r"^\s*\[t\]|\[[+-]\d\]|##|\[(?:u|p|s|cc|cs)\]")  # "feature[+2]##text", "[t]title"
+
+
+def _annotation_problems(lines: tuple[str, ...], rel: str) -> list[Problem]:
+    """A warning when most lines carry review-annotation markup (the feature[+2]## / [t] style of
+    annotated product-review corpora): synth reads such a file as plain text, not as interviews."""
+    filled = [line for line in lines if line.strip()]
+    marked = sum(1 for line in filled if REVIEW_MARKUP.search(line))
+    if len(filled) < 5 or marked < 0.3 * len(filled):
+        return []
+    reason = (f"{marked} of {len(filled)} lines carry annotation markup (feature[+2]##, [t]): this looks like an "
+              "annotated review corpus, which synth reads as plain text, not as interviews")
+    return [Problem(rel, reason, "strip the markup and give each review its own file or row (a CSV with one review "
+                                 "per row reads as a survey)", severity="warning")]
 
 
 def _is_notes(speaker_lines: int, coded: int, bullets: int) -> bool:

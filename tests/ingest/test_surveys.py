@@ -330,3 +330,47 @@ def test_qualtrics_workbook_with_comma_joined_choices(tmp_path):
     assert source.attributes["R_3"] == {"Where do you order from?": "Website; Phone"}
     assert [(t.speaker, t.spans[0].line) for t in source.turns] == [("R_1", 4), ("R_2", 5), ("R_3", 6)]
     assert_verbatim(source)
+
+
+def test_google_form_options_keep_commas_inside_brackets_and_institutions_are_not_text():
+    source = read_one(DATA / "google_form_tools.csv")
+    got = roles(source)
+    assert got["Which tools do you use for your work?"] == "multi_choice"
+    assert got["Which institution are you at?"] == "metadata"  # twelve different names, no opinion
+    assert got["What would make your research easier?"] == "open_text"
+    options = {v for a in source.attributes.values() for v in a.get("Which tools do you use for your work?", "").split("; ")}
+    assert options == {"Data management (GitHub, R)", "Statistics software", "Spreadsheets (Excel, Sheets)"}
+    assert not any("University" in t.text for t in source.turns)
+    reason = next(c.reason for c in source.columns if c.role == "multi_choice")  # `synth inspect` shows the set
+    assert reason.endswith("Data management (GitHub, R) | Spreadsheets (Excel, Sheets) | Statistics software")
+
+
+def test_test_rows_are_dropped_with_their_reason():
+    source = read_one(DATA / "google_form_tools.csv")
+    assert source.dropped_rows == 2 and len(source.speakers) == 10
+    (note,) = [p for p in source.problems if p.reason.startswith("rows left out")]
+    assert note.severity == "warning" and "2 hold only test answers" in note.reason and "row 6, 9" in note.reason
+    assert not any(t.text in ("adf asdf", "test") for t in source.turns)
+
+
+def test_a_stray_nul_byte_and_a_huge_cell_do_not_drop_the_file(tmp_path):
+    text = (DATA / "google_form_tools.csv").read_text()
+    lines = text.splitlines(keepends=True)
+    lines[2] = lines[2].replace("shared place", "shared\x00 place")
+    lines[3] = lines[3].replace("Clearer guidance", "Clearer guidance " + "very " * 40000)  # a 200 KB answer
+    path = tmp_path / "damaged.csv"
+    path.write_text("".join(lines))
+    source = read_one(path)
+    assert len(source.speakers) == 10
+    assert any(t.text.startswith("A shared place") for t in source.turns)
+    assert any(len(t.text) > 200_000 for t in source.turns)
+
+
+def test_qualtrics_without_importid_row_is_recognised_by_its_question_row():
+    source = read_one(DATA / "qualtrics_no_importid.csv")
+    assert source.format == "qualtrics" and len(source.speakers) == 8  # the question row is no respondent
+    assert not any(t.text.startswith("What made you choose") for t in source.turns)
+    turn = next(t for t in source.turns if t.column == "Q3")
+    assert turn.question == "What made you choose us over the other banks?" and turn.spans[0].line >= 3
+    assert {"How old are you?", "Which region do you live in?"} <= set(source.attributes["R3"])
+    assert_verbatim(source)

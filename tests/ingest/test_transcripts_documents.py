@@ -144,3 +144,19 @@ def test_docx_bold_from_a_character_style_is_read_per_style(tmp_path):
     assert [t.speaker for t in source.turns] == ["Interviewer", "Mei Chen", "Interviewer", "Mei Chen"]
     assert source.turns[1].text == "It was fine, I found the page. Long Pause Then I paid."
     assert source.turns[3].text == "No, that was all. Long Pause Really."
+
+
+def test_pdf_line_numbers_and_page_counters_stay_out_of_turns(tmp_path):
+    pages = [
+        ["1 Interviewer: How did you find the new booking page?", "2 Kofi: Quite slow, to be honest, the map",
+         "3 took ages to load on my phone.", "4 Interviewer: What did you do then?", "5 1 2 3 4 5 6 7 8 9 10",
+         "6 Kofi: I gave up and rang them.", "1/2"],
+        ["2/2 Interviewer: Anything else?", "7 Kofi: The confirmation email never came.", "Page 2 of 2"],
+    ]
+    source = read(make_pdf(tmp_path / "numbered.pdf", pages), "pdf")
+    assert_verbatim(source)
+    texts = [t.text for t in source.turns if t.speaker == "Kofi"]
+    assert texts == ["Quite slow, to be honest, the map took ages to load on my phone.", "I gave up and rang them.",
+                     "The confirmation email never came."]  # fmt: skip
+    assert source.lines[0].startswith("1 Interviewer")  # the verbatim line is kept; only the spans skip the number
+    assert [t.text for t in source.turns if t.speaker == "Interviewer"][-1] == "Anything else?"

@@ -17,6 +17,13 @@ def read_fixture(name: str, fmt: str | None = None):
 # file, roles by speaker, turns, (index of a participant turn, its text, its timestamp, its question)
 CASES = [
     (
+        "lowercase_labels.txt",
+        {"interviewer": "interviewer", "interviewee": "participant"},
+        6,
+        (1, "Mostly by direct debit, set up once and forgotten about.", None,
+         "Thanks for talking to me today. How do you pay your bills?"),
+    ),
+    (
         "interview_colon.txt",
         {"Interviewer": "interviewer", "Dana": "participant"},
         6,
@@ -226,3 +233,29 @@ def test_undecodable_text_is_an_input_error(tmp_path):
     with pytest.raises(InputError) as caught:
         transcripts.read(path, "enc.txt", "txt")
     assert "encoding" in caught.value.reason
+
+
+def test_documentation_files_are_skipped_with_a_notice(tmp_path):
+    from synth.ingest import read_inputs
+
+    (tmp_path / "README.txt").write_text("Interviewer: This folder holds the study.\nAnna: Read me first.\n")
+    (tmp_path / "LICENSE").write_text("Permission is hereby granted, free of charge, to any person.\n")
+    (tmp_path / "interview.txt").write_text((FIXTURES / "interview_colon.txt").read_text())
+    sources, problems = read_inputs([tmp_path])
+    assert [s.path for s in sources] == ["interview.txt"]
+    assert sorted((p.path, p.severity) for p in problems) == [("LICENSE", "warning"), ("README.txt", "warning")]
+    assert all("documentation file" in p.reason for p in problems)
+
+
+def test_utf8_and_cp1252_lines_in_one_file_are_each_decoded_right():
+    source = read_fixture("mixed_encoding.txt")
+    texts = [t.text for t in source.turns if t.speaker == "Maria"]
+    assert texts == ["At the café by the station, it is naïve to expect better.", "The crème brûlée was cold, which was a shame."]
+    assert_verbatim(source)
+
+
+def test_annotated_review_markup_is_warned_about():
+    source = read_fixture("annotated_reviews.txt")
+    (warning,) = [p for p in source.problems if "annotation markup" in p.reason]
+    assert warning.severity == "warning" and "6 of 6 lines" in warning.reason and warning.hint
+    assert not [p for p in read_fixture("interview_colon.txt").problems if "annotation" in p.reason]
