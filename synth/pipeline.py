@@ -31,6 +31,7 @@ class RunResult:
     review_notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    clustering: object = None  # synth.records.Clustering, for run.json's persona block
 
 
 @contextmanager
@@ -83,8 +84,9 @@ def run(settings: Settings, reporter=None) -> RunResult:
         tag_result = tag_units(units, vectors, codebook, embedder, training=examples, seed=settings.seed)
     result.embedded_new, result.embedded_cached = embedder.misses, embedder.hits
     with _timed(result, "cluster"):
-        clustering, rep = _cluster(participants, units, vectors, tag_result, settings, reporter)
+        clustering, rep = _cluster(participants, units, vectors, tag_result, settings, reporter, sources)
         result.warnings.extend(clustering.warnings)
+        result.clustering = clustering
     with _timed(result, "synthesize"):
         previous = previous_memberships(settings.output / "map.draft.json")
         run_info = manifest.map_run_info(settings, embedder, codebook, clustering, __version__)
@@ -107,9 +109,11 @@ def _load_tagging_inputs(settings: Settings):
     return codebook, examples
 
 
-def _cluster(participants, units, vectors, tag_result, settings: Settings, reporter):
+def _cluster(participants, units, vectors, tag_result, settings: Settings, reporter, sources):
     from synth.cluster import cluster_participants, representativeness
+    from synth.synthesize import previous_assignments
 
+    before = previous_assignments(settings.output / "map.draft.json")
     clustering = cluster_participants(
         participants,
         units,
@@ -120,6 +124,8 @@ def _cluster(participants, units, vectors, tag_result, settings: Settings, repor
         weights=settings.weights,
         resamples=settings.resamples,
         progress=reporter.stage("cluster", settings.resamples),
+        kinds={s.id: s.kind for s in sources},
+        previous={p.id: before[p.key] for p in participants if p.key in before},
     )
     reporter.done("cluster")
     return clustering, representativeness(units, vectors, clustering)

@@ -228,6 +228,9 @@ class Clustering:
     overall_stability: float
     method: str
     warnings: tuple[str, ...] = ()
+    unassigned: Mapping[str, str] = field(default_factory=dict)  # participant id -> why they fit no persona
+    source_dependence: float | None = None  # Cramér's V between persona and source kind (None: one kind or k=1)
+    attribute_mapping: Mapping[str, str] = field(default_factory=dict)  # attribute name -> the name it was merged into
 
 
 @dataclass(frozen=True)

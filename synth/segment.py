@@ -93,8 +93,14 @@ def _first_names_agree(candidate: str, first: str) -> bool:
 
 
 def _participant_speakers(source: Source) -> list[str]:
-    """Participant speakers with at least one turn, in first-turn order."""
+    """Participant speakers with at least one turn, in first-turn order; in a survey every
+    kept respondent with a turn or a closed answer, in row order (closed answers alone
+    make a participant: they are the usual basis of a segmentation)."""
     roles = {s.name: s.role for s in source.speakers}
+    spoke = {turn.speaker for turn in source.turns}
+    if source.kind == "survey":
+        return [s.name for s in source.speakers if s.role == "participant"
+                and (s.name in spoke or any(str(v).strip() for v in source.attributes.get(s.name, {}).values()))]
     seen: dict[str, None] = {}
     for turn in source.turns:
         if roles.get(turn.speaker) == "participant":

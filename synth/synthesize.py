@@ -93,6 +93,23 @@ class _Context:
         )
 
 
+def previous_assignments(draft_path) -> dict[str, str]:
+    """Participant key -> persona id ("" when they fitted none) from the previous run's
+    map.draft.json, for `cluster_participants(previous=...)`; {} when there is none or
+    it cannot be read (a fresh clustering is then the safe choice)."""
+    import json
+    from pathlib import Path
+
+    path = Path(draft_path)
+    if not path.exists():
+        return {}
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        return {str(p["key"]): str(p.get("persona_id") or "") for p in doc["participants"]}
+    except (ValueError, KeyError, TypeError):
+        return {}
+
+
 def _users(findings) -> dict[str, tuple[str, int]]:
     """ref -> (label, participants) over the whole sample, for lifts in names."""
     return {f.ref: (f.label, f.participants) for f in findings if f.ref}
