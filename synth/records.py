@@ -271,6 +271,7 @@ class Persona:
     emotional_low: str | None = None
     quotes: tuple[str, ...] = ()  # unit ids, from different participants
     flags: tuple[str, ...] = ()  # e.g. "unstable", "small"
+    summary: str = ""  # 2-3 sentences built only from the fields above (see synthesize.summary_text)
     status: str = "draft"  # draft | approved | rejected (from review)
 
 
