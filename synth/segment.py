@@ -113,6 +113,10 @@ def _attributes(source: Source, speaker: str, roster: Roster) -> dict[str, str]:
     hidden = {c.name for c in source.columns if c.role in PII_COLUMN_ROLES}
     merged = {k: v for k, v in source.attributes.get(speaker, {}).items() if k not in hidden}
     roster_key = find_roster_key(speaker, roster)
+    if roster_key is None and source.kind == "transcript" and sum(s.role == "participant" for s in source.speakers) == 1:
+        from synth.ingest.survey_roster import roster_key_in_header
+
+        roster_key = roster_key_in_header(source.lines, roster)  # the Q/A "A" named in the header
     if roster_key is not None:
         merged.update(roster[roster_key])
     return {k: str(v) for k, v in sorted(merged.items()) if not is_private_key(k) and str(v).strip()}
