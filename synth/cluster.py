@@ -40,6 +40,7 @@ NO_PERSONA = -1
 LARGE = 1500  # more participants: k-means instead of spectral (which grows ~n^2: 5,000 survey respondents took minutes)
 SILHOUETTE_TOLERANCE = 0.005  # scores this close count as a tie, won by fewer personas (chosen on AMI dev meetings
 # ES2004/ES2011/IS1003: every dev subset's pick (k=4) beat its neighbours by >= 0.008, so 0.005 changes none of them)
+NULL_RATIO = 1.5  # a split must beat shuffled features' silhouette by this factor (AMI dev: 2.9x; random text: 1.0-1.1x)
 SAMPLE = 2000  # above this many participants, silhouettes and stability resamples use a fixed-size sample
 SOURCE_DEPENDENCE_WARN = 0.3  # Cramér's V persona x source kind at or above this: personas follow the source
 NO_SPLIT = "no stable split: one persona, or pass --personas K"
@@ -225,6 +226,9 @@ def _choose_partition(matrix: np.ndarray, k: int | None, seed: int) -> tuple[np.
     if top < 2:
         return np.zeros(n, dtype=int), 1, "one group", [f"only {n} participants with evidence: one persona (need 6 or more to split)"]
     labels, score = _best_k(matrix, top, seed)
+    k_best = int(labels.max()) + 1
+    if score < NULL_RATIO * _null_silhouette(matrix, k_best, seed):
+        return np.zeros(n, dtype=int), 1, "one group", [NO_SPLIT + f" (silhouette {score:.2f} is no better than on shuffled features)"]
     note = [f"weak persona structure (silhouette {score:.2f}); treat the split with care"] if score < 0.05 else []
     return mark_misfits(matrix, labels), int(labels.max()) + 1, f"silhouette over k=2..{top}", note
 
@@ -288,6 +292,22 @@ def _best_k(matrix: np.ndarray, top: int, seed: int) -> tuple[np.ndarray, float]
     best = max(score for score, _, _ in tried)
     score, raw, labels = next(t for t in tried if t[0] >= best - SILHOUETTE_TOLERANCE)  # fewest personas that is as good
     return labels, raw
+
+
+def _silhouette(matrix: np.ndarray, labels: np.ndarray, seed: int) -> float:
+    from sklearn.metrics import silhouette_score
+
+    sample = SAMPLE if len(matrix) > SAMPLE else None
+    return float(silhouette_score(matrix, labels, metric="cosine", sample_size=sample, random_state=seed))
+
+
+def _null_silhouette(matrix: np.ndarray, k: int, seed: int) -> float:
+    """The silhouette the same method reaches on the features with each column shuffled on
+    its own (same marginals, no joint structure): the score of a split that is not there."""
+    rng = np.random.default_rng(seed)
+    shuffled = np.column_stack([rng.permutation(matrix[:, j]) for j in range(matrix.shape[1])])
+    labels = partition(shuffled, k, seed)
+    return _silhouette(shuffled, labels, seed) if len(set(labels.tolist())) > 1 else 0.0
 
 
 def mark_misfits(matrix: np.ndarray, labels: np.ndarray) -> np.ndarray:
