@@ -92,7 +92,11 @@ def cluster_participants(
     assignments = {pid: NO_PERSONA for pid in ids}
     for row, label in zip(present, labels):
         assignments[ids[row]] = int(label)
-    reasons.update({ids[present[i]]: why for i, why in _misfit_reasons(matrix[present], labels).items()})
+    misfits = _misfit_reasons(matrix[present], labels)
+    reasons.update({ids[present[i]]: why for i, why in misfits.items()})
+    if misfits:
+        notes.append(f"{len(misfits)} participant(s) fit no persona well and are left unassigned; run.json "
+                     "'personas.unassigned' gives each one's reason (assign them in review)")
     overall = _overall(labels, stability)
     notes += [stab_note] if stab_note else []
     notes += _unstable_notes(stability)
