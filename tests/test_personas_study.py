@@ -199,3 +199,26 @@ def test_every_napire_and_surveymonkey_respondent_is_a_participant():
     for path, expected in ((napire, 1051), (monkey, 198)):
         sources, _ = read_inputs([path])
         assert len(build_participants([s for s in sources if s.kind != "participants"], {})) == expected, path.name
+
+
+def test_representative_quotes_skip_pleasantries_and_questions():
+    from synth.synthesize_evidence import is_substantive, pick_quotes
+
+    said = {"a": "Thank you so much, that was really great.", "b": "Can you hear me okay on your end?",
+            "c": "The delivery slots are always full by Tuesday so I shop at the big supermarket instead.",
+            "d": "Yeah, yeah, I mean, right, sure, okay."}
+    units = [Unit(k, f"P{k}", "s", v, v, v, (Span(1, 0, len(v)),), "line 1") for k, v in said.items()]
+    assert [k for k, v in said.items() if is_substantive(v)] == ["c"]
+    assert pick_quotes(units, {"a": 9.0, "b": 8.0, "d": 7.0, "c": 0.1})[0] == "c"
+
+
+def test_summary_is_built_from_the_evidence():
+    from synth.records import Finding
+    from synth.synthesize import summary_text
+
+    lifts = [AttributeLift("How often do you order?", "Weekly", 0.8, 0.3, 2.7)]
+    pain = Finding("slots full / late delivery", 9, 6, ("u1",), "t1")
+    text = summary_text(12, 40, lifts, (pain,), (), (), "The slots are always full by Tuesday.")
+    assert text.startswith("12 of 40 participants") and "Weekly" in text
+    assert "\u201cslots full / late delivery\u201d (6)" in text and "The slots are always full by Tuesday." in text
+    assert text.count(". ") + 1 <= 3
