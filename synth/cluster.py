@@ -294,7 +294,7 @@ def _best_k(matrix: np.ndarray, top: int, seed: int) -> tuple[np.ndarray, float]
     if not tried:
         return np.zeros(len(matrix), dtype=int), 0.0
     best = max(score for score, _, _ in tried)
-    score, raw, labels = next(t for t in tried if t[0] >= best - SILHOUETTE_TOLERANCE)  # fewest personas that is as good
+    _, raw, labels = next(t for t in tried if t[0] >= best - SILHOUETTE_TOLERANCE)  # fewest personas that is as good
     return labels, raw
 
 

@@ -272,7 +272,7 @@ def align_attributes(participants: Sequence[Participant]) -> tuple[list[Particip
     return aligned, mapping
 
 
-_NOT_MEANINGFUL = re.compile(r"^(?:[-+]?[\d.,]+|yes|no|true|false|y|n|checked|unchecked|selected|not selected|none|other|n/a)$", re.I)
+_NOT_MEANINGFUL = re.compile(r"^(?:[-+]?[\d.,]+|yes|no|true|false|y|n|checked|unchecked|selected|not selected|none|other|n/a)$", re.IGNORECASE)
 
 
 def _meaningful(value: str) -> bool:

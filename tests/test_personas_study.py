@@ -156,7 +156,7 @@ def test_large_studies_use_sampled_steps_and_stay_deterministic(monkeypatch):
     values = ["Weekly", "Monthly", "Daily"]
     participants = [Participant(f"P{n:03d}", f"k{n}", ("survey",), {"often": values[n % 3], "device": values[n % 3] + " app"
                                 if rng.random() > 0.1 else "Website"}) for n in range(150)]
-    args = dict(k=None, seed=4, weights={"attributes": 1.0}, resamples=5, kinds={"survey": "survey"})
+    args = {"k": None, "seed": 4, "weights": {"attributes": 1.0}, "resamples": 5, "kinds": {"survey": "survey"}}
     first = cluster_participants(participants, [], np.zeros((0, 8)), TagResult((), ()), **args)
     again = cluster_participants(list(participants), [], np.zeros((0, 8)), TagResult((), ()), **args)
     assert first == again and first.k == 3 and "k-means" in first.method
