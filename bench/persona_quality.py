@@ -1,6 +1,10 @@
 """How well persona clustering recovers known groups in real third-party data. Prints tables; asserts nothing.
 
-    .venv/bin/python bench/persona_quality.py [--model all-MiniLM-L6-v2|static] [--seeds 5] [--tags]
+    .venv/bin/python bench/persona_quality.py [--model all-MiniLM-L6-v2|static] [--seeds 5] [--tags] [--only-run]
+
+0. `synth run` itself, with its defaults (auto-K, tags on, the default model), on the AMI meetings: all 20,
+   the dev meetings (ES2004, ES2011, IS1003: the auto-K tolerance was chosen on these) and the held-out test
+   meetings (TS3004, TS3011). Prints the k it chose, ARI against role, unassigned speakers and Cramér's V.
 
 1. AMI product-design meetings (../shared/data/qmsum-ami-product-meetings): 20 meetings x 4 speakers, each
    speaker label is their role (Project Manager, Marketing, Industrial Designer, User Interface). The role
@@ -13,6 +17,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -164,12 +169,50 @@ def _crosstab(answer, labels) -> None:
         print(f"| {value[:100]} | " + " | ".join(str(c) for c in counts) + " |")
 
 
+AMI_SPLITS = {"all 20": ("ES", "IS", "TS"), "dev (ES2004, ES2011, IS1003)": ("ES", "IS"), "test (TS3004, TS3011)": ("TS",)}
+
+
+def ami_synth_run(work: Path) -> None:
+    """Run `synth run` as a user does (defaults; only the output folder and a shared cache given) and score it."""
+    import hashlib
+    import json
+    import subprocess
+
+    from sklearn.metrics import adjusted_rand_score
+
+    roles = ("Project Manager", "Marketing", "Industrial Designer", "User Interface")
+    print("\n## `synth run` with defaults on AMI (auto-K, tags on)\n\n| meetings | speakers | k chosen | ARI vs role | unassigned | Cramér's V |\n|---|---|---|---|---|---|")
+    for title, prefixes in AMI_SPLITS.items():
+        folder = work / ("in-" + "-".join(prefixes))
+        folder.mkdir(parents=True, exist_ok=True)
+        for meeting in sorted(AMI.glob("*.json")):
+            link = folder / meeting.name
+            if meeting.name.startswith(prefixes) and not link.exists():
+                link.symlink_to(meeting)
+        out = work / ("out-" + "-".join(prefixes))
+        if (out / "map.draft.json").exists():
+            (out / "map.draft.json").unlink()  # a fresh run each time, not a warm start from the last one
+        subprocess.run([str(Path(sys.executable).parent / "synth"), "run", str(folder), "-o", str(out), "--cache-dir", str(work / "cache")],
+                       check=True, capture_output=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        doc = json.loads((out / "map.json").read_text())
+        key = {hashlib.sha1(f"{s['path']}\0{r}".encode()).hexdigest()[:12]: r for s in doc["sources"] for r in roles}
+        pairs = [(key[p["key"]], p.get("persona_id") or "none") for p in doc["participants"] if p["key"] in key]
+        ari = adjusted_rand_score([a for a, _ in pairs], [b for _, b in pairs])
+        block = json.loads((out / "run.json").read_text()).get("personas", {})
+        print(f"| {title} | {len(pairs)} | {len(doc['personas'])} | {ari:.3f} | {len(block.get('unassigned', []))} | {block.get('source_kind_cramers_v')} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", default="all-MiniLM-L6-v2")
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--tags", action="store_true", help="also cluster with the real tagger's tag profiles (slow)")
+    parser.add_argument("--only-run", action="store_true", help="only the `synth run` table")
     args = parser.parse_args()
+    if AMI.exists():
+        ami_synth_run(ROOT / "outputs" / "bench-persona-quality")
+    if args.only_run:
+        return
     if AMI.exists():
         ami(args.model, args.seeds, args.tags)
     else:

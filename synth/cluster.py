@@ -4,8 +4,12 @@ Features come from `cluster_features` (source-relative text profile, tag profile
 attributes). Participants are grouped by spectral clustering on their k-nearest-
 neighbour graph: it follows the shape of the data instead of assuming round
 clusters, which matters with hundreds of sparse word features and a few dozen
-people. The number of personas is the one with the best silhouette (cosine) over
-2..min(8, n/3), penalised when it leaves tiny clusters, unless the user forces it.
+people. The number of personas is the fewest whose silhouette (cosine) over 2..min(8, n/3),
+penalised when it leaves tiny clusters, is within SILHOUETTE_TOLERANCE of the best,
+unless the user forces it. When the chosen split is not stable (size-weighted
+stability below 0.6) the run says so and keeps one persona ("no stable split").
+Above SAMPLE participants every all-pairs step works on a seeded fixed-size sample
+or against centroids, so the cost stays linear in participants.
 
 Stability is measured the way Hennig's `clusterboot` does it: re-cluster random
 80% subsamples and, for each persona, average the Jaccard overlap with its best
@@ -34,6 +38,12 @@ TINY_PENALTY = 0.5  # silhouette penalty per share of clusters below the minimum
 AMBIGUOUS_SILHOUETTE = -0.1  # clearly nearer another persona than its own
 NO_PERSONA = -1
 LARGE = 1500  # more participants: k-means instead of spectral (which grows ~n^2: 5,000 survey respondents took minutes)
+SILHOUETTE_TOLERANCE = 0.005  # scores this close count as a tie, won by fewer personas (chosen on AMI dev meetings
+# ES2004/ES2011/IS1003: every dev subset's pick (k=4) beat its neighbours by >= 0.008, so 0.005 changes none of them)
+NULL_RATIO = 1.5  # a split must beat shuffled features' silhouette by this factor (AMI dev: 2.9x; random text: 1.0-1.1x)
+SAMPLE = 2000  # above this many participants, silhouettes and stability resamples use a fixed-size sample
+SOURCE_DEPENDENCE_WARN = 0.3  # Cramér's V persona x source kind at or above this: personas follow the source
+NO_SPLIT = "no stable split: one persona, or pass --personas K"
 
 Advance = Callable[..., None]
 
@@ -49,23 +59,53 @@ def cluster_participants(
     weights: Mapping[str, float],
     resamples: int,
     progress: Advance | None = None,
+    kinds: Mapping[str, str] | None = None,
+    previous: Mapping[str, str] | None = None,
 ) -> Clustering:
-    """Persona candidates for `participants`; never raises on small or degenerate input."""
+    """Persona candidates for `participants`; never raises on small or degenerate input.
+
+    `kinds` maps source id -> source kind (for removing the source effect and for
+    Cramér's V). `previous` maps participant id -> the persona id they had in the
+    last run (reviewer assignments included): when given, and `k` is None or the
+    number of previous personas, the run warm-starts: those participants keep
+    their persona and everyone else joins the nearest one (`warm_start`).
+    """
     advance = progress or (lambda n=1: None)
-    features = build_features(participants, units, vectors, tag_result)
+    features = build_features(participants, units, vectors, tag_result, kinds)
     matrix = features.combined(weights)
     ids = features.participant_ids
     present = _with_evidence(participants, units)
-    notes = [f"{len(ids) - len(present)} participant(s) have no evidence or attributes and fit no persona"] if len(present) < len(ids) else []
-    labels, chosen_k, how, more = _choose_partition(matrix[present], k, seed)
+    reasons = {ids[row]: "no evidence: no text and no closed answers" for row in range(len(ids)) if row not in set(present)}
+    notes = [f"{len(reasons)} participant(s) have no evidence or attributes and fit no persona"] if reasons else []
+    warm = _warm_labels(matrix[present], [ids[r] for r in present], previous or {}, k)
+    if warm is not None:
+        joined = sum(1 for r in present if ids[r] not in (previous or {}))
+        how = f"kept from the previous run ({joined} new participant(s) joined the nearest persona)"
+        labels, chosen_k, more = warm, int(warm.max()) + 1, []
+    else:
+        labels, chosen_k, how, more = _choose_partition(matrix[present], k, seed)
     notes += more
     labels, stability, stab_note = _with_stability(matrix[present], labels, chosen_k, seed, resamples, advance)
+    if warm is None and k is None and chosen_k > 1 and _no_stable_split(labels, stability):
+        labels, chosen_k, stability = np.zeros(len(present), dtype=int), 1, [1.0]
+        notes = [n for n in notes if not n.startswith("weak persona structure")] + [NO_SPLIT]
     assignments = {pid: NO_PERSONA for pid in ids}
     for row, label in zip(present, labels):
         assignments[ids[row]] = int(label)
+    misfits = _misfit_reasons(matrix[present], labels)
+    reasons.update({ids[present[i]]: why for i, why in misfits.items()})
+    if misfits:
+        notes.append(f"{len(misfits)} participant(s) fit no persona well and are left unassigned; run.json "
+                     "'personas.unassigned' gives each one's reason (assign them in review)")
     overall = _overall(labels, stability)
     notes += [stab_note] if stab_note else []
     notes += _unstable_notes(stability)
+    dependence = source_dependence(participants, assignments, kinds or {})
+    if dependence is not None and dependence >= SOURCE_DEPENDENCE_WARN:
+        notes.append(f"personas follow the source kind (Cramér's V {dependence:.2f} >= {SOURCE_DEPENDENCE_WARN}): "
+                     "check that they describe people, not interviews vs survey answers")
+    from synth.cluster_features import align_attributes
+
     return Clustering(
         assignments=assignments,
         k=chosen_k,
@@ -73,7 +113,97 @@ def cluster_participants(
         overall_stability=round(overall, 4),
         method=_describe(weights, how, resamples, len(present)),
         warnings=tuple(notes),
+        unassigned=dict(sorted(reasons.items())),
+        source_dependence=None if dependence is None else round(dependence, 4),
+        attribute_mapping=align_attributes(participants)[1],
     )
+
+
+def _no_stable_split(labels: np.ndarray, stability: Sequence[float]) -> bool:
+    """True when most participants sit in personas that resampling does not recover."""
+    return _overall(labels, stability) < UNSTABLE_BELOW
+
+
+def _misfit_reasons(matrix: np.ndarray, labels: np.ndarray) -> dict[int, str]:
+    """Row -> why that clustered participant was left out (between personas, or far from all)."""
+    left = np.where(labels == NO_PERSONA)[0]
+    k = int(labels.max()) + 1
+    if not len(left) or k < 1:
+        return {}
+    centroids = normalise_rows(np.stack([matrix[labels == c].mean(axis=0) for c in range(k)]))
+    sims = normalise_rows(matrix[left]) @ centroids.T
+    out = {}
+    for row, sim in zip(left.tolist(), sims):
+        order = np.argsort(-sim)
+        near = f"nearest: candidate {order[0] + 1} (cosine {sim[order[0]]:.2f})"
+        if k > 1:
+            near += f", then candidate {order[1] + 1} ({sim[order[1]]:.2f})"
+        out[row] = f"fits no persona well ({near}); assign them in review if they belong to one"
+    return out
+
+
+def source_dependence(participants: Sequence[Participant], assignments: Mapping[str, int], kinds: Mapping[str, str]) -> float | None:
+    """Cramér's V between persona and source kind over the assigned participants (None when
+    there is only one persona or one kind: nothing to depend on)."""
+    pairs = [(assignments.get(p.id, NO_PERSONA), kinds.get(p.source_ids[0], "unknown") if p.source_ids else "unknown")
+             for p in participants]
+    pairs = [(a, b) for a, b in pairs if a != NO_PERSONA]
+    return cramers_v([a for a, _ in pairs], [b for _, b in pairs])
+
+
+def cramers_v(first: Sequence, second: Sequence) -> float | None:
+    """Cramér's V of two label sequences (scipy's chi-square contingency), None when either has one value."""
+    from scipy.stats.contingency import association
+
+    rows, cols = sorted(set(first), key=str), sorted(set(second), key=str)
+    if len(rows) < 2 or len(cols) < 2:
+        return None
+    table = np.zeros((len(rows), len(cols)), dtype=int)
+    r_index, c_index = {v: i for i, v in enumerate(rows)}, {v: i for i, v in enumerate(cols)}
+    for a, b in zip(first, second):
+        table[r_index[a], c_index[b]] += 1
+    return float(association(table, method="cramer"))
+
+
+def _warm_labels(matrix: np.ndarray, ids: Sequence[str], previous: Mapping[str, str], k: int | None) -> np.ndarray | None:
+    """Labels from the previous run's memberships, or None to cluster afresh: when there is
+    no previous run, `k` asks for another number of personas, or the participants are the
+    same as last time (then a fresh run gives the same result and a changed review or
+    codebook can still reshape the personas)."""
+    personas = sorted({previous[pid] for pid in ids if previous.get(pid)})
+    if len(personas) < 2 or (k is not None and k != len(personas)):
+        return None
+    here = set(ids)
+    if here <= set(previous) and all(pid in here for pid, persona in previous.items() if persona):
+        return None
+    return warm_start(matrix, ids, previous)
+
+
+def warm_start(matrix: np.ndarray, ids: Sequence[str], previous: Mapping[str, str]) -> np.ndarray:
+    """Labels that keep every decision of the last run.
+
+    `previous` maps participant id -> persona id, or "" for someone who fitted no
+    persona last time. Those participants keep their persona (or stay out); the
+    others join the persona whose centroid is nearest (cosine), unless they are far
+    from all of them by the same rule `mark_misfits` uses. Labels are renumbered by
+    size (0 = largest). The review's `assign P012 persona-3` is an entry of `previous`.
+    """
+    personas = sorted({v for v in previous.values() if v})
+    index = {name: i for i, name in enumerate(personas)}
+    raw = np.array([index.get(previous.get(pid) or "", NO_PERSONA) for pid in ids], dtype=int)
+    kept = np.array([pid in previous for pid in ids])
+    rows = normalise_rows(matrix)
+    members = [raw == c for c in range(len(personas))]
+    present = [c for c in range(len(personas)) if np.any(members[c])]
+    centroids = normalise_rows(np.stack([rows[members[c]].mean(axis=0) for c in present]))
+    new = ~kept
+    if np.any(new) and present:
+        sims = rows[new] @ centroids.T
+        nearest = np.array(present)[np.argmax(sims, axis=1)]
+        member_sims = (rows[raw >= 0] @ centroids.T).max(axis=1)
+        q1, q3 = np.percentile(member_sims, [25, 75]) if len(member_sims) else (0.0, 0.0)
+        raw[new] = np.where(sims.max(axis=1) < q1 - 1.5 * (q3 - q1), NO_PERSONA, nearest)
+    return canonical_labels(raw)
 
 
 def _with_evidence(participants: Sequence[Participant], units: Sequence[Unit]) -> list[int]:
@@ -100,6 +230,9 @@ def _choose_partition(matrix: np.ndarray, k: int | None, seed: int) -> tuple[np.
     if top < 2:
         return np.zeros(n, dtype=int), 1, "one group", [f"only {n} participants with evidence: one persona (need 6 or more to split)"]
     labels, score = _best_k(matrix, top, seed)
+    k_best = int(labels.max()) + 1
+    if score < NULL_RATIO * _null_silhouette(matrix, k_best, seed):
+        return np.zeros(n, dtype=int), 1, "one group", [NO_SPLIT + f" (silhouette {score:.2f} is no better than on shuffled features)"]
     note = [f"weak persona structure (silhouette {score:.2f}); treat the split with care"] if score < 0.05 else []
     return mark_misfits(matrix, labels), int(labels.max()) + 1, f"silhouette over k=2..{top}", note
 
@@ -148,18 +281,37 @@ def _best_k(matrix: np.ndarray, top: int, seed: int) -> tuple[np.ndarray, float]
     """The partition with the best size-penalised cosine silhouette; ties go to fewer personas."""
     from sklearn.metrics import silhouette_score
 
-    best, best_score, best_raw = None, -math.inf, 0.0
     smallest = max(2, math.ceil(0.05 * len(matrix)))
+    tried = []
     for k in range(2, top + 1):
         labels = partition(matrix, k, seed)
         if len(set(labels.tolist())) < 2:
             continue
-        raw = float(silhouette_score(matrix, labels, metric="cosine"))
+        sample = SAMPLE if len(matrix) > SAMPLE else None  # linear cost: a fixed-size seeded sample
+        raw = float(silhouette_score(matrix, labels, metric="cosine", sample_size=sample, random_state=seed))
         sizes = np.bincount(labels)
-        score = raw - TINY_PENALTY * float(np.mean(sizes < smallest))
-        if score > best_score + 1e-9:
-            best, best_score, best_raw = labels, score, raw
-    return (best if best is not None else np.zeros(len(matrix), dtype=int)), best_raw
+        tried.append((raw - TINY_PENALTY * float(np.mean(sizes < smallest)), raw, labels))
+    if not tried:
+        return np.zeros(len(matrix), dtype=int), 0.0
+    best = max(score for score, _, _ in tried)
+    _, raw, labels = next(t for t in tried if t[0] >= best - SILHOUETTE_TOLERANCE)  # fewest personas that is as good
+    return labels, raw
+
+
+def _silhouette(matrix: np.ndarray, labels: np.ndarray, seed: int) -> float:
+    from sklearn.metrics import silhouette_score
+
+    sample = SAMPLE if len(matrix) > SAMPLE else None
+    return float(silhouette_score(matrix, labels, metric="cosine", sample_size=sample, random_state=seed))
+
+
+def _null_silhouette(matrix: np.ndarray, k: int, seed: int) -> float:
+    """The silhouette the same method reaches on the features with each column shuffled on
+    its own (same marginals, no joint structure): the score of a split that is not there."""
+    rng = np.random.default_rng(seed)
+    shuffled = np.column_stack([rng.permutation(matrix[:, j]) for j in range(matrix.shape[1])])
+    labels = partition(shuffled, k, seed)
+    return _silhouette(shuffled, labels, seed) if len(set(labels.tolist())) > 1 else 0.0
 
 
 def mark_misfits(matrix: np.ndarray, labels: np.ndarray) -> np.ndarray:
@@ -169,9 +321,16 @@ def mark_misfits(matrix: np.ndarray, labels: np.ndarray) -> np.ndarray:
     k = int(labels.max()) + 1
     if k < 2 or len(matrix) <= k:
         return labels
-    silhouettes = silhouette_samples(matrix, labels, metric="cosine")
     centroids = normalise_rows(np.stack([matrix[labels == c].mean(axis=0) for c in range(k)]))
-    nearest = (normalise_rows(matrix) @ centroids.T).max(axis=1)
+    similarity = normalise_rows(matrix) @ centroids.T
+    nearest = similarity.max(axis=1)
+    if len(matrix) > SAMPLE:  # simplified silhouette against centroids: linear in participants
+        own = similarity[np.arange(len(matrix)), labels]
+        other = np.where(np.arange(k)[None, :] == labels[:, None], -np.inf, similarity).max(axis=1)
+        a, b = 1 - own, 1 - other
+        silhouettes = (b - a) / np.maximum(np.maximum(a, b), 1e-12)
+    else:
+        silhouettes = silhouette_samples(matrix, labels, metric="cosine")
     q1, q3 = np.percentile(nearest, [25, 75])
     misfit = (silhouettes < AMBIGUOUS_SILHOUETTE) | (nearest < q1 - 1.5 * (q3 - q1))
     out = labels.copy()
@@ -203,7 +362,7 @@ def subsample_stability(
     """Hennig's clusterboot with subsampling: each persona's mean Jaccard with its best match."""
     rng = np.random.default_rng(seed)
     n = len(matrix)
-    size = max(k + 1, int(round(SUBSAMPLE * n)))
+    size = max(k + 1, int(round(SUBSAMPLE * min(n, SAMPLE / SUBSAMPLE))))  # at most SAMPLE rows per resample
     scores: dict[int, list[float]] = defaultdict(list)
     for r in range(resamples):
         rows = np.sort(rng.choice(n, size=min(size, n), replace=False))

@@ -15,7 +15,16 @@ distance between two participants:
 - ``attributes``: closed survey answers and `participants.csv` columns: one-hot
   values (multi-choice cells are "; "-joined), numeric columns standardised.
   Names, contact details and columns whose every value is unique (ids, timestamps)
-  are never features.
+  are never features. Each one-hot column is centred on the participants who were
+  asked it; those not asked get 0, so "this source did not ask the question" is
+  never a difference between two people.
+
+The source effect is removed block by block: after the per-source mean, each
+source kind ("survey", "transcript") is centred on its own mean and scaled to the
+same typical length, so the register of a source (long interview turns vs one-line
+survey answers) does not decide who is alike. The same attribute from two sources
+(roster ``age_band``, survey "What is your age?") is mapped to one name when their
+answer sets overlap and nobody holds both (`align_attributes`).
 """
 
 from __future__ import annotations
@@ -77,17 +86,53 @@ def normalise_rows(matrix: np.ndarray) -> np.ndarray:
 
 
 def build_features(
-    participants: Sequence[Participant], units: Sequence[Unit], vectors: np.ndarray, tag_result: TagResult
+    participants: Sequence[Participant],
+    units: Sequence[Unit],
+    vectors: np.ndarray,
+    tag_result: TagResult,
+    kinds: Mapping[str, str] | None = None,
 ) -> FeatureBlocks:
-    """All three blocks for the participants that have units or attributes."""
+    """All three blocks for the participants that have units or attributes.
+
+    `kinds` maps source id -> source kind; participants are centred within their kind.
+    """
     ids = tuple(p.id for p in participants)
     pairs = _participant_source_pairs(units, ids)
+    groups = participant_kinds(participants, kinds or {})
     text = np.hstack([
-        normalise_rows(_relative_profile(pairs, normalise_rows(_mean_vectors(pairs, vectors)), ids)) * EMBEDDING_SCALE,
-        normalise_rows(_relative_profile(pairs, _word_profile(pairs, units, ids), ids)),
+        normalise_rows(_by_kind(_relative_profile(pairs, normalise_rows(_mean_vectors(pairs, vectors)), ids), groups)) * EMBEDDING_SCALE,
+        normalise_rows(_by_kind(_relative_profile(pairs, _word_profile(pairs, units, ids), ids), groups)),
     ]) if pairs.keys else np.zeros((len(ids), 0))
-    tags = _relative_profile(pairs, _tag_profile(pairs, units, tag_result), ids) if pairs.keys else np.zeros((len(ids), 0))
-    return FeatureBlocks(ids, text, tags, attribute_matrix(participants))
+    tags = _by_kind(_relative_profile(pairs, _tag_profile(pairs, units, tag_result), ids), groups) if pairs.keys else np.zeros((len(ids), 0))
+    aligned, _ = align_attributes(participants)
+    return FeatureBlocks(ids, text, tags, attribute_matrix(aligned))
+
+
+def participant_kinds(participants: Sequence[Participant], kinds: Mapping[str, str]) -> list[str]:
+    """Each participant's source kind (their first source's; "unknown" when not given)."""
+    return [kinds.get(p.source_ids[0], "unknown") if p.source_ids else "unknown" for p in participants]
+
+
+def _by_kind(block: np.ndarray, groups: Sequence[str]) -> np.ndarray:
+    """Each source kind centred on its own mean and scaled to the same typical row length.
+
+    Only rows with a profile (non-zero) take part; a kind with one such row is left as is.
+    """
+    out = block.copy()
+    present = np.any(block != 0, axis=1)
+    labels = np.array(groups, dtype=object)
+    lengths = []
+    for kind in sorted(set(groups)):
+        rows = np.where((labels == kind) & present)[0]
+        if len(rows) >= 2:
+            out[rows] -= out[rows].mean(axis=0)
+            rms = float(np.sqrt(np.mean(np.sum(out[rows] ** 2, axis=1))))
+            lengths.append((rows, rms))
+    typical = float(np.mean([rms for _, rms in lengths])) if lengths else 0.0
+    for rows, rms in lengths:
+        if rms > 1e-12:
+            out[rows] *= typical / rms
+    return out
 
 
 @dataclass(frozen=True)
@@ -183,13 +228,56 @@ def _relative_profile(pairs: _Pairs, rows: np.ndarray, ids: Sequence[str]) -> np
 # ---------------------------------------------------------------- attributes
 
 def attribute_matrix(participants: Sequence[Participant]) -> np.ndarray:
-    """One-hot closed answers and standardised numbers; private and id-like columns skipped."""
+    """One-hot closed answers (centred on those who answered) and standardised numbers;
+    private and id-like columns skipped."""
     columns = []
     for name in usable_attributes(participants):
         values = [p.attributes.get(name, "").strip() for p in participants]
         numbers = _as_numbers(values)
         columns.extend([_standardise(numbers)] if numbers is not None else _one_hot(values))
     return np.column_stack(columns) if columns else np.zeros((len(participants), 0))
+
+
+def align_attributes(participants: Sequence[Participant]) -> tuple[list[Participant], dict[str, str]]:
+    """Participants with the same attribute from different sources under one name, and the
+    mapping used (name -> the name it was merged into).
+
+    Two attributes are the same when nobody holds both (they come from different
+    sources) and at least half of the smaller one's answers, and 2 or more, are also
+    answers of the other, ignoring case; answers that are only numbers or yes/no
+    never count as a match (every scale shares them). The shorter name is kept.
+    """
+    holders: dict[str, set[str]] = defaultdict(set)
+    answers: dict[str, set[str]] = defaultdict(set)
+    for p in participants:
+        for name, cell in p.attributes.items():
+            if str(cell).strip() and not is_private_key(name):
+                holders[name].add(p.id)
+                answers[name].update(v.casefold() for v in split_values(str(cell)) if _meaningful(v))
+    names = sorted(holders, key=lambda n: (len(n), n))
+    mapping: dict[str, str] = {}
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            if b in mapping or a in mapping or holders[a] & holders[b]:
+                continue
+            shared = answers[a] & answers[b]
+            if len(shared) >= 2 and len(shared) >= 0.5 * min(len(answers[a]), len(answers[b])):
+                mapping[b] = a
+                holders[a] |= holders[b]
+    if not mapping:
+        return list(participants), {}
+    from dataclasses import replace
+
+    aligned = [replace(p, attributes={mapping.get(k, k): v for k, v in p.attributes.items()}) for p in participants]
+    return aligned, mapping
+
+
+_NOT_MEANINGFUL = re.compile(r"^(?:[-+]?[\d.,]+|yes|no|true|false|y|n|checked|unchecked|selected|not selected|none|other|n/a)$", re.IGNORECASE)
+
+
+def _meaningful(value: str) -> bool:
+    """An answer that can tell two questions apart (not a bare number, yes/no or "other")."""
+    return bool(value.strip()) and not _NOT_MEANINGFUL.match(value.strip())
 
 
 def usable_attributes(participants: Sequence[Participant]) -> list[str]:
@@ -232,7 +320,16 @@ def _standardise(numbers: np.ndarray) -> np.ndarray:
 
 
 def _one_hot(values: Sequence[str]) -> list[np.ndarray]:
+    """One column per value held by 2+; centred on the participants who answered, 0 for the rest."""
     per_row = [set(split_values(v)) for v in values]
-    seen = sorted({v for row in per_row for v in row})
-    return [np.array([1.0 if value in row else 0.0 for row in per_row]) for value in seen
-            if sum(value in row for row in per_row) >= 2]
+    answered = np.array([bool(row) for row in per_row])
+    counts: dict[str, int] = defaultdict(int)
+    for row in per_row:
+        for value in row:
+            counts[value] += 1
+    out = []
+    for value in sorted(v for v, c in counts.items() if c >= 2):
+        column = np.array([1.0 if value in row else 0.0 for row in per_row])
+        column[answered] -= column[answered].mean()
+        out.append(column)
+    return out

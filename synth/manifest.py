@@ -62,6 +62,7 @@ def run_json_text(settings, result, sources, embedder, codebook, version: str) -
             "embedded_new": result.embedded_new,
             "embedded_cached": result.embedded_cached,
         },
+        "personas": persona_block(result.clustering, sources),
         "problems": [
             {k: v for k, v in vars(p).items() if v is not None} | {"message": p.describe()} for p in result.problems
         ],
@@ -71,3 +72,20 @@ def run_json_text(settings, result, sources, embedder, codebook, version: str) -
         "outputs": sorted(str(Path(f).relative_to(settings.output)) for f in result.files),
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def persona_block(clustering, sources) -> dict:
+    """run.json's account of who is in a persona: respondents, participants, who was left
+    out and why, how much membership depends on source kind, and attribute mappings."""
+    if clustering is None:
+        return {}
+    assigned = sum(1 for v in clustering.assignments.values() if v >= 0)
+    return {
+        "survey_respondents": sum(len(s.speakers) + s.dropped_rows for s in sources if s.kind == "survey"),
+        "survey_rows_dropped_as_junk": sum(s.dropped_rows for s in sources if s.kind == "survey"),
+        "participants": len(clustering.assignments),
+        "assigned": assigned,
+        "unassigned": [{"participant": pid, "reason": why} for pid, why in clustering.unassigned.items()],
+        "source_kind_cramers_v": clustering.source_dependence,
+        "attribute_mapping": dict(clustering.attribute_mapping),
+    }

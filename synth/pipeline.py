@@ -46,6 +46,7 @@ class RunResult:
     review_notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    clustering: Any = None  # synth.records.Clustering, for run.json's persona block
 
 
 @dataclass
@@ -158,10 +159,20 @@ def _cluster(ctx: Context) -> None:
     ctx.clustering = cluster_participants(
         ctx.participants, ctx.units, ctx.vectors, ctx.tag_result, k=s.personas, seed=s.seed, weights=s.weights,
         resamples=s.resamples, progress=ctx.reporter.stage("cluster", s.resamples),
+        kinds={src.id: src.kind for src in ctx.sources}, previous=_previous_assignments(ctx),
     )
     ctx.reporter.done("cluster")
     ctx.result.warnings.extend(ctx.clustering.warnings)
+    ctx.result.clustering = ctx.clustering
     ctx.representativeness = representativeness(ctx.units, ctx.vectors, ctx.clustering)
+
+
+def _previous_assignments(ctx: Context) -> dict[str, str]:
+    """Participant id -> the persona it had in the previous draft ("" for none), for the warm start."""
+    if ctx.previous is None:
+        return {}
+    before = {p.key: p.persona_id or "" for p in ctx.previous.participants}
+    return {p.id: before[p.key] for p in ctx.participants if p.key in before}
 
 
 def _synthesize(ctx: Context) -> None:

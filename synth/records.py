@@ -228,6 +228,9 @@ class Clustering:
     overall_stability: float
     method: str
     warnings: tuple[str, ...] = ()
+    unassigned: Mapping[str, str] = field(default_factory=dict)  # participant id -> why they fit no persona
+    source_dependence: float | None = None  # Cramér's V between persona and source kind (None: one kind or k=1)
+    attribute_mapping: Mapping[str, str] = field(default_factory=dict)  # attribute name -> the name it was merged into
 
 
 @dataclass(frozen=True)
@@ -268,6 +271,7 @@ class Persona:
     emotional_low: str | None = None
     quotes: tuple[str, ...] = ()  # unit ids, from different participants
     flags: tuple[str, ...] = ()  # e.g. "unstable", "small"
+    summary: str = ""  # 2-3 sentences built only from the fields above (see synthesize.summary_text)
     status: str = "draft"  # draft | approved | rejected (from review)
 
 

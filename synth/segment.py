@@ -99,8 +99,14 @@ def _first_names_agree(candidate: str, first: str) -> bool:
 
 
 def _participant_speakers(source: Source) -> list[str]:
-    """Participant speakers with at least one turn, in first-turn order."""
+    """Participant speakers with at least one turn, in first-turn order; in a survey every
+    kept respondent with a turn or a closed answer, in row order (closed answers alone
+    make a participant: they are the usual basis of a segmentation)."""
     roles = {s.name: s.role for s in source.speakers}
+    spoke = {turn.speaker for turn in source.turns}
+    if source.kind == "survey":
+        return [s.name for s in source.speakers if s.role == "participant"
+                and (s.name in spoke or any(str(v).strip() for v in source.attributes.get(s.name, {}).values()))]
     seen: dict[str, None] = {}
     for turn in source.turns:
         if roles.get(turn.speaker) == "participant":
@@ -113,6 +119,10 @@ def _attributes(source: Source, speaker: str, roster: Roster) -> dict[str, str]:
     hidden = {c.name for c in source.columns if c.role in PII_COLUMN_ROLES}
     merged = {k: v for k, v in source.attributes.get(speaker, {}).items() if k not in hidden}
     roster_key = find_roster_key(speaker, roster)
+    if roster_key is None and source.kind == "transcript" and sum(s.role == "participant" for s in source.speakers) == 1:
+        from synth.ingest.survey_roster import roster_key_in_header
+
+        roster_key = roster_key_in_header(source.lines, roster)  # the Q/A "A" named in the header
     if roster_key is not None:
         merged.update(roster[roster_key])
     return {k: str(v) for k, v in sorted(merged.items()) if not is_private_key(k) and str(v).strip()}

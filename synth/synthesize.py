@@ -14,6 +14,7 @@ new clusters get the next free number, larger clusters first.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from typing import Mapping, Sequence
 
@@ -43,6 +44,11 @@ NAME_CHARS = 60
 NAME_WORDS = 2  # distinctive words in a name when no theme stands out
 NAME_WORD_POOL = 12  # distinctive words looked at before fillers are dropped
 NAME_WORDS_FOR_NUMBERS = 3  # an attribute name this short may lead a numeric value
+NAME_ATTRIBUTES = 2  # distinguishing attribute values in a name ("Weekly, Family with children")
+MIN_NAME_SUPPORT = 0.1  # a touchpoint names a persona only when this share of its participants mention it
+QUESTION_CODE = re.compile(r"^(?:q|qid|v|var|item|col|question)[\s_.-]?\d+[a-z]?(?:[_.]\d+)*\b", re.IGNORECASE)
+BINARY_YES = re.compile(r"^(?:1|1\.0|yes|y|true|checked|selected|quoted|ticked)$", re.IGNORECASE)
+BINARY_NO = re.compile(r"^(?:0|0\.0|no|n|false|unchecked|not selected|not quoted|not checked)$", re.IGNORECASE)
 OPPORTUNITIES_PER_STAGE = 3
 
 
@@ -171,7 +177,33 @@ def _draft(pid: str, group: list[Participant], stability: float, ctx: _Context, 
         emotional_low=low,
         quotes=quotes,
         flags=_flags(stability, len(member_ids), len(quotes), k),
+        summary=summary_text(len(member_ids), ctx.total, lifts, pains, motivations, _supported(touchpoints, len(member_ids)),
+                             _quote_text(quotes, ctx)),
     )
+
+
+def _quote_text(quotes, ctx: _Context) -> str:
+    by_id = {u.id: u for u in ctx.units}
+    return by_id[quotes[0]].quote if quotes and quotes[0] in by_id else ""
+
+
+def summary_text(size: int, total: int, lifts, pains, motivations, touchpoints, quote: str) -> str:
+    """Two or three sentences from the persona's own evidence: who (size, distinguishing
+    attributes), what moves them and what hurts (top motivation, pain, touchpoint, with
+    how many participants back each), and one verbatim (redacted) quote."""
+    who = _attribute_phrases(lifts)
+    first = f"{size} of {total} participants" + (f", more often than others: {', '.join(who[:3])}" if who else "") + "."
+    parts = []
+    if motivations:
+        parts.append(f"motivated by \u201c{motivations[0].label}\u201d ({motivations[0].participants} of them)")
+    if pains:
+        parts.append(f"most often troubled by \u201c{pains[0].label}\u201d ({pains[0].participants})")
+    if touchpoints:
+        parts.append(f"they name {touchpoints[0].label} most ({touchpoints[0].participants})")
+    second = ("They are " + "; ".join(parts) + ".") if parts else ""
+    third = f"In their words: \u201c{quote}\u201d" if quote else ""
+    text = " ".join(x for x in (first, second, third) if x)
+    return text.replace("They are they name", "They name")
 
 
 def _confidence(stability: float, size: int, unit_count: int) -> float:
@@ -201,8 +233,8 @@ def _name(pid, member_ids, member_units, lifts, touchpoints, themes, ctx: _Conte
     top lift and a touchpoint they name more than everyone, then in brackets the label
     of the theme they raise more than everyone, else their most distinctive words.
     """
-    who = [_attribute_phrase(lifts[0])] if lifts else []
-    who += _lifted_labels(touchpoints, ctx.touchpoint_users, len(member_ids), ctx.total)[:1]
+    who = _attribute_phrases(lifts)[:NAME_ATTRIBUTES]
+    who += _lifted_labels(_supported(touchpoints, len(member_ids)), ctx.touchpoint_users, len(member_ids), ctx.total)[:1]
     about = _lifted_labels(themes, ctx.theme_users, len(member_ids), ctx.total)
     about = [a for a in about if a.split(" / ")[0].casefold() not in " ".join(who).casefold()][:1]
     if not about and member_units:
@@ -212,7 +244,47 @@ def _name(pid, member_ids, member_units, lifts, touchpoints, themes, ctx: _Conte
     return name or f"Persona {pid.rsplit('-', 1)[-1]}"
 
 
+def _supported(findings, size: int):
+    """Findings that at least MIN_NAME_SUPPORT of the persona's participants back."""
+    return tuple(f for f in findings if f.participants >= MIN_NAME_SUPPORT * size)
+
+
+def _attribute_phrases(lifts) -> list[str]:
+    """Readable phrases for the distinguishing attribute values, one per attribute: never a
+    bare 0/1, Yes/No or question code. A "yes"/1 answer to a named question or option
+    reads as that option's name ("Meetups"); a "no"/0 answer, or any answer to a
+    question known only by its code ("Q6", "v_123"), is left out."""
+    phrases, seen = [], set()
+    for lift in lifts:
+        phrase = _attribute_phrase(lift)
+        if phrase and lift.name not in seen and phrase.casefold() not in {p.casefold() for p in phrases}:
+            phrases.append(phrase)
+            seen.add(lift.name)
+    return phrases
+
+
 def _attribute_phrase(lift) -> str:
+    value, name = lift.value.strip(), " ".join(lift.name.replace("_", " ").split())
+    coded = bool(QUESTION_CODE.match(name))
+    if BINARY_YES.match(value):
+        return "" if coded else _option_name(name)
+    if BINARY_NO.match(value) or coded and not any(c.isalpha() for c in value):
+        return ""
+    if QUESTION_CODE.match(value):
+        return ""
+    return _value_phrase(lift)
+
+
+def _option_name(name: str) -> str:
+    """The option a yes/1 column stands for: the text after the question's last separator."""
+    for separator in (" - ", ": ", " – ", "_"):
+        if separator in name:
+            name = name.rsplit(separator, 1)[-1]
+    name = name.strip(" ?[]()")
+    return name if name and not QUESTION_CODE.match(name) and len(name.split()) <= 6 else ""
+
+
+def _value_phrase(lift) -> str:
     """The value, led by a short attribute name when the value alone is only a number ("Age band 18-24")."""
     name = " ".join(lift.name.replace("_", " ").split())  # "age_band" reads as "age band"
     if any(c.isalpha() for c in lift.value) or "?" in name or len(name.split()) > NAME_WORDS_FOR_NUMBERS:

@@ -89,7 +89,7 @@ def touchpoint_findings(units: Sequence[Unit], evidence: Evidence, labels: Mappi
 def pick_quotes(units: Sequence[Unit], score: Mapping[str, float], limit: int = 5) -> tuple[str, ...]:
     """Up to `limit` unit ids, one per participant and none repeating another's words (survey
     answers often do), best score first; substantive quotes before short ones."""
-    ranked = sorted(units, key=lambda u: (len(_ANY_WORD.findall(u.quote)) < QUOTE_MIN_WORDS, -score.get(u.id, 0.0), u.id))
+    ranked = sorted(units, key=lambda u: (not is_substantive(u.quote), -score.get(u.id, 0.0), u.id))
     chosen, seen, said = [], set(), set()
     for unit in ranked:
         words = " ".join(_ANY_WORD.findall(unit.quote.lower()))
@@ -101,6 +101,29 @@ def pick_quotes(units: Sequence[Unit], score: Mapping[str, float], limit: int = 
         if len(chosen) == limit:
             break
     return tuple(chosen)
+
+
+PLEASANTRIES = frozenset(
+    "thanks thank cheers welcome pleasure nice great lovely cool okay ok alright right sure yeah yes yep no nope hi "
+    "hello bye goodbye morning afternoon evening sorry excuse mean guess know think really quite totally absolutely "
+    "definitely exactly course fine good wonderful brilliant perfect awesome fantastic interesting question".split()
+)
+MIN_CONTENT_WORDS = 3
+
+
+def is_substantive(quote: str) -> bool:
+    """A statement worth showing as a persona's quote: 5+ words, 3+ of them content words
+    (not stop words, fillers, pleasantries or speech-recognition tags), and not a question
+    back to the interviewer ("Can you hear me?", "Thanks so much, that was great")."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    from synth.tag.themes import FILLERS
+
+    text = _PLACEHOLDER.sub(" ", re.sub(r"\{\w+\}|\[\w+\]|<[^>]+>", " ", quote))
+    words = [w.lower() for w in _ANY_WORD.findall(text)]
+    content = [w for w in words if w not in STOP_WORDS and w not in FILLERS and w not in PLEASANTRIES and not w.isdigit()]
+    asks = quote.rstrip().endswith("?") and len(words) < 15
+    return len(words) >= QUOTE_MIN_WORDS and len(content) >= MIN_CONTENT_WORDS and not asks
 
 
 def stage_sentiment(units: Sequence[Unit], evidence: Evidence, stage_ids: Sequence[str]) -> dict[str, tuple[float, int]]:

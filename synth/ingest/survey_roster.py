@@ -71,3 +71,25 @@ def _roster_columns(names, key: int, table: Table) -> tuple[tuple[Column, ...], 
         example = next((r[index].strip() for r in table.rows[1:] if index < len(r) and r[index].strip()), "")
         columns.append(Column(name, "single_choice", name, example, "participant attribute"))
     return tuple(columns), hidden
+
+
+HEADER_LINES = 5  # a transcript names its interviewee near the top ("Interview with Brian Walsh, 14 March")
+
+
+def roster_key_in_header(lines, roster) -> str | None:
+    """The roster row whose name appears in the first HEADER_LINES lines of a one-interviewee
+    transcript whose speaker is only a label ("A", "Participant"); None unless exactly one
+    row matches (whole words, ignoring case), so a wrong join is never guessed."""
+    import re
+
+    from synth.segment import is_name_key, normalize_name
+
+    head = " " + normalize_name(" ".join(lines[:HEADER_LINES])) + " "
+    found = set()
+    for key, row in sorted(roster.items()):
+        names = [key] + [v for k, v in row.items() if is_name_key(k) and v]
+        for name in names:
+            wanted = normalize_name(name)
+            if len(wanted) >= 3 and re.search(rf"(?<!\w){re.escape(wanted)}(?!\w)", head):
+                found.add(key)
+    return found.pop() if len(found) == 1 else None
