@@ -103,6 +103,7 @@ class PersonaEntry(_Model):
     emotional_high: str | None
     emotional_low: str | None
     quotes: tuple[str, ...]
+    summary: str = ""
 
 
 class StageEntry(_Model):

@@ -66,6 +66,7 @@ def persona_context(view: MapView, persona: Mapping[str, Any]) -> Lookup:
         "quotes": [quote_text(u) for u in view.known(persona["quotes"])],
         "quote_units": view.known(persona["quotes"]),
         "participant_ids": list(persona["participant_ids"]),
+        "summary": persona.get("summary", ""),
     })
 
 

@@ -181,6 +181,7 @@ def grid_rows(view: MapView, journey: Mapping[str, Any]) -> list[dict[str, Any]]
 def persona_card(view: MapView, persona: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "id": persona["id"], "name": persona["name"], "status": persona["status"], "size": persona["size"],
+        "summary": persona.get("summary", ""),
         "share": percent(persona["share"]), "confidence": f"{persona['confidence']:.2f}",
         "stability": f"{persona['stability']:.2f}", "flags": list(persona["flags"]),
         "attributes": [attribute_text(a) for a in persona["attributes"]],

@@ -89,6 +89,7 @@ def persona_dict(p: Persona) -> dict:
         "emotional_high": p.emotional_high,
         "emotional_low": p.emotional_low,
         "quotes": list(p.quotes),
+        "summary": p.summary,
     }
 
 
