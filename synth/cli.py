@@ -488,6 +488,24 @@ def review_pin_cli(ctx: typer.Context, unit: str = typer.Argument(...)) -> None:
     _add_to_list(run_dir, unit, "pinned")
 
 
+@review_app.command("assign")
+def review_assign_cli(
+    ctx: typer.Context, participant: str = typer.Argument(..., help="Participant id (P012), as in evidence.csv."),
+    persona: str = typer.Argument(..., help="The persona to place them in."),
+) -> None:
+    """Place a participant in a persona yourself (also the unassigned ones)."""
+    run_dir = _run_dir(ctx)
+    from synth.review import set_participant
+
+    _known_persona(run_dir, persona)
+    keys = {p.id: p.key for p in _draft(run_dir).participants}
+    if participant not in keys:
+        _fail(f"no participant {participant!r} in {run_dir}", "participant ids are in evidence.csv (participant_id column)",
+              EXIT_USAGE)
+    _review_edit(run_dir, lambda doc: set_participant(doc, participant, persona, keys[participant]),
+                 f"{participant}: assigned to {persona}")
+
+
 @review_app.command("exclude")
 def review_exclude_cli(ctx: typer.Context, unit: str = typer.Argument(...)) -> None:
     """Never show or export this quote."""

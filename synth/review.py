@@ -42,6 +42,13 @@ version: 1
 personas:
 """
 
+PARTICIPANTS_HEADER = """
+# Participants you placed in a persona yourself (`synth review RUN_DIR assign P012 persona-3`):
+#   P012: {persona: persona-3, key: <the participant's key in map.json>}
+# The key finds the same person when ids shift because files were added.
+participants: {}
+"""
+
 UNITS_HEADER = """
 # Corrections to a unit's tags, e.g.  u-1a2b3c4d5e: {stage: purchase, kinds: [pain_point]}
 # They override the tagger here and train its classifier on the next run.
@@ -59,11 +66,18 @@ class PersonaDecision:
 
 
 @dataclass
+class ParticipantDecision:
+    persona: str
+    key: str | None = None
+
+
+@dataclass
 class Review:
     """Parsed review.yaml."""
 
     personas: dict[str, PersonaDecision] = field(default_factory=dict)
     units: dict[str, dict[str, Any]] = field(default_factory=dict)
+    participants: dict[str, ParticipantDecision] = field(default_factory=dict)
 
     @property
     def excluded(self) -> set[str]:
@@ -74,7 +88,7 @@ class Review:
         return [u for d in self.personas.values() for u in d.pinned]
 
     def is_empty(self) -> bool:
-        return not self.units and all(d == PersonaDecision() for d in self.personas.values())
+        return not self.units and not self.participants and all(d == PersonaDecision() for d in self.personas.values())
 
 
 # ---------------------------------------------------------------- reading
@@ -123,11 +137,11 @@ def parse_review(doc, path: str = "review.yaml") -> Review:
     """Validate a loaded review document; errors name the line."""
     if not isinstance(doc, Mapping):
         raise ReviewError("must be a mapping with `personas:` and `units:`", path=path, line=1)
-    unknown = sorted(set(doc) - {"version", "personas", "units"})
+    unknown = sorted(set(doc) - {"version", "personas", "units", "participants"})
     if unknown:
-        raise ReviewError(f"unknown top-level key {unknown[0]!r}; expected version, personas, units",
+        raise ReviewError(f"unknown top-level key {unknown[0]!r}; expected version, personas, participants, units",
                           path=path, line=_line_of(doc, unknown[0]))
-    for key in ("personas", "units"):
+    for key in ("personas", "units", "participants"):
         if doc.get(key) is not None and not isinstance(doc.get(key), Mapping):
             raise ReviewError(f"`{key}:` must be a mapping of ids to entries, not a {type(doc[key]).__name__}",
                               path=path, line=_line_of(doc, key),
@@ -137,6 +151,8 @@ def parse_review(doc, path: str = "review.yaml") -> Review:
         review.personas[str(pid)] = _parse_persona(entry or {}, path, _line_of(doc["personas"], pid))
     for uid, entry in (doc.get("units") or {}).items():
         review.units[str(uid)] = _parse_unit(entry or {}, path, _line_of(doc["units"], uid))
+    for pid, entry in (doc.get("participants") or {}).items():
+        review.participants[str(pid)] = _parse_participant(entry, path, _line_of(doc["participants"], pid))
     cycle = merge_cycle({pid: d.merge_into for pid, d in review.personas.items()})
     if cycle:
         raise ReviewError(
@@ -166,6 +182,14 @@ def _parse_persona(entry, path: str, line: int | None) -> PersonaDecision:
         pinned=[str(u) for u in entry.get("pinned") or []],
         excluded=[str(u) for u in entry.get("excluded") or []],
     )
+
+
+def _parse_participant(entry, path: str, line: int | None) -> ParticipantDecision:
+    if isinstance(entry, str):
+        return ParticipantDecision(persona=entry)
+    if not isinstance(entry, Mapping) or not entry.get("persona") or not set(entry) <= {"persona", "key"}:
+        raise ReviewError("a participant entry must be a persona id or a mapping with `persona` (and `key`)", path=path, line=line)
+    return ParticipantDecision(persona=str(entry["persona"]), key=str(entry["key"]) if entry.get("key") else None)
 
 
 def _parse_unit(entry, path: str, line: int | None) -> dict[str, Any]:
@@ -208,6 +232,7 @@ def review_text(draft: MapDocument | Mapping[str, Any]) -> str:
         lines.append("    status: draft\n    name:\n    merge_into:\n    pinned: []\n    excluded: []\n")
     if not personas:
         lines[-1] = lines[-1].rstrip("\n") + " {}\n"
+    lines.append(PARTICIPANTS_HEADER)
     lines.append(UNITS_HEADER)
     return "".join(lines)
 
@@ -246,6 +271,18 @@ def persona_entry(doc, persona_id: str):
     if persona_id not in personas or personas[persona_id] is None:
         personas[persona_id] = CommentedMap([("status", "draft")])
     return personas[persona_id]
+
+
+def set_participant(doc, participant_id: str, persona_id: str, key: str | None) -> None:
+    """Record that `participant_id` (found again by `key`) belongs in `persona_id`."""
+    from ruamel.yaml.comments import CommentedMap
+
+    if doc.get("participants") is None:
+        doc["participants"] = CommentedMap()
+    entry = CommentedMap([("persona", persona_id)])
+    if key:
+        entry["key"] = key
+    doc["participants"][participant_id] = entry
 
 
 def unit_entry(doc, unit_id: str):
@@ -311,6 +348,7 @@ def apply_to_dict(decisions: Review, draft: Mapping[str, Any], rebuild: Rebuild 
     changed = _relabel_units(doc, decisions, unit_ids, notes)
     changed |= _exclude_units(doc, decisions.excluded, unit_ids, notes)
     merges = _valid_merges(decisions, persona_ids, notes)
+    changed |= _assign_participants(doc, decisions, persona_ids, notes)
     if (changed or merges) and rebuild is not None:
         doc = rebuild(doc, merges)
     _apply_persona_decisions(doc, decisions, notes)
@@ -363,6 +401,27 @@ def _relabel_units(doc, review: Review, unit_ids: set[str], notes: list[str]) ->
             unit["kinds"] = [{"id": k, "score": 1.0, "reason": REVIEWER_REASON} for k in change["kinds"] if k in kind_ids]
             changed = True
         unit["review"] = {"relabelled": True}
+    return changed
+
+
+def _assign_participants(doc, review: Review, persona_ids: set[str], notes: list[str]) -> bool:
+    """Move each participant the reviewer placed into their persona (found by key first, then id)."""
+    by_key = {p["key"]: p for p in doc["participants"]}
+    by_id = {p["id"]: p for p in doc["participants"]}
+    changed = False
+    for pid, decision in sorted(review.participants.items()):
+        participant = by_key.get(decision.key) if decision.key else by_id.get(pid)
+        target = resolve_merge(review, decision.persona)
+        if participant is None:
+            notes.append(f"assignment of {pid}: the participant is not in this run (kept in review.yaml)")
+        elif target not in persona_ids:
+            notes.append(f"assignment of {pid} to {decision.persona}: the persona is not in this run (kept in review.yaml)")
+        elif participant["persona_id"] != target:
+            participant["persona_id"] = target
+            for unit in doc["units"]:
+                if unit["participant_id"] == participant["id"]:
+                    unit["persona_id"] = target
+            changed = True
     return changed
 
 
