@@ -65,7 +65,7 @@ ACCOUNT = re.compile(
     r"(?P<number>\d(?:[ -]?\d){5,17})(?![\w-]|[.,]\d)",
     re.IGNORECASE,
 )
-PHONE_RUN = re.compile(r"(?<![\w+£$€¥#./:,-])(?:\+ ?)?(?:\(\d{1,5}\) ?)?\d[\d(). -]{5,24}\d(?![\w-]|[.,:/]\d)")
+PHONE_RUN = re.compile(r"(?<![\w+£$€¥#./:,-])(?:\+ ?)?(?:\(\d{1,5}\) ?)?\d[\d(). -]{5,}\d(?![\w-]|[.,:/]\d)")
 PHONE_TOKEN = re.compile(r"(?:\+ ?)?\(?\d+\)?")
 PHONE_CONTEXT = re.compile(
     r"(?<!\[)\b(?:phone|number|call(?:ed|ing)?|cell|mobile|tel|ring|text|whatsapp|landline)"
@@ -175,11 +175,14 @@ def _card_shape(candidate: str) -> bool:
     return 13 <= len(digits) <= 19 and luhn_valid(digits)
 
 
+MAX_GROUPS = 8  # no phone or card number is written in more groups: keeps a long run of numbers linear
+
+
 def _windows(groups: list[tuple[int, int]], accept: Callable[[int, int], bool], placeholder: str) -> Iterator[Found]:
-    """The longest accepted runs of consecutive groups, left to right, not overlapping."""
+    """The longest accepted runs of up to MAX_GROUPS consecutive groups, left to right, not overlapping."""
     i = 0
     while i < len(groups):
-        for j in range(len(groups) - 1, i - 1, -1):
+        for j in range(min(len(groups), i + MAX_GROUPS) - 1, i - 1, -1):
             start, end = groups[i][0], groups[j][1]
             if accept(start, end):
                 yield Found(start, end, placeholder)
