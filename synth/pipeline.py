@@ -116,8 +116,9 @@ def _segment(ctx: Context) -> None:
 
 
 def _require_evidence(ctx: Context) -> None:
-    """A run that found no evidence stops before writing: the previous outputs stay as they were."""
-    if ctx.units:
+    """A run that found no evidence stops before writing: the previous outputs stay as they were.
+    Participants known only by closed survey answers are evidence for personas too."""
+    if ctx.units or any(p.attributes for p in ctx.participants):
         return
     if ctx.result.problems:
         first = ctx.result.problems[0]

@@ -284,6 +284,9 @@ def _empty_problem(source: Source) -> list[Problem]:
     """A warning for a file that was read but gives nothing to quote (a survey with every answer empty)."""
     if source.kind == "participants" or any(t.text.strip() for t in source.turns):
         return []
+    if source.kind == "survey" and any(source.attributes.values()):
+        reason = "read, but no open-text answer holds any text: its respondents count by their closed answers only"
+        return [Problem(source.path, reason, "nothing to do if the survey had no open questions", severity="warning")]
     what = "open-text answer" if source.kind == "survey" else "turn"
     reason = f"read, but no {what} holds any text: nothing from this file can become evidence"
     return [Problem(source.path, reason, "check that the export includes the answers", severity="warning")]
