@@ -98,8 +98,8 @@ def _ingest(ctx: Context) -> None:
 
 def _segment(ctx: Context) -> None:
     from synth.nlp import get_nlp
-    from synth.redact import Redactor
     from synth.privacy.paths import alias_sources
+    from synth.redact import Redactor
     from synth.segment import build_participants, segment_sources
 
     ctx.nlp = get_nlp()
