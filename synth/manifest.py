@@ -6,6 +6,7 @@ import hashlib
 import json
 from pathlib import Path
 
+from synth.hashing import sha256_of
 from synth.ingest import limits
 
 
@@ -16,12 +17,7 @@ def model_fingerprint(embedder) -> str:
     if path:
         weights = sorted(Path(path).glob("*.safetensors")) or sorted(Path(path).glob("*.bin")) or sorted(Path(path).glob("*.onnx"))
         if weights:
-            digest = hashlib.sha256()
-            for file in weights:
-                with open(file, "rb") as handle:
-                    for block in iter(lambda: handle.read(1 << 20), b""):
-                        digest.update(block)
-            return digest.hexdigest()
+            return sha256_of(*weights)
     return hashlib.sha256(embedder.model_id.encode()).hexdigest()
 
 

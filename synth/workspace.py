@@ -36,6 +36,7 @@ from typing import Any, Mapping
 
 from synth.atomic import write_text
 from synth.errors import ConfigError, SynthError, WorkspaceError
+from synth.hashing import sha256_of
 
 log = logging.getLogger(__name__)
 
@@ -52,15 +53,6 @@ LOCK_TIMEOUT_S = float(os.environ.get("SYNTH_LOCK_TIMEOUT", "600"))
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def sha256_of(path: Path) -> str:
-    """sha256 of a file, read in blocks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @dataclass

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Sequence
 
 from synth.errors import InputError
+from synth.hashing import sha256_of
 from synth.ingest import limits
 from synth.records import Problem, Source
 
@@ -56,14 +57,6 @@ def printable_path(rel: str) -> str:
     """`rel` with control and bidi characters written as escapes (``\\x1b``), so a hostile
     file name cannot drive the terminal or reorder text in any output."""
     return CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), rel)
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def list_files(paths: Sequence[Path], exclude: Sequence[Path] = ()) -> list[tuple[Path, str]]:
@@ -217,7 +210,7 @@ def read_file(path: Path, rel: str) -> Source:
             source = family.read(path, rel, fmt)
             limits.check_table(source)
             source = limits.split_long_turns(source)
-            return replace(source, id=source.id or source_id(rel), sha256=sha256_file(path))
+            return replace(source, id=source.id or source_id(rel), sha256=sha256_of(path))
     raise InputError(
         rel,
         f"not a recognised transcript or survey format (extension {path.suffix or 'none'!r})",
