@@ -33,7 +33,7 @@ _MARKUP = (
     re.compile(rf"\*(?:{NON_SPEECH})\*", re.IGNORECASE),
     re.compile(r"\{[A-Za-z_ ]{1,30}\}"),
     re.compile(rf"[\[(<]{_TIMESTAMP}[\])>]"),
-    re.compile(rf"^\s*\d{{1,2}}:\d{{2}}:\d{{2}}(?:[.,]\d{{1,3}})?\b"),
+    re.compile(r"^\s*\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?\b"),
     re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:[.\s][^<>]*)?/?>"),
     re.compile(r"♪+"),
 )

@@ -37,8 +37,8 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from synth.records import Participant, TagResult, Unit
 from synth.privacy.columns import is_private_key
+from synth.records import Participant, TagResult, Unit
 
 EMBEDDING_SCALE = 0.3  # length of the embedding part inside the text block (the word profile has 1.0)
 MIN_WORD_SHARE = 0.05  # a word is a feature when at least this share of participants (and 2) use it

@@ -17,7 +17,7 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 
 from synth.cluster_features import split_values, usable_attributes
-from synth.records import AttributeLift, Finding, Participant, TagResult, Tagging, Theme, Unit
+from synth.records import AttributeLift, Finding, Participant, Tagging, TagResult, Theme, Unit
 
 QUOTE_MIN_WORDS = 5  # shorter quotes ("Yeah, right.") are used only when nothing longer exists
 MIN_LIFT = 1.2

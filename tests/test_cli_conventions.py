@@ -18,7 +18,7 @@ import pytest
 import synth
 from tests.conftest import ROOT, SAMPLE_INPUTS
 
-PHASES = ["ingest", "segment", "embed", "tag", "cluster", "synthesize", "export"]
+PHASES = ["validate", "ingest", "segment", "embed", "tag", "cluster", "synthesize", "review", "export"]  # pipeline.STAGES
 COMMANDS = [["run"], ["inspect"], ["export"], ["eval"], ["review"], ["review", "RUN", "list"], ["codebook", "init"]]
 
 

@@ -15,7 +15,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from synth.privacy.columns import EMAIL_VALUE as EMAIL, NAME_HEADER, PHONE_VALUE as PHONE, PII_HEADER
+from synth.privacy.columns import EMAIL_VALUE as EMAIL
+from synth.privacy.columns import NAME_HEADER, PII_HEADER
+from synth.privacy.columns import PHONE_VALUE as PHONE
 
 ID_HEADERS = {"responseid", "response id", "respondent id", "respondentid", "respondent", "#", "id", "lfdn",
               "participant id", "participant", "response_id", "respondent_id", "submission id", "token", "_recordid"}

@@ -33,7 +33,14 @@ from synth.errors import InputError
 from synth.ingest.survey_config import SurveyConfig, load_survey_config
 from synth.ingest.survey_headers import Header, detect_format, parse_header
 from synth.ingest.survey_roles import (
-    NPS_HEADER, ColumnFacts, Inferred, OptionSplitter, content_role, header_role, is_chosen, option_group_roles,
+    NPS_HEADER,
+    ColumnFacts,
+    Inferred,
+    OptionSplitter,
+    content_role,
+    header_role,
+    is_chosen,
+    option_group_roles,
     short,
 )
 from synth.ingest.survey_roster import read_roster

@@ -21,8 +21,22 @@ from typing import Iterable
 
 from synth.privacy.numbers import Found
 from synth.privacy.words import (
-    CAPITALISED_WORDS, COMMON_WORDS, JOB_WORDS, JOBS, MENTION_RULES, MENTIONED, NAME, NAME_WORD, NAME_WORDS, PARTICLES,
-    PEOPLE, ROLE_WORDS, STOP_WORDS, TITLES, is_dictionary_word, is_first_name,
+    CAPITALISED_WORDS,
+    COMMON_WORDS,
+    JOB_WORDS,
+    JOBS,
+    MENTION_RULES,
+    MENTIONED,
+    NAME,
+    NAME_WORD,
+    NAME_WORDS,
+    PARTICLES,
+    PEOPLE,
+    ROLE_WORDS,
+    STOP_WORDS,
+    TITLES,
+    is_dictionary_word,
+    is_first_name,
 )  # fmt: skip
 
 TITLE_RULE = re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Rev)\.? (?P<name>{NAME})")

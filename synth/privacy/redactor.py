@@ -35,7 +35,14 @@ from typing import Iterable, Iterator, Mapping, Sequence
 
 from synth.privacy.columns import is_name_header, is_name_key
 from synth.privacy.names import (
-    case_variants, cued_names, find_mentions, is_common, longest_first, name_forms, name_variants, names_in_path,
+    case_variants,
+    cued_names,
+    find_mentions,
+    is_common,
+    longest_first,
+    name_forms,
+    name_variants,
+    names_in_path,
 )  # fmt: skip
 from synth.privacy.numbers import Found, find_pii
 from synth.privacy.words import ALIAS, DATE_CONTEXT, INTERVIEWER, MENTIONED, ROLE_WORDS, SENTENCE_END

@@ -25,7 +25,7 @@ from typing import Sequence
 
 import numpy as np
 
-from synth.records import Label, TagResult, Tagging, Unit
+from synth.records import Label, Tagging, TagResult, Unit
 from synth.tag.classifier import SectionClassifier
 from synth.tag.codebook import SECTIONS, Codebook
 from synth.tag.labelled import LabelledExample
