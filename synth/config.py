@@ -44,8 +44,11 @@ class Settings:
                 raise ConfigError(f"input {str(path)!r} does not exist", hint="check the path and try again")
         if self.personas is not None and not 1 <= self.personas <= 50:
             raise ConfigError(f"--personas must be 'auto' or an integer from 1 to 50. Got {self.personas} instead.")
-        if self.codebook is not None and not Path(self.codebook).is_file():
-            raise ConfigError(f"codebook {str(self.codebook)!r} does not exist", hint="run `synth codebook init` to write one")
+        from synth.tag.codebook import is_domain_name  # here: synth.tag pulls in spaCy and torch (3.5 s)
+
+        if self.codebook is not None and not Path(self.codebook).is_file() and not is_domain_name(self.codebook):
+            raise ConfigError(f"codebook {str(self.codebook)!r} does not exist",
+                              hint="run `synth codebook init` to write one, or name a packaged one (`synth codebook list`)")
         if self.train is not None and not Path(self.train).is_file():
             raise ConfigError(f"training file {str(self.train)!r} does not exist")
         if Path(self.output).exists() and not Path(self.output).is_dir():

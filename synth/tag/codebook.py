@@ -104,11 +104,19 @@ def domain_codebook_text(name: str) -> str:
     return resources.files("synth.resources").joinpath("codebooks", f"{name}.yaml").read_text(encoding="utf-8")
 
 
+def is_domain_name(path: Path | str) -> bool:
+    """`--codebook retail`: the name of a packaged codebook, where no such file exists."""
+    return not Path(path).exists() and str(path) in {name for name, _ in list_domains()}
+
+
 def load_codebook(path: Path | None) -> Codebook:
     """Load and validate a codebook (None = the packaged default); raise the first error."""
     if path is None:
         data = default_codebook_text().encode("utf-8")
         shown = None
+    elif is_domain_name(path):
+        data = domain_codebook_text(str(path)).encode("utf-8")
+        shown = str(path)
     else:
         data = _read_bytes(Path(path))
         shown = str(path)

@@ -1,3 +1,4 @@
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,15 @@ def test_custom_codebook_changes_the_stages_that_come_out():
     assert default_stages <= {c.id for c in load_codebook(None).stages}
     assert [t.stage.id for t in hotel.taggings] == ["arrival", "stay"]
     assert all(t.stage.reason for t in hotel.taggings)
+
+
+def test_a_packaged_codebook_is_named_by_its_domain(tmp_path, monkeypatch):
+    """`--codebook retail` loads the packaged retail codebook; a file of that name wins over it."""
+    from synth.tag.codebook import domain_codebook_text
+
+    monkeypatch.chdir(tmp_path)
+    retail = load_codebook(Path("retail"))
+    assert "physical_store" in {c.id for c in retail.touchpoints}
+    assert retail.sha256 == hashlib.sha256(domain_codebook_text("retail").encode("utf-8")).hexdigest()
+    (tmp_path / "retail").write_text(default_codebook_text(), encoding="utf-8")
+    assert "physical_store" not in {c.id for c in load_codebook(Path("retail")).touchpoints}
