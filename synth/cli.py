@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -69,6 +70,21 @@ def _fail(message: str, hint: str = "", code: int = EXIT_INPUT) -> None:
     raise typer.Exit(code)
 
 
+GLOBAL_FLAG = re.compile(r"^(-q|--quiet|-v+|--verbose)$")
+
+
+def hoist_global_flags(args: list[str]) -> list[str]:
+    """`synth run DIR -q` means what `synth -q run DIR` means, as in git, cargo and pip.
+
+    click only reads a group's options before the sub-command, so -q/-v written anywhere before a
+    `--` separator are moved to the front. No sub-command has a -q or -v of its own, and no option
+    takes a value that looks like one, so nothing else changes meaning."""
+    end = args.index("--") if "--" in args else len(args)
+    flags = [a for a in args[:end] if GLOBAL_FLAG.match(a)]
+    rest = [a for a in args[:end] if not GLOBAL_FLAG.match(a)]
+    return [*flags, *rest, *args[end:]]
+
+
 def main() -> None:
     """Console entry point: the one place exceptions become exit codes."""
     from synth.errors import ConfigError, SynthError
@@ -77,7 +93,7 @@ def main() -> None:
         from synth.cli_render import plain_help
 
         command = plain_help(typer.main.get_command(app))
-        code = command(standalone_mode=False)  # without standalone mode, click returns typer.Exit codes
+        code = command(args=hoist_global_flags(sys.argv[1:]), standalone_mode=False)  # without standalone mode, click returns typer.Exit codes
         sys.exit(code if isinstance(code, int) else 0)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)

@@ -149,3 +149,16 @@ def test_verbose_and_quiet_set_the_log_level():
             assert logging.getLogger().level == level, flags
     finally:
         logging.getLogger().setLevel(logging.WARNING)
+
+
+def test_global_flags_work_after_the_command(tmp_path):
+    result = synth_cli("inspect", str(tmp_path / "absent"), "-q")
+    assert result.returncode == 2 and "does not exist" in result.stderr
+    assert "No such option" not in result.stderr
+
+
+def test_hoisting_keeps_arguments_after_a_double_dash():
+    from synth.cli import hoist_global_flags
+
+    assert hoist_global_flags(["run", "in", "-q", "-vv"]) == ["-q", "-vv", "run", "in"]
+    assert hoist_global_flags(["run", "--", "-q"]) == ["run", "--", "-q"]
