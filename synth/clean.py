@@ -40,61 +40,20 @@ _MARKUP = (
 _ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 
 
-def _byte_map() -> dict[str, int]:
-    """Each character a byte 0x80-0xFF turns into when UTF-8 is misread as cp1252 or latin-1."""
-    table = {chr(b): b for b in range(0x80, 0x100)}
-    for b in range(0x80, 0xA0):
-        try:
-            table[bytes([b]).decode("cp1252")] = b
-        except UnicodeDecodeError:
-            pass
-    return table
-
-
-_BYTES = _byte_map()
-_SUSPECT_RUN = re.compile("[" + re.escape("".join(sorted(_BYTES))) + "]{2,}")
-
-
-def _utf8_length(lead: int) -> int:
-    if 0xC2 <= lead <= 0xDF:
-        return 2
-    if 0xE0 <= lead <= 0xEF:
-        return 3
-    if 0xF0 <= lead <= 0xF4:
-        return 4
-    return 0
-
-
-def _repair_run(run: str) -> str:
-    """Decode every complete UTF-8 sequence hidden in a run of misread bytes; keep the rest."""
-    raw = bytes(_BYTES[ch] for ch in run)
-    out, i = [], 0
-    while i < len(raw):
-        size = _utf8_length(raw[i])
-        if size:
-            try:
-                out.append(raw[i : i + size].decode("utf-8"))
-                i += size
-                continue
-            except UnicodeDecodeError:
-                pass
-        out.append(run[i])
-        i += 1
-    return "".join(out)
-
-
 def fix_mojibake(text: str) -> str:
-    """Repair UTF-8 that was decoded as cp1252 or latin-1, as often as it was done.
+    """Repair UTF-8 that was decoded as cp1252 or latin-1, as often as it was done
+    ("donâ€™t" -> "don’t"; correct text such as "café" or "NÃO" is left alone).
 
-    Only runs of characters that are each a misread byte *and* together form
-    valid UTF-8 are replaced, so correct text ("café", "NÃO") is left alone and
-    the repair always removes mojibake markers ("Ã©" -> "é", "â€™" -> "’").
+    ftfy's `fix_encoding` does it (its other fixes, such as uncurling quotes, are not wanted
+    here). Plain-ASCII text cannot hold mojibake and skips it: ftfy costs about 0.1 ms per
+    unit, five times the hand-written repair it replaced, and most English units are ASCII.
+    This feeds the model's text only; quotes stay as the file has them.
     """
-    while True:
-        fixed = _SUSPECT_RUN.sub(lambda m: _repair_run(m.group()), text)
-        if fixed == text:
-            return text
-        text = fixed
+    if text.isascii():
+        return text
+    from ftfy import fix_encoding
+
+    return fix_encoding(text)
 
 
 def unescape_entities(text: str) -> str:

@@ -270,7 +270,27 @@ def read_inputs(paths: Sequence[Path], exclude: Sequence[Path] = ()) -> tuple[li
         sources.append(source)
         problems.extend(source.problems)
         problems.extend(_empty_problem(source))
+        problems.extend(_mojibake_problem(source))
     return _unique_ids(sources), problems
+
+
+def _mojibake_problem(source: Source) -> list[Problem]:
+    """A warning for text that was already garbled when the file was saved ("cafÃ©" written into
+    a UTF-8 file by an export that decoded UTF-8 as Windows-1252).
+
+    ftfy's badness test finds such lines; its fix is not applied: quotes must stay verbatim in
+    the file as the researcher sees it, so the repair belongs in a re-export, not in synth.
+    Mixed encodings in the file's bytes are decoded line by line (ingest/encoding.py)."""
+    from ftfy.badness import is_bad
+
+    bad = [number for number, line in enumerate(source.lines, 1) if not line.isascii() and is_bad(line)]
+    if not bad:
+        return []
+    where = f"line {bad[0]}" if len(bad) == 1 else f"{len(bad)} lines, first line {bad[0]}"
+    reason = (f"holds garbled characters (mojibake such as \"Ã©\" for \"é\", or \ufffd marks) ({where}): "
+              "quotes keep them as written")
+    hint = "re-export the file as UTF-8 from the tool that made it (or repair it with ftfy) and run again"
+    return [Problem(source.path, reason, hint, severity="warning")]
 
 
 def _empty_problem(source: Source) -> list[Problem]:

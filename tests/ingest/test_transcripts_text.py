@@ -259,3 +259,19 @@ def test_annotated_review_markup_is_warned_about():
     (warning,) = [p for p in source.problems if "annotation markup" in p.reason]
     assert warning.severity == "warning" and "6 of 6 lines" in warning.reason and warning.hint
     assert not [p for p in read_fixture("interview_colon.txt").problems if "annotation" in p.reason]
+
+
+def test_text_garbled_before_it_was_saved_is_reported_and_quoted_as_written(tmp_path):
+    from synth.ingest import read_inputs
+
+    (tmp_path / "interview.txt").write_text(
+        "Interviewer: Where do you shop?\nAnna: The cafÃ© next to the station, I donâ€™t drive.\n"
+        "Interviewer: Why?\nAnna: It is close and the naïve façade is nice.\n", encoding="utf-8")
+    (tmp_path / "clean.txt").write_text("Interviewer: Hello?\nBen: Café crème, s'il vous plaît.\n", encoding="utf-8")
+    sources, problems = read_inputs([tmp_path])
+    assert sorted(s.path for s in sources) == ["clean.txt", "interview.txt"]
+    garbled = [p for p in problems if "garbled" in p.reason]
+    assert [(p.path, p.severity) for p in garbled] == [("interview.txt", "warning")]
+    assert "line 2" in garbled[0].reason and "re-export" in garbled[0].hint
+    interview = next(s for s in sources if s.path == "interview.txt")
+    assert "cafÃ©" in interview.lines[1]  # quotes stay verbatim: the repair is the user's re-export
