@@ -181,17 +181,22 @@ def print_inspect(console, report: list[dict]) -> None:
             f"{source['participants']} participants · {source['units']} units",
             markup=True,
         )
+        if source.get("sheet") and len(source.get("sheets", [])) > 1:
+            others = ", ".join(s for s in source["sheets"] if s != source["sheet"])
+            console.print(f"  sheet: {source['sheet']} (the responses; also in the workbook: {others}; "
+                          "name another with `sheet:` in survey.yaml)", markup=False)
         if source["speakers"]:
             roles = ", ".join(f"{s['name']} ({s['role']})" for s in source["speakers"][:12])
             more = f" … +{len(source['speakers']) - 12}" if len(source["speakers"]) > 12 else ""
             console.print(f"  speakers: {roles}{more}", markup=False)
         if source["columns"]:
             table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-            for name in ("column", "role", "example"):
+            for name in ("column", "role", "example or options"):
                 table.add_column(name, overflow="fold")
             for column in source["columns"]:
                 # rich reads "[email]" in a cell as markup and prints nothing: escape what the user wrote
-                table.add_row(escape(column["name"][:60]), escape(column["role"]), escape((column.get("example") or "")[:50]))
+                shown = column.get("reason", "") if column["role"] == "multi_choice" else column.get("example") or ""
+                table.add_row(escape(column["name"][:60]), escape(column["role"]), escape(shown[:160]))
             console.print(table)
         for problem in source["problems"]:
             console.print(f"  [yellow]problem:[/] {escape(problem['message'])}", markup=True)

@@ -43,6 +43,8 @@ def _describe(source, participants, units) -> dict:
             for c in source.columns
         ],
         "dropped_rows": source.dropped_rows,
+        "sheet": source.sheet,
+        "sheets": list(source.sheets),
         "problems": [_problem(p) for p in source.problems],
     }
 
@@ -50,7 +52,7 @@ def _describe(source, participants, units) -> dict:
 def _unreadable(problem) -> dict:
     return {
         "path": problem.path, "kind": "unreadable", "format": "unknown", "language": "und",
-        "participants": 0, "units": 0, "speakers": [], "columns": [], "dropped_rows": 0,
+        "participants": 0, "units": 0, "speakers": [], "columns": [], "dropped_rows": 0, "sheet": None, "sheets": [],
         "problems": [_problem(problem)],
     }
 

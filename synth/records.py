@@ -134,6 +134,8 @@ class Source:
     language: str = "en"
     problems: tuple[Problem, ...] = ()
     dropped_rows: int = 0  # survey junk rows (empty, "test test") dropped
+    sheet: str | None = None  # workbooks: the sheet read as the responses
+    sheets: tuple[str, ...] = ()  # workbooks: every sheet, in workbook order
 
 
 @dataclass(frozen=True)

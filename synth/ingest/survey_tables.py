@@ -169,13 +169,34 @@ def cell_text(value) -> str:
     return str(value)
 
 
+CODE_VALUES = frozenset({"", "0", "1", "x", "yes", "no", "true", "false", "y", "n", "-", "0.0", "1.0"})
+
+
 def choose_sheet(grids: dict[str, tuple[tuple[str, ...], ...]]) -> str | None:
-    """The response sheet: the most filled rows times filled columns (first sheet on a tie)."""
-    best, best_size = None, 0
+    """The response sheet, by content: the sheet with the most respondents' rows, then the most
+    answer columns; first sheet on a tie.
+
+    A coder's sheet beside the responses ("N3 (primary)" in a Qualtrics coding workbook) repeats
+    the respondents with a column of answers and many 0/1 code columns; counting every filled
+    column made it win over "All Responses". Code columns (only 0/1, x, yes/no values) and
+    columns that repeat one value on every row therefore do not count as answers.
+    """
+    best, best_size = None, (0, 0)
     for name, rows in grids.items():
         filled_rows = sum(1 for r in rows if sum(1 for c in r if c.strip()) >= 2)
-        filled_columns = sum(1 for i in range(len(rows[0]) if rows else 0) if any(r[i].strip() for r in rows))
-        size = filled_rows * filled_columns if filled_rows >= 2 else 0
+        if filled_rows < 2:
+            continue
+        size = (filled_rows, _answer_columns(rows))
         if size > best_size:
             best, best_size = name, size
     return best
+
+
+def _answer_columns(rows: tuple[tuple[str, ...], ...]) -> int:
+    """Columns holding answers: more than one distinct value below the header, not all codes."""
+    count = 0
+    for i in range(len(rows[0]) if rows else 0):
+        values = {r[i].strip().casefold() for r in rows[1:] if i < len(r)} - {""}
+        if len(values) > 1 and not values <= CODE_VALUES:
+            count += 1
+    return count

@@ -297,6 +297,7 @@ def build_source(survey: Survey, rel: str, config: SurveyConfig = SurveyConfig()
         id="", path=rel, kind="survey", format=survey.header.fmt, sha256="", lines=lines, turns=tuple(turns),
         speakers=tuple(Speaker(ids[n], "participant", "survey respondent") for n in survey.rows),
         columns=_columns(survey), attributes=attributes, problems=tuple(problems), dropped_rows=survey.dropped,
+        sheet=survey.table.sheet, sheets=survey.table.sheets,
     )
 
 

@@ -376,3 +376,23 @@ def test_qualtrics_without_importid_row_is_recognised_by_its_question_row():
     assert turn.question == "What made you choose us over the other banks?" and turn.spans[0].line >= 3
     assert {"How old are you?", "Which region do you live in?"} <= set(source.attributes["R3"])
     assert_verbatim(source)
+
+
+def test_the_response_sheet_wins_over_a_coders_sheet_of_the_same_respondents(tmp_path):
+    """A coding workbook: all responses, then a coder's sheet with one answer column and many 0/1 codes."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    coder = book.active
+    coder.title = "N3 (primary)"
+    coder.append(["ResponseId", "Why did you cancel?", *[f"code {n}" for n in range(1, 13)]])
+    answers = {"R_1": "Moved away", "R_2": "Fees went up", "R_3": "Cheaper box", "R_4": "Too much packaging"}
+    for n, (rid, text) in enumerate(answers.items()):
+        coder.append([rid, text, *[int((n + k) % 3 == 0) for k in range(12)]])
+    responses = book.create_sheet("All Responses")
+    responses.append(["ResponseId", "Age band", "Plan", "Why did you cancel?", "Anything else?"])
+    for n, (rid, text) in enumerate(answers.items()):
+        responses.append([rid, ["25-34", "35-44"][n % 2], ["Plus", "Free"][n % 2], text, f"Note {n}"])
+    book.save(tmp_path / "coding.xlsx")
+    table = surveys.read_table(tmp_path / "coding.xlsx")
+    assert table.sheet == "All Responses" and table.sheets == ("N3 (primary)", "All Responses")
