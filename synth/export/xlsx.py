@@ -23,6 +23,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
@@ -168,10 +169,9 @@ def write_map_sheet(ws, view: MapView, journey: Mapping[str, Any]) -> None:
     put(ws, 3, 1, "Stage", font=HEADER_FONT, fill=HEADER_FILL)
     for col, cell in enumerate(cells, start=2):
         thin = bool(cell["evidence"].get("thin"))
-        put(ws, 3, col, f"{cell['label']}\n({THIN_NOTE})" if thin else cell["label"], font=HEADER_FONT,
-            fill=THIN_FILL if thin else HEADER_FILL)
-    if any(cell["evidence"].get("thin") for cell in cells):
-        ws.row_dimensions[3].height = 2 * LINE_HEIGHT
+        put(ws, 3, col, cell["label"], font=HEADER_FONT, fill=THIN_FILL if thin else HEADER_FILL)
+        if thin:  # the header keeps the stage's name (readers look columns up by it); the note says why it is amber
+            ws.cell(3, col).comment = Comment(f"{THIN_NOTE}: one voice, not yet a pattern", "synth")
     for row, (lane, label) in enumerate(LANES, start=4):
         put(ws, row, 1, label, font=BOLD, fill=LANE_FILL)
         texts = [_lane_cell(view, journey, cell, lane) for cell in cells]
