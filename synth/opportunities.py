@@ -44,7 +44,7 @@ KIND_ORDER = {"pain_point": 0, "motivation": 1}
 
 def _has_kind(evidence: Evidence, unit: Unit, kind: str) -> bool:
     tagging = evidence.taggings.get(unit.id)
-    return bool(tagging) and any(k.id == kind for k in tagging.kinds)  # type: ignore[union-attr]
+    return tagging is not None and any(k.id == kind for k in tagging.kinds)
 
 
 def unmet_motivations(motivations: Sequence[Finding], here: Sequence[Unit], evidence: Evidence) -> list[Finding]:
@@ -105,8 +105,8 @@ def channel_paths(
         stage, tagging = evidence.stage_of(unit), evidence.taggings.get(unit.id)
         if stage not in order or tagging is None:
             continue
-        for touchpoint in tagging.touchpoints:
-            steps[unit.participant_id].append((order[stage], position, touchpoint.id, unit.id))
+        for label in tagging.touchpoints:
+            steps[unit.participant_id].append((order[stage], position, label.id, unit.id))
     groups: dict[tuple[str, ...], tuple[set[str], set[str]]] = {}
     for participant, found in sorted(steps.items()):
         sequence: list[str] = []

@@ -15,7 +15,7 @@ from synth.document import MapDocument
 from synth.export.mapjson import validate_map
 from synth.opportunities import FRAME_WORDS, opportunity_score
 from synth.pipeline import run
-from synth.records import Label, Participant, TagResult, Tagging, Theme
+from synth.records import Label, Participant, Tagging, TagResult
 from synth.synthesize import build_maps
 from tests.conftest import SAMPLE_INPUTS
 from tests.test_synthesize import LABELS, STAGES, personas_of, study, unit
