@@ -38,7 +38,6 @@ UNMET_SHARE = 0.5  # more than this share of a motivation's units unmet -> an op
 PAIN_QUESTION = "How might we ease \u201c{label}\u201d at the {stage} stage?"
 MOTIVATION_QUESTION = "How might we help with \u201c{label}\u201d at the {stage} stage?"
 FRAME_WORDS = frozenset({"how", "might", "we", "ease", "help", "with", "at", "the", "stage"})
-PATH_ARROW = " \u2192 "
 KIND_ORDER = {"pain_point": 0, "motivation": 1}
 
 
@@ -126,7 +125,3 @@ def channel_paths(
     ]
     paths.sort(key=lambda p: (-p.participants, -len(p.touchpoints), p.labels, p.touchpoints))
     return tuple(paths[:limit])
-
-
-def path_text(labels: Sequence[str]) -> str:
-    return PATH_ARROW.join(labels)

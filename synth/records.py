@@ -300,6 +300,10 @@ class ChannelPath:
     participants: int
     unit_ids: tuple[str, ...]
 
+    @property
+    def text(self) -> str:
+        return " \u2192 ".join(self.labels)
+
 
 @dataclass(frozen=True)
 class StageCell:

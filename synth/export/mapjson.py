@@ -13,7 +13,6 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Mapping, Sequence
 
-from synth.opportunities import path_text
 from synth.records import (
     Clustering,
     Finding,
@@ -121,7 +120,7 @@ def journey_dict(m: JourneyMap, labels: Mapping[str, str]) -> dict:
     return {
         "persona_id": m.persona_id, "name": m.name, "participants": m.participants, "stages": stages,
         "paths": [
-            {"touchpoints": list(p.touchpoints), "labels": list(p.labels), "text": path_text(p.labels),
+            {"touchpoints": list(p.touchpoints), "labels": list(p.labels), "text": p.text,
              "participants": p.participants, "unit_ids": list(p.unit_ids)}
             for p in m.paths
         ],
