@@ -1,4 +1,4 @@
-"""MapDocument: the typed form of map.json (contract `synth.map/1`).
+"""MapDocument: the typed form of map.json (contract `synth.map/2`).
 
 Up to synthesis the data is records (`synth.records`); after it, one document:
 run info, sources, participants, personas, vocabulary (stages, kinds,
@@ -20,7 +20,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from synth.errors import WorkspaceError
 
-SCHEMA_ID: Literal["synth.map/1"] = "synth.map/1"
+SCHEMA_ID: Literal["synth.map/2"] = "synth.map/2"
+OLDER_SCHEMAS = ("synth.map/1",)  # read for persona ids on a re-run only (see `from_dict`)
 Number = int | float
 
 
@@ -134,11 +135,28 @@ class Opportunity(_Model):
     text: str
     theme_id: str | None
     draft: bool
+    kind: Literal["pain_point", "motivation"] = "pain_point"
+    participants: int = 0
+    score: Number = 0
+    unit_ids: tuple[str, ...] = ()
 
 
 class Evidence(_Model):
+    """How strong a map cell is: who and how much backs it; `thin` when one participant alone does."""
+
     participants: int
     units: int
+    share: Number = 0
+    quotes: int = 0
+    thin: bool = False
+
+
+class ChannelPath(_Model):
+    touchpoints: tuple[str, ...]
+    labels: tuple[str, ...]
+    text: str
+    participants: int
+    unit_ids: tuple[str, ...]
 
 
 class StageCell(_Model):
@@ -159,6 +177,7 @@ class JourneyEntry(_Model):
     name: str
     participants: int
     stages: tuple[StageCell, ...]
+    paths: tuple[ChannelPath, ...] = ()
 
 
 class LabelEntry(_Model):
@@ -196,7 +215,7 @@ class UnitEntry(_Model):
 class MapDocument(_Model):
     """One run's map: what every stage after synthesis, the review and the exporters share."""
 
-    schema_: Literal["synth.map/1"] = SCHEMA_ID
+    schema_: Literal["synth.map/2"] = SCHEMA_ID
     run: RunInfo
     sources: tuple[SourceEntry, ...]
     participants: tuple[ParticipantEntry, ...]
@@ -213,13 +232,26 @@ class MapDocument(_Model):
     # ---------------------------------------------------------- conversions
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], *, where: str = "map.json") -> "MapDocument":
-        """Validate a map dict; a WorkspaceError naming the first bad field otherwise."""
+    def from_dict(cls, data: Mapping[str, Any], *, where: str = "map.json", upgrade: bool = False) -> "MapDocument":
+        """Validate a map dict; a WorkspaceError naming the first bad field otherwise.
+
+        A map of an older contract (OLDER_SCHEMAS) is refused with a "re-run" hint, since its
+        maps lack what this version's exports show. With `upgrade` (the previous draft a re-run
+        reads for persona ids) it is read as the current contract: every field added since has
+        a default, so its personas, participants and units load unchanged.
+        """
         if not isinstance(data, Mapping):
             raise WorkspaceError(f"{where} is not a synth map (a JSON object is expected)", hint="re-run `synth run`")
         body = dict(data)
         if "schema" in body:
             body["schema_"] = body.pop("schema")
+        if body.get("schema_") in OLDER_SCHEMAS:
+            if not upgrade:
+                raise WorkspaceError(
+                    f"{where} was written by an older synth ({body['schema_']}); this version reads {SCHEMA_ID}",
+                    hint="re-run `synth run` on the same inputs to rewrite it (review.yaml and persona ids are kept)",
+                )
+            body["schema_"] = SCHEMA_ID
         try:
             return cls.model_validate(body)
         except ValidationError as exc:

@@ -279,9 +279,32 @@ class Persona:
 
 @dataclass(frozen=True)
 class Opportunity:
+    """A future-state "How might we" question drawn from one pain-point or unmet-motivation theme
+    of a stage cell (see `synth.opportunities`): the units behind it, how many people it touches
+    and the rank score (participants weighted by how negative the stage feels)."""
+
     text: str  # "How might we ...?"
     theme_id: str | None
     draft: bool = True
+    kind: str = "pain_point"  # pain_point | motivation
+    unit_ids: tuple[str, ...] = ()
+    participants: int = 0
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class ChannelPath:
+    """One multichannel path of a map: the touchpoints participants used, in stage order
+    ("App → Chat → Phone"), how many participants show exactly this path, and their units."""
+
+    touchpoints: tuple[str, ...]  # touchpoint ids
+    labels: tuple[str, ...]
+    participants: int
+    unit_ids: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return " \u2192 ".join(self.labels)
 
 
 @dataclass(frozen=True)
@@ -299,6 +322,12 @@ class StageCell:
     opportunities: tuple[Opportunity, ...] = ()
     participants: int = 0
     units: int = 0
+    share: float = 0.0  # participants / the map's participants
+
+    @property
+    def thin(self) -> bool:
+        """Backed by a single participant: one voice, not a pattern."""
+        return self.participants == 1
 
 
 @dataclass(frozen=True)
@@ -307,3 +336,4 @@ class JourneyMap:
     name: str
     participants: int
     stages: tuple[StageCell, ...]
+    paths: tuple[ChannelPath, ...] = ()

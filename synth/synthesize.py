@@ -21,7 +21,8 @@ from typing import Mapping, Sequence
 import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from synth.records import Clustering, JourneyMap, Opportunity, Participant, Persona, StageCell, TagResult, Unit
+from synth.opportunities import channel_paths, stage_opportunities
+from synth.records import Clustering, JourneyMap, Participant, Persona, StageCell, TagResult, Unit
 from synth.synthesize_evidence import (
     Evidence,
     attribute_lifts,
@@ -49,7 +50,6 @@ MIN_NAME_SUPPORT = 0.1  # a touchpoint names a persona only when this share of i
 QUESTION_CODE = re.compile(r"^(?:q|qid|v|var|item|col|question)[\s_.-]?\d+[a-z]?(?:[_.]\d+)*\b", re.IGNORECASE)
 BINARY_YES = re.compile(r"^(?:1|1\.0|yes|y|true|checked|selected|quoted|ticked)$", re.IGNORECASE)
 BINARY_NO = re.compile(r"^(?:0|0\.0|no|n|false|unchecked|not selected|not quoted|not checked)$", re.IGNORECASE)
-OPPORTUNITIES_PER_STAGE = 3
 
 
 def synthesize_personas(
@@ -346,29 +346,34 @@ def build_maps(
     maps = []
     for persona_id, name, members in groups:
         mine = [u for u in units if u.participant_id in members]
-        cells = tuple(_cell(stage, mine, evidence, labels) for stage in stage_ids)
-        maps.append(JourneyMap(persona_id=persona_id, name=name, participants=len(members), stages=cells))
+        cells = tuple(_cell(stage, mine, evidence, labels, len(members)) for stage in stage_ids)
+        paths = channel_paths(mine, evidence, stage_ids, labels)
+        maps.append(JourneyMap(persona_id=persona_id, name=name, participants=len(members), stages=cells, paths=paths))
     return maps
 
 
-def _cell(stage: str, units: Sequence[Unit], evidence: Evidence, labels: Mapping[str, str]) -> StageCell:
+def _cell(stage: str, units: Sequence[Unit], evidence: Evidence, labels: Mapping[str, str], total: int) -> StageCell:
     here = [u for u in units if evidence.stage_of(u) == stage]
     if not here:
         return StageCell(stage=stage)
     pains = theme_findings(here, evidence, "pain_point")
     motivations = theme_findings(here, evidence, "motivation")
+    emotion = float(np.mean([evidence.sentiment(u) for u in here]))
+    people = len({u.participant_id for u in here})
     return StageCell(
         stage=stage,
         actions=theme_findings(here, evidence, "action"),
         touchpoints=touchpoint_findings(here, evidence, labels),
         motivations=motivations,
         pain_points=pains,
-        emotion_mean=float(np.mean([evidence.sentiment(u) for u in here])),
+        emotion_mean=emotion,
         emotion_count=len(here),
         quotes=pick_quotes(here, _cell_scores(here, evidence, pains + motivations)),
-        opportunities=_opportunities(pains, labels.get(stage, stage)),
-        participants=len({u.participant_id for u in here}),
+        opportunities=stage_opportunities(pains, motivations, here, evidence, stage_label=labels.get(stage, stage),
+                                          emotion_mean=emotion),
+        participants=people,
         units=len(here),
+        share=people / total if total else 0.0,
     )
 
 
@@ -381,11 +386,3 @@ def _cell_scores(units: Sequence[Unit], evidence: Evidence, findings) -> dict[st
         stage_score = tagging.stage.score if tagging and tagging.stage else 0.0
         scores[unit.id] = weight.get(unit.id, 0.0) + 0.1 * float(stage_score)
     return scores
-
-
-def _opportunities(pains, stage_label: str) -> tuple[Opportunity, ...]:
-    """A "How might we" draft for each leading pain-point theme; wording only wraps the theme's label."""
-    return tuple(
-        Opportunity(text=f"How might we ease \u201c{f.label}\u201d at the {stage_label} stage?", theme_id=f.ref, draft=True)
-        for f in pains[:OPPORTUNITIES_PER_STAGE]
-    )

@@ -124,18 +124,18 @@ class Workspace:
             raise WorkspaceError(f"{path} is not a synth map (a JSON object is expected)", hint="re-run `synth run`")
         return doc
 
-    def read_draft(self):
-        """The machine's draft as a MapDocument (validated)."""
+    def read_draft(self, *, upgrade: bool = False):
+        """The machine's draft as a MapDocument (validated); `upgrade` reads an older contract's draft too."""
         from synth.document import MapDocument
 
         self.require_run()
         data = self.read_json(DRAFT_NAME)
-        return MapDocument.from_dict(data or {}, where=str(self.root / DRAFT_NAME))
+        return MapDocument.from_dict(data or {}, where=str(self.root / DRAFT_NAME), upgrade=upgrade)
 
     def previous_draft(self):
         """The previous run's draft, or None (absent or unreadable: ids start afresh)."""
         try:
-            return self.read_draft() if self.is_run() else None
+            return self.read_draft(upgrade=True) if self.is_run() else None
         except SynthError:
             log.warning("the previous %s is unreadable; persona ids start afresh", DRAFT_NAME)
             return None

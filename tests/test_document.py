@@ -38,6 +38,25 @@ def test_fields_a_newer_stage_adds_survive(demo):
     assert MapDocument.from_dict(data).to_dict() == data
 
 
+def test_an_older_map_asks_for_a_re_run_and_still_gives_a_re_run_its_persona_ids(demo):
+    """A synth.map/1 draft (written before future-state maps) is refused with a re-run hint where
+    it would be shown, and read as synth.map/2 where a re-run only needs its personas and units."""
+    data = json.loads((demo / "map.draft.json").read_text(encoding="utf-8"))
+    data["schema"] = "synth.map/1"
+    for journey in data["maps"]:
+        journey.pop("paths")
+        for cell in journey["stages"]:
+            cell["evidence"] = {"participants": cell["evidence"]["participants"], "units": cell["evidence"]["units"]}
+            cell["opportunities"] = [{"text": o["text"], "theme_id": o["theme_id"], "draft": o["draft"]}
+                                     for o in cell["opportunities"]]
+    with pytest.raises(WorkspaceError, match=r"older synth \(synth.map/1\)") as caught:
+        MapDocument.from_dict(data, where="map.draft.json")
+    assert "re-run `synth run`" in caught.value.hint
+    old = MapDocument.from_dict(data, upgrade=True)
+    assert old.schema_ == "synth.map/2" and old.persona_ids == MapDocument.from_json(
+        (demo / "map.draft.json").read_text(encoding="utf-8")).persona_ids
+
+
 @pytest.mark.parametrize("break_it, field", [
     (lambda d: d["personas"].__setitem__(0, "persona-1"), "personas.0"),
     (lambda d: d["units"][0].__setitem__("spans", "line 3"), "units.0.spans"),
@@ -80,12 +99,18 @@ cell = st.fixed_dictionaries({
     "motivations": st.lists(finding, max_size=1), "pain_points": st.lists(finding, max_size=1),
     "emotion": st.fixed_dictionaries({"mean": st.one_of(st.none(), number), "count": st.integers(0, 9)}),
     "quotes": st.lists(ident, max_size=2),
-    "opportunities": st.lists(st.fixed_dictionaries({"text": text, "theme_id": st.one_of(st.none(), ident),
-                                                     "draft": st.booleans()}), max_size=1),
-    "evidence": st.fixed_dictionaries({"participants": st.integers(0, 9), "units": st.integers(0, 9)}),
+    "opportunities": st.lists(st.fixed_dictionaries({
+        "text": text, "theme_id": st.one_of(st.none(), ident), "draft": st.booleans(),
+        "kind": st.sampled_from(["pain_point", "motivation"]), "participants": st.integers(0, 9),
+        "score": st.floats(0, 20, allow_nan=False), "unit_ids": st.lists(ident, max_size=3)}), max_size=1),
+    "evidence": st.fixed_dictionaries({"participants": st.integers(0, 9), "units": st.integers(0, 9),
+                                       "share": st.floats(0, 1, allow_nan=False), "quotes": st.integers(0, 5),
+                                       "thin": st.booleans()}),
 })
+path = st.fixed_dictionaries({"touchpoints": st.lists(ident, max_size=3), "labels": st.lists(text, max_size=3),
+                              "text": text, "participants": st.integers(1, 9), "unit_ids": st.lists(ident, max_size=3)})
 map_data = st.fixed_dictionaries({
-    "schema": st.just("synth.map/1"),
+    "schema": st.just("synth.map/2"),
     "run": st.fixed_dictionaries({
         "synth_version": text, "model": text, "codebook": st.fixed_dictionaries({"path": text, "sha256": text}),
         "seed": st.integers(0, 99), "redacted": st.booleans(), "personas_requested": st.one_of(st.just("auto"), st.integers(1, 50)),
@@ -106,7 +131,8 @@ map_data = st.fixed_dictionaries({
     "themes": st.lists(st.fixed_dictionaries({"id": ident, "stage": st.one_of(st.none(), ident), "kind": ident,
                                               "label": text, "unit_ids": st.lists(ident, max_size=2)}), max_size=2),
     "maps": st.lists(st.fixed_dictionaries({"persona_id": ident, "name": text, "participants": st.integers(0, 9),
-                                            "stages": st.lists(cell, max_size=2)}), max_size=2),
+                                            "stages": st.lists(cell, max_size=2),
+                                            "paths": st.lists(path, max_size=2)}), max_size=2),
     "units": st.lists(unit, max_size=3),
 })
 

@@ -1,7 +1,7 @@
 """Export: render a (reviewed) map dict into files people use.
 
 Everything renders from one input, the reviewed `synth.document.MapDocument`
-(map.json, contract `synth.map/1`; its JSON data is accepted too), after the
+(map.json, contract `synth.map/2`; its JSON data is accepted too), after the
 pipeline applied the reviewer's decisions: exporters only render. Formats:
 
 - ``evidence.csv`` (`write_evidence_csv`) and a whiteboard CSV (`write_whiteboard_csv`);

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from synth.atomic import write_bytes, write_text
+from synth.export.futuremap import future_context
 from synth.export.template import builtin_environment
 from synth.export.view import (
     FINDING_LANES,
@@ -201,7 +202,9 @@ def map_section(view: MapView, journey: Mapping[str, Any]) -> dict[str, Any]:
         "id": f"map-{journey['persona_id']}", "title": view.map_title(journey),
         "status": persona["status"] if persona else None, "participants": journey["participants"],
         "stages": [{"id": c["stage"], "label": c["label"], "evidence": f"{plural(c['evidence']['units'], 'unit')} · "
-                    f"{plural(c['evidence']['participants'], 'participant')}"} for c in journey["stages"]],
+                    f"{plural(c['evidence']['participants'], 'participant')}", "thin": bool(c["evidence"].get("thin"))}
+                   for c in journey["stages"]],
+        "thin": any(c["evidence"].get("thin") for c in journey["stages"]),
         "rows": grid_rows(view, journey), "curve": emotion_curve(journey["stages"]),
     }
 
@@ -257,6 +260,7 @@ def report_context(view: MapView) -> dict[str, Any]:
         "script": SCRIPT,
         "script_hash": script_hash(SCRIPT),
         "cards_only": False,
+        **future_context(view),
     }
 
 

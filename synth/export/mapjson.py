@@ -1,4 +1,4 @@
-"""map.json (contract `synth.map/1`): build it from records, read records back, validate.
+"""map.json (contract `synth.map/2`): build it from records, read records back, validate.
 
 The map holds participant words only as quotes (`Unit.quote`, redacted unless the
 user opted out). `records_from_map` rebuilds the records synthesize needs, so a
@@ -18,6 +18,7 @@ from synth.records import (
     Finding,
     JourneyMap,
     Label,
+    Opportunity,
     Participant,
     Persona,
     Source,
@@ -28,7 +29,7 @@ from synth.records import (
     Unit,
 )
 
-SCHEMA_ID = "synth.map/1"
+SCHEMA_ID = "synth.map/2"
 ALL_MAP = "all"
 
 
@@ -109,11 +110,28 @@ def journey_dict(m: JourneyMap, labels: Mapping[str, str]) -> dict:
                     "count": cell.emotion_count,
                 },
                 "quotes": list(cell.quotes),
-                "opportunities": [{"text": o.text, "theme_id": o.theme_id, "draft": o.draft} for o in cell.opportunities],
-                "evidence": {"participants": cell.participants, "units": cell.units},
+                "opportunities": [_opportunity(o) for o in cell.opportunities],
+                "evidence": {
+                    "participants": cell.participants, "units": cell.units, "share": round(cell.share, 4),
+                    "quotes": len(cell.quotes), "thin": cell.thin,
+                },
             }
         )
-    return {"persona_id": m.persona_id, "name": m.name, "participants": m.participants, "stages": stages}
+    return {
+        "persona_id": m.persona_id, "name": m.name, "participants": m.participants, "stages": stages,
+        "paths": [
+            {"touchpoints": list(p.touchpoints), "labels": list(p.labels), "text": p.text,
+             "participants": p.participants, "unit_ids": list(p.unit_ids)}
+            for p in m.paths
+        ],
+    }
+
+
+def _opportunity(o: Opportunity) -> dict:
+    return {
+        "text": o.text, "theme_id": o.theme_id, "draft": o.draft, "kind": o.kind,
+        "participants": o.participants, "score": round(float(o.score), 4), "unit_ids": list(o.unit_ids),
+    }
 
 
 def unit_dict(unit: Unit, tagging: Tagging | None, source_path: str, persona_id: str | None, rep: float) -> dict:
@@ -282,7 +300,7 @@ def load_schema() -> dict:
 
 
 def validate_map(doc: Mapping[str, Any]) -> None:
-    """Raise jsonschema.ValidationError when `doc` breaks the synth.map/1 contract."""
+    """Raise jsonschema.ValidationError when `doc` breaks the synth.map/2 contract."""
     import jsonschema
 
     jsonschema.validate(doc, load_schema())

@@ -1,6 +1,6 @@
 """One read-only view of a map dict that every export format renders from.
 
-The map dict is the content of map.json (contract `synth.map/1`) after the
+The map dict is the content of map.json (contract `synth.map/2`) after the
 reviewer's decisions were applied. This module answers the questions every
 format asks: which maps and personas to show (`persona` / `approved_only`
 filters), which quotes sit in a stage cell, and the display text of a finding,

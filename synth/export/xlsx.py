@@ -1,9 +1,11 @@
-"""journey_map.xlsx: one grid sheet per map, then Personas, Quotes and Evidence sheets.
+"""journey_map.xlsx: one grid sheet per map, then Future state, Personas, Quotes and Evidence sheets.
 
 A map sheet has the stages as columns and the lanes (actions, touchpoints,
 motivations, pain points, emotions, quotes, opportunities) as rows, with wrapped
 text, frozen headers and emotion cells coloured from red (negative) to green
-(positive). Text cells are neutralised against formula injection (see
+(positive). A stage backed by a single participant is "thin": its header cell says
+so and is shaded amber. The Future state sheet ranks each map's "How might we"
+opportunities with the locations of the quotes behind them. Text cells are neutralised against formula injection (see
 `safety`) and stored as plain strings. Control characters that XML cannot hold
 are replaced by spaces. The file's bytes are deterministic: fixed workbook
 dates and fixed zip entry times.
@@ -21,11 +23,13 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from synth.atomic import write_bytes
+from synth.export.futuremap import FUTURE_HEADER, future_rows
 from synth.export.safety import neutralise_cell
 from synth.export.tables import evidence_table
 from synth.export.view import (
@@ -45,7 +49,9 @@ FIXED_DATE = datetime.datetime(2026, 1, 1, 0, 0, 0)
 ZIP_DATE = (2026, 1, 1, 0, 0, 0)
 MAX_TITLE = 31
 BAD_TITLE_CHARS = re.compile(r"[\[\]:*?/\\]")
-RESERVED_TITLES = ("Personas", "Quotes", "Evidence")
+RESERVED_TITLES = ("Future state", "Personas", "Quotes", "Evidence")
+THIN_FILL = PatternFill("solid", fgColor="B7791F")
+THIN_NOTE = "thin evidence: 1 participant"
 HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
 LANE_FILL = PatternFill("solid", fgColor="E8EEF5")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -162,7 +168,10 @@ def write_map_sheet(ws, view: MapView, journey: Mapping[str, Any]) -> None:
     ws.merge_cells(f"A2:{last}2")
     put(ws, 3, 1, "Stage", font=HEADER_FONT, fill=HEADER_FILL)
     for col, cell in enumerate(cells, start=2):
-        put(ws, 3, col, cell["label"], font=HEADER_FONT, fill=HEADER_FILL)
+        thin = bool(cell["evidence"].get("thin"))
+        put(ws, 3, col, cell["label"], font=HEADER_FONT, fill=THIN_FILL if thin else HEADER_FILL)
+        if thin:  # the header keeps the stage's name (readers look columns up by it); the note says why it is amber
+            ws.cell(3, col).comment = Comment(f"{THIN_NOTE}: one voice, not yet a pattern", "synth")
     for row, (lane, label) in enumerate(LANES, start=4):
         put(ws, row, 1, label, font=BOLD, fill=LANE_FILL)
         texts = [_lane_cell(view, journey, cell, lane) for cell in cells]
@@ -173,11 +182,19 @@ def write_map_sheet(ws, view: MapView, journey: Mapping[str, Any]) -> None:
     evidence_row = len(LANES) + 4
     put(ws, evidence_row, 1, "Evidence", font=BOLD, fill=LANE_FILL)
     for col, cell in enumerate(cells, start=2):
-        ev = cell["evidence"]
-        put(ws, evidence_row, col, f"{plural(ev['units'], 'unit')}, {plural(ev['participants'], 'participant')}")
+        put(ws, evidence_row, col, evidence_text(cell))
     _size_columns(ws, [18] + [44] * len(cells))
     ws.freeze_panes = "B4"
     page_setup(ws, repeat_rows="1:3")
+
+
+def evidence_text(cell: Mapping[str, Any]) -> str:
+    """Evidence strength of a cell: units, participants with their share of the map, quotes, mean emotion."""
+    ev, mean = cell["evidence"], cell["emotion"].get("mean")
+    text = (f"{plural(ev['units'], 'unit')}, {plural(ev['participants'], 'participant')}"
+            f" ({percent(ev.get('share', 0))} of the map), {plural(ev.get('quotes', len(cell['quotes'])), 'quote')}")
+    text += f", mean emotion {mean:+.2f}" if mean is not None and cell["emotion"].get("count") else ""
+    return text + (f"\n{THIN_NOTE}" if ev.get("thin") else "")
 
 
 MAP_WIDTH = 44
@@ -298,6 +315,7 @@ def build_workbook(view: MapView) -> Workbook:
     taken = {t.casefold() for t in RESERVED_TITLES}
     for journey in view.maps:
         write_map_sheet(wb.create_sheet(sheet_title(view.map_title(journey), taken)), view, journey)
+    write_table_sheet(wb.create_sheet("Future state"), FUTURE_HEADER, future_rows(view), [30, 6, 18, 60, 16, 12, 8, 50])
     write_table_sheet(wb.create_sheet("Personas"), PERSONA_HEADER, persona_rows(view),
                       [14, 30, 10, 12, 8, 11, 10, 28, 40, 40, 40, 32, 16, 16, 60])
     write_table_sheet(wb.create_sheet("Quotes"), QUOTE_HEADER, quote_rows(view), [15, 30, 18, 70, 11, 34, 26])

@@ -115,9 +115,9 @@ def empty_map(doc: dict) -> dict:
     """A run that found no persona and no evidence: only an empty everyone map."""
     stages = [{"stage": s["id"], "label": s["label"], "actions": [], "touchpoints": [], "motivations": [],
                "pain_points": [], "emotion": {"mean": None, "count": 0}, "quotes": [], "opportunities": [],
-               "evidence": {"participants": 0, "units": 0}} for s in doc["stages"]]
+               "evidence": {"participants": 0, "units": 0, "share": 0, "quotes": 0, "thin": False}} for s in doc["stages"]]
     return {**doc, "sources": [], "participants": [], "personas": [], "themes": [], "units": [],
-            "maps": [{"persona_id": "all", "name": "Everyone", "participants": 0, "stages": stages}]}
+            "maps": [{"persona_id": "all", "name": "Everyone", "participants": 0, "stages": stages, "paths": []}]}
 
 
 @pytest.mark.parametrize("kind", ["xlsx", "csv", "md", "html", "evidence", "personas", "md template", "xlsx template"])

@@ -1,4 +1,4 @@
-"""The map fixture is a valid synth.map/1 document with the edge cases the exports must survive."""
+"""The map fixture is a valid synth.map/2 document with the edge cases the exports must survive."""
 
 from __future__ import annotations
 

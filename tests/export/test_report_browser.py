@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from synth.export import write_report_html
-from tests.export.test_browser import CHROMIUM, chromium
+from tests.export.test_browser import CHROMIUM, chromium, console_errors
 
 pytestmark = [
     pytest.mark.slow,
@@ -56,6 +56,16 @@ PROBE = r"""
       out.curve.push({map: map.id, stage: pt.dataset.stage, dx: Math.abs(centre(pt) - centre(th)), width: r.width});
     });
   });
+  var future = document.getElementById("future-state"), box = future ? future.getBoundingClientRect() : null;
+  out.future = future ? {
+    height: box.height, width: box.width, display: getComputedStyle(future).display,
+    questions: Array.prototype.map.call(future.querySelectorAll("b.hmw"), function (b) {
+      var r = b.getBoundingClientRect(); return {text: b.textContent, height: r.height, width: r.width}; }),
+    links: future.querySelectorAll(".cites a").length,
+    dangling: Array.prototype.filter.call(future.querySelectorAll(".cites a, table.paths a"), function (a) {
+      return !document.getElementById(a.getAttribute("href").slice(1)); }).length,
+    paths: future.querySelectorAll("td.path").length
+  } : null;
   var pre = document.createElement("pre"); pre.id = "probe"; pre.textContent = JSON.stringify(out);
   document.body.appendChild(pre);
 })();
@@ -86,6 +96,18 @@ def test_the_report_runs_its_own_script_under_its_policy(report):
     assert dump.returncode == 0
     assert re.search(r'<form id="filters" class="filters">', dump.stdout), "the filter form stays hidden: the script did not run"
     assert "Refused to execute" not in dump.stderr
+
+
+def test_the_future_state_section_is_visible_with_no_console_errors(report, probe, demo_map):
+    future = probe["future"]
+    assert future and future["display"] != "none" and future["height"] > 200 and future["width"] > 600
+    expected = [o["text"] for m in demo_map["maps"] for c in m["stages"] for o in c["opportunities"]]
+    assert future["questions"] and all(q["height"] > 0 and q["width"] > 0 for q in future["questions"])
+    assert all(q["text"].removeprefix("Draft: ") in expected for q in future["questions"])
+    assert future["links"] >= len(future["questions"]) and future["dangling"] == 0  # every quote link lands
+    assert future["paths"] >= 1
+    dump = chromium(report, BUDGET, "--dump-dom")
+    assert dump.returncode == 0 and console_errors(dump.stderr) == []
 
 
 @pytest.mark.parametrize("name", ["persona", "kind"])

@@ -30,7 +30,7 @@ def test_one_sheet_per_map_then_summaries(book, map_doc):
     names = book.sheetnames
     assert names[0] == "Time-pressed family planner"
     assert names[1].startswith("Price-checking student renter") and len(names[1]) <= 31
-    assert names[2:] == ["Everyone", "Personas", "Quotes", "Evidence"]
+    assert names[2:] == ["Everyone", "Future state", "Personas", "Quotes", "Evidence"]
 
 
 def test_every_quote_of_a_persona_sits_in_its_stage_cell(book, map_doc):
@@ -135,6 +135,33 @@ def test_bytes_are_deterministic(map_doc, tmp_path):
     assert write_xlsx(map_doc, tmp_path / "b.xlsx").read_bytes() == first
 
 
+def test_thin_stages_are_marked_in_the_header_and_the_evidence_row(book, map_doc):
+    for journey, ws in zip(map_doc["maps"], book.worksheets):
+        columns, rows = grid(ws)
+        for cell in journey["stages"]:
+            header, evidence = ws.cell(3, columns[cell["label"]]), ws.cell(rows["Evidence"], columns[cell["label"]]).value
+            thin = cell["evidence"]["participants"] == 1
+            assert (header.comment is not None and "thin evidence" in header.comment.text) is thin, (ws.title, cell["stage"])
+            assert ("thin evidence" in evidence) is thin
+            assert f"{cell['evidence']['participants']} participant" in evidence and "of the map" in evidence
+    assert any(c["evidence"]["thin"] for m in map_doc["maps"] for c in m["stages"])
+
+
+def test_future_state_sheet_ranks_each_maps_opportunities_with_their_quotes(book, map_doc):
+    rows = list(book["Future state"].iter_rows(values_only=True))
+    assert rows[0][:7] == ("map", "rank", "stage", "how might we", "from", "participants", "score")
+    units = {u["id"]: u for u in map_doc["units"]}
+    expected = sum(len(c["opportunities"]) for m in map_doc["maps"] for c in m["stages"])
+    assert len(rows) - 1 == expected
+    everyone = [r for r in rows[1:] if r[0] == "Everyone"]
+    assert [r[1] for r in everyone] == list(range(1, len(everyone) + 1))
+    assert [r[6] for r in everyone] == sorted((r[6] for r in everyone), reverse=True)
+    fees = next(r for r in everyone if "basket total" in r[3])
+    assert fees[2] == next(s["label"] for s in map_doc["stages"] if s["id"] == "purchase")
+    for uid in ("u-a2f8e55fd2", "u-5d1a14fe0f"):
+        assert f"{units[uid]['source']}, {units[uid]['location']}" in fees[7]
+
+
 @pytest.mark.parametrize(
     "options, sheets, evidence_personas",
     [
@@ -144,7 +171,7 @@ def test_bytes_are_deterministic(map_doc, tmp_path):
 )
 def test_filters(map_doc, tmp_path, options, sheets, evidence_personas):
     book = openpyxl.load_workbook(write_xlsx(map_doc, tmp_path / "f.xlsx", **options))
-    assert len(book.sheetnames) == sheets + 3
+    assert len(book.sheetnames) == sheets + 4
     header = [c.value for c in book["Evidence"][1]]
     personas = {r[header.index("persona_id")] for r in book["Evidence"].iter_rows(min_row=2, values_only=True)}
     assert personas == evidence_personas
@@ -176,7 +203,7 @@ def test_sheets_print_landscape_fit_to_width_with_header_rows(book):
         assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
         assert ws.page_setup.fitToHeight == 0  # as many pages down as needed
-        assert ws.print_title_rows == ("$1:$3" if ws.title not in {"Personas", "Quotes", "Evidence"} else "$1:$1")
+        assert ws.print_title_rows == ("$1:$3" if ws.title not in {"Future state", "Personas", "Quotes", "Evidence"} else "$1:$1")
 
 
 def test_title_spans_the_grid_and_does_not_overlap_the_header(book, map_doc):
