@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from synth.atomic import write_bytes, write_text
+from synth.export.report_themes import theme_section
 from synth.export.template import builtin_environment
 from synth.export.view import (
     FINDING_LANES,
@@ -257,6 +258,7 @@ def report_context(view: MapView) -> dict[str, Any]:
         "script": SCRIPT,
         "script_hash": script_hash(SCRIPT),
         "cards_only": False,
+        "themes": theme_section(view, {u for g in evidence for u in (x["id"] for x in g["units"])}),
     }
 
 
