@@ -498,7 +498,24 @@ def review_rename_theme_cli(ctx: typer.Context, theme: str = typer.Argument(...,
               + "see `synth review RUN_DIR list` for theme ids", EXIT_USAGE)
     if not label.strip():
         _fail("give a non-empty label", code=EXIT_USAGE)
-    _review_edit(run_dir, lambda doc: set_theme(doc, theme, label.strip(), themes[theme]), f"{theme}: label = {label.strip()}")
+    _review_edit(run_dir, lambda doc: set_theme(doc, theme, themes[theme], label=label.strip()), f"{theme}: label = {label.strip()}")
+
+
+@review_app.command("merge-theme")
+def review_merge_theme_cli(ctx: typer.Context, theme: str = typer.Argument(...), into: str = typer.Argument(..., metavar="INTO")) -> None:
+    """Fold THEME into INTO (themes of one kind): INTO keeps its label and gains THEME's quotes."""
+    run_dir = _run_dir(ctx)
+    from synth.review_themes import close_ids, set_theme
+
+    themes = {t.id: t for t in _draft(run_dir).themes}
+    for name in (theme, into):
+        if name not in themes:
+            close = close_ids(name, themes)
+            _fail(f"no theme {name!r} in {run_dir}", (f"did you mean {', '.join(close)}? " if close else "")
+                  + "see `synth review RUN_DIR list` for theme ids", EXIT_USAGE)
+    if theme == into or themes[theme].kind != themes[into].kind:
+        _fail("merge-theme needs two different themes of the same kind", code=EXIT_USAGE)
+    _review_edit(run_dir, lambda doc: set_theme(doc, theme, themes[theme].unit_ids, merge_into=into), f"{theme}: merged into {into}")
 
 
 @review_app.command("pin")

@@ -20,7 +20,7 @@ from typing import Any, Callable, Mapping
 from synth.atomic import write_text
 from synth.document import MapDocument
 from synth.errors import ReviewError
-from synth.review_themes import THEMES_HEADER, ThemeDecision, parse_theme, rename_themes
+from synth.review_themes import THEMES_HEADER, ThemeDecision, merge_themes, parse_theme, rename_themes
 
 log = logging.getLogger(__name__)
 
@@ -356,6 +356,7 @@ def apply_to_dict(decisions: Review, draft: Mapping[str, Any], rebuild: Rebuild 
     changed |= _exclude_units(doc, decisions.excluded, unit_ids, notes)
     merges = _valid_merges(decisions, persona_ids, notes)
     changed |= _assign_participants(doc, decisions, persona_ids, notes)
+    changed |= merge_themes(doc, decisions.themes, notes)  # findings are recounted by the rebuild
     if (changed or merges) and rebuild is not None:
         doc = rebuild(doc, merges)
     _apply_persona_decisions(doc, decisions, notes)

@@ -35,31 +35,39 @@ themes: {}
 
 @dataclass
 class ThemeDecision:
-    label: str
+    label: str | None = None
     units: list[str] = field(default_factory=list)
+    merge_into: str | None = None  # another theme id (same kind) to fold this one into
 
 
 def parse_theme(entry, path: str, line: int | None) -> ThemeDecision:
-    """One `themes:` entry: a label, or a mapping with `label` (and `units`)."""
+    """One `themes:` entry: a label, or a mapping with `label` and/or `merge_into` (and `units`)."""
     if isinstance(entry, str) and entry.strip():
         return ThemeDecision(label=entry.strip())
-    if not isinstance(entry, Mapping) or not set(entry) <= {"label", "units"} or not str(entry.get("label") or "").strip():
-        raise ReviewError("a theme entry must be a label, or a mapping with `label` (and `units`)", path=path, line=line)
+    label = str(entry.get("label") or "").strip() if isinstance(entry, Mapping) else ""
+    merge = str(entry.get("merge_into") or "").strip() if isinstance(entry, Mapping) else ""
+    if not isinstance(entry, Mapping) or not set(entry) <= {"label", "units", "merge_into"} or not (label or merge):
+        raise ReviewError("a theme entry must be a label, or a mapping with `label` and/or `merge_into` (and `units`)",
+                          path=path, line=line)
     units = entry.get("units") or []
     if not isinstance(units, list):
         raise ReviewError("a theme's `units` must be a list of unit ids", path=path, line=line)
-    return ThemeDecision(label=str(entry["label"]).strip(), units=[str(u) for u in units])
+    return ThemeDecision(label=label or None, units=[str(u) for u in units], merge_into=merge or None)
 
 
-def set_theme(doc, theme_id: str, label: str, unit_ids) -> None:
-    """Record the reviewer's label for `theme_id`, anchored on its member units."""
+def set_theme(doc, theme_id: str, unit_ids, **values: str) -> None:
+    """Record the reviewer's `label` / `merge_into` for `theme_id`, anchored on its member units."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     if doc.get("themes") is None:
         doc["themes"] = CommentedMap()
+    old = doc["themes"].get(theme_id)
+    entry = old if isinstance(old, CommentedMap) else CommentedMap([("label", old)] if isinstance(old, str) else [])
+    entry.update(values)
     units = CommentedSeq(list(unit_ids))
     units.fa.set_flow_style()
-    doc["themes"][theme_id] = CommentedMap([("label", label), ("units", units)])
+    entry["units"] = units
+    doc["themes"][theme_id] = entry
 
 
 def close_ids(theme_id: str, known) -> list[str]:
@@ -87,6 +95,8 @@ def rename_themes(doc: dict, decisions: Mapping[str, ThemeDecision], notes: list
     """Put the reviewer's labels on the map's themes and wherever the map repeats a theme's label."""
     themes = doc["themes"]
     for decision_id, decision in sorted(decisions.items()):
+        if not decision.label:
+            continue
         theme = match_theme(decision_id, decision, themes)
         if theme is None:
             notes.append(f"label of theme {decision_id}: no theme of this run has its units (kept in review.yaml)")
@@ -94,6 +104,34 @@ def rename_themes(doc: dict, decisions: Mapping[str, ThemeDecision], notes: list
         old, theme["label"] = theme["label"], decision.label
         for key in ("personas", "maps"):
             _relabel(doc[key], theme["id"], old, decision.label)
+
+
+def merge_themes(doc: dict, decisions: Mapping[str, ThemeDecision], notes: list[str]) -> bool:
+    """Fold each theme a reviewer merged into its target (same kind); True if any was merged.
+
+    The target keeps its id, label and headline and gains the other's units; the
+    pipeline's rebuild then recounts the findings of personas and maps from the themes.
+    """
+    merged = False
+    for decision_id, decision in sorted(decisions.items()):
+        if not decision.merge_into:
+            continue
+        themes = doc["themes"]
+        source = match_theme(decision_id, decision, themes)
+        target_decision = decisions.get(decision.merge_into, ThemeDecision())
+        target = match_theme(decision.merge_into, target_decision, themes) if target_decision.units else \
+            next((t for t in themes if t["id"] == decision.merge_into), None)  # fmt: skip
+        if source is None or target is None or source is target or source["kind"] != target["kind"]:
+            notes.append(f"merge of theme {decision_id} into {decision.merge_into}: not two themes of one kind "
+                         "in this run (kept in review.yaml)")  # fmt: skip
+            continue
+        target["unit_ids"] = list(target["unit_ids"]) + [u for u in source["unit_ids"] if u not in target["unit_ids"]]
+        doc["themes"] = [t for t in themes if t is not source]
+        for unit in doc["units"]:
+            if source["id"] in unit["themes"]:
+                unit["themes"] = list(dict.fromkeys(target["id"] if t == source["id"] else t for t in unit["themes"]))
+        merged = True
+    return merged
 
 
 def _relabel(node: Any, theme_id: str, old: str, new: str) -> None:

@@ -171,3 +171,22 @@ def test_train_rows_are_embedded_as_their_cleaned_text(tmp_path, monkeypatch):
     synth(*run_args(inputs, tmp_path / "out", tmp_path / "cache", "--train", str(labelled)))
     assert "the checkout kept, crashing on me, every time" in seen
     assert raw not in seen and not any("<b>" in t for t in seen)
+
+
+def test_merge_theme_folds_quotes_into_the_target(sample_run):
+    base, out = sample_run
+    doc = read_map(out)
+    by_kind: dict = {}
+    for t in sorted(doc["themes"], key=lambda t: (-len(t["unit_ids"]), t["id"])):
+        by_kind.setdefault(t["kind"], []).append(t)
+    target, source = by_kind["pain_point"][:2]
+    synth("review", str(out), "merge-theme", source["id"], target["id"])
+    merged = read_map(out)
+    themes = {t["id"]: t for t in merged["themes"]}
+    assert source["id"] not in themes
+    assert set(themes[target["id"]]["unit_ids"]) == set(target["unit_ids"]) | set(source["unit_ids"])
+    refs = {f["ref"] for p in merged["personas"] for f in p["pain_points"]}
+    assert source["id"] not in refs and target["id"] in refs
+    other = next(t for t in doc["themes"] if t["kind"] != "pain_point")
+    result = runner.invoke(app, ["review", str(out), "merge-theme", target["id"], other["id"]])
+    assert result.exit_code == 2 and "same kind" in result.output
