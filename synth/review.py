@@ -353,6 +353,7 @@ def apply_to_dict(decisions: Review, draft: Mapping[str, Any], rebuild: Rebuild 
     unit_ids = {u["id"] for u in doc["units"]}
     persona_ids = {p["id"] for p in doc["personas"]}
     changed = _relabel_units(doc, decisions, unit_ids, notes)
+    rename_themes(doc, decisions.themes, notes)  # first: found by their draft units; a rebuild then carries the labels
     changed |= _exclude_units(doc, decisions.excluded, unit_ids, notes)
     merges = _valid_merges(decisions, persona_ids, notes)
     changed |= _assign_participants(doc, decisions, persona_ids, notes)
@@ -360,7 +361,6 @@ def apply_to_dict(decisions: Review, draft: Mapping[str, Any], rebuild: Rebuild 
     if (changed or merges) and rebuild is not None:
         doc = rebuild(doc, merges)
     _apply_persona_decisions(doc, decisions, notes)
-    rename_themes(doc, decisions.themes, notes)  # last: rebuilt personas carry the draft's labels
     return doc, notes
 
 

@@ -190,3 +190,17 @@ def test_merge_theme_folds_quotes_into_the_target(sample_run):
     other = next(t for t in doc["themes"] if t["kind"] != "pain_point")
     result = runner.invoke(app, ["review", str(out), "merge-theme", target["id"], other["id"]])
     assert result.exit_code == 2 and "same kind" in result.output
+
+
+def test_a_renamed_theme_keeps_its_label_when_a_bigger_one_is_merged_into_it():
+    doc = {
+        "units": [{"id": u, "persona_id": None, "themes": ["t-small" if u < "u3" else "t-big"]} for u in ("u1", "u2", "u3", "u4", "u5", "u6")],
+        "stages": [], "kinds": [], "personas": [], "participants": [], "maps": [],
+        "themes": [{"id": "t-small", "stage": None, "kind": "pain_point", "label": "a", "unit_ids": ["u1", "u2"]},
+                   {"id": "t-big", "stage": None, "kind": "pain_point", "label": "b", "unit_ids": ["u3", "u4", "u5", "u6"]}],
+    }
+    review = Review(themes={"t-small": ThemeDecision("Mine", ["u1", "u2"]),
+                            "t-big": ThemeDecision(None, ["u3", "u4", "u5", "u6"], merge_into="t-small")})
+    out, notes = apply_to_dict(review, doc)
+    assert [(t["id"], t["label"], len(t["unit_ids"])) for t in out["themes"]] == [("t-small", "Mine", 6)] and notes == []
+    assert all(u["themes"] == ["t-small"] for u in out["units"])
