@@ -397,10 +397,13 @@ def review_list_cli(
     if as_json:
         keys = ("id", "status", "size", "name", "share", "confidence", "stability")
         personas = [{k: getattr(p, k) for k in keys} for p in reviewed.personas]
-        typer.echo(json.dumps({"personas": personas, "notes": list(notes)}, indent=2, ensure_ascii=False))
+        themes = [{"id": t.id, "label": t.label, "units": len(t.unit_ids)} for t in reviewed.themes]
+        typer.echo(json.dumps({"personas": personas, "themes": themes, "notes": list(notes)}, indent=2, ensure_ascii=False))
         return
     for p in reviewed.personas:
         typer.echo(f"{p.id:<12} {p.status:<9} {p.size:>4} participants  {p.name}")
+    for t in reviewed.themes:
+        typer.echo(f"{t.id}  {len(t.unit_ids):>4} units  {_plain(t.label)}")
     for note in notes:
         typer.echo(f"note: {_plain(note)}")
 
@@ -495,6 +498,40 @@ def _add_to_list(run_dir: Path, unit: str, key: str) -> None:
         entry[key] = values
 
     _review_edit(run_dir, change, f"{unit}: {key} (persona {persona})")
+
+
+@review_app.command("rename-theme")
+def review_rename_theme_cli(ctx: typer.Context, theme: str = typer.Argument(..., help="Theme id, as in `synth review RUN_DIR list`."),
+                            label: str = typer.Argument(..., help="Your label for it.")) -> None:
+    """Give a theme your own label (kept across re-runs: it follows the theme's units)."""
+    run_dir = _run_dir(ctx)
+    from synth.review_themes import close_ids, set_theme
+
+    themes = {t.id: t.unit_ids for t in _draft(run_dir).themes}
+    if theme not in themes:
+        close = close_ids(theme, themes)
+        _fail(f"no theme {theme!r} in {run_dir}", (f"did you mean {', '.join(close)}? " if close else "")
+              + "see `synth review RUN_DIR list` for theme ids", EXIT_USAGE)
+    if not label.strip():
+        _fail("give a non-empty label", code=EXIT_USAGE)
+    _review_edit(run_dir, lambda doc: set_theme(doc, theme, themes[theme], label=label.strip()), f"{theme}: label = {label.strip()}")
+
+
+@review_app.command("merge-theme")
+def review_merge_theme_cli(ctx: typer.Context, theme: str = typer.Argument(...), into: str = typer.Argument(..., metavar="INTO")) -> None:
+    """Fold THEME into INTO (themes of one kind): INTO keeps its label and gains THEME's quotes."""
+    run_dir = _run_dir(ctx)
+    from synth.review_themes import close_ids, set_theme
+
+    themes = {t.id: t for t in _draft(run_dir).themes}
+    for name in (theme, into):
+        if name not in themes:
+            close = close_ids(name, themes)
+            _fail(f"no theme {name!r} in {run_dir}", (f"did you mean {', '.join(close)}? " if close else "")
+                  + "see `synth review RUN_DIR list` for theme ids", EXIT_USAGE)
+    if theme == into or themes[theme].kind != themes[into].kind:
+        _fail("merge-theme needs two different themes of the same kind", code=EXIT_USAGE)
+    _review_edit(run_dir, lambda doc: set_theme(doc, theme, themes[theme].unit_ids, merge_into=into), f"{theme}: merged into {into}")
 
 
 @review_app.command("pin")

@@ -49,6 +49,7 @@ class RunInfo(_Model):
     redacted: bool
     personas_requested: int | str
     clustering: ClusteringInfo
+    warnings: tuple[str, ...] = ()  # run-level warnings, e.g. the codebook does not fit (synth.tag.fit)
 
 
 class SourceEntry(_Model):
@@ -124,6 +125,7 @@ class ThemeEntry(_Model):
     kind: str
     label: str
     unit_ids: tuple[str, ...]
+    headline: str | None = None  # unit id of the theme's most representative substantive quote
 
 
 class Emotion(_Model):

@@ -70,6 +70,7 @@ class Context:
     tag_result: Any = None
     clustering: Any = None
     representativeness: dict = field(default_factory=dict)
+    fit_warnings: list = field(default_factory=list)  # "the codebook may not fit", carried into map.json's run
     draft: MapDocument | None = None
     reviewed: MapDocument | None = None
 
@@ -78,12 +79,13 @@ def _validate(ctx: Context) -> None:
     """Everything checkable before the slow steps: -o, review.yaml, the previous draft, codebook, labels."""
     from synth.tag import read_labelled
     from synth.tag.codebook import load_codebook
+    from synth.tag.labelled import cleaned_examples
 
     ctx.workspace.check_writable_target()
     ctx.review = ctx.workspace.read_review()  # a broken review.yaml stops here, untouched
     ctx.previous = ctx.workspace.previous_draft()
     ctx.codebook = load_codebook(ctx.settings.codebook)
-    ctx.examples = list(read_labelled(ctx.settings.train)) if ctx.settings.train else []
+    ctx.examples = cleaned_examples(read_labelled(ctx.settings.train)) if ctx.settings.train else []
 
 
 def _ingest(ctx: Context) -> None:
@@ -149,7 +151,8 @@ def _tag(ctx: Context) -> None:
 
     examples = ctx.examples + review_training(ctx.review, ctx.previous)
     ctx.tag_result = tag_units(ctx.units, ctx.vectors, ctx.codebook, ctx.embedder, training=examples, seed=ctx.settings.seed)
-    ctx.result.warnings.extend(p.describe() for p in codebook_fit_warnings(ctx.tag_result.taggings, ctx.codebook))
+    ctx.fit_warnings = [p.describe() for p in codebook_fit_warnings(ctx.tag_result.taggings, ctx.codebook)]
+    ctx.result.warnings.extend(ctx.fit_warnings)
     ctx.result.embedded_new, ctx.result.embedded_cached = ctx.embedder.misses, ctx.embedder.hits
 
 
@@ -188,6 +191,7 @@ def _synthesize(ctx: Context) -> None:
     )
     maps = build_maps(personas, ctx.participants, ctx.units, ctx.tag_result, stage_ids=vocabulary.stage_ids, labels=vocabulary.labels)
     run_info = manifest.map_run_info(ctx.settings, ctx.embedder, ctx.codebook, ctx.clustering, __version__)
+    run_info["warnings"] = list(ctx.fit_warnings)  # the report renders from map.json only
     ctx.draft = MapDocument.from_dict(build_map(
         run=run_info, sources=ctx.sources, participants=ctx.participants, units=ctx.units, tag_result=ctx.tag_result,
         personas=personas, maps=maps, vocabulary=vocabulary, representativeness=ctx.representativeness,

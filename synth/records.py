@@ -207,6 +207,7 @@ class Theme:
     kind: str
     label: str
     unit_ids: tuple[str, ...]
+    headline: str | None = None  # unit id of its most representative substantive quote
 
 
 @dataclass(frozen=True)

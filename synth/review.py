@@ -20,6 +20,7 @@ from typing import Any, Callable, Mapping
 from synth.atomic import write_text
 from synth.document import MapDocument
 from synth.errors import ReviewError
+from synth.review_themes import THEMES_HEADER, ThemeDecision, merge_themes, parse_theme, rename_themes
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,7 @@ class Review:
     personas: dict[str, PersonaDecision] = field(default_factory=dict)
     units: dict[str, dict[str, Any]] = field(default_factory=dict)
     participants: dict[str, ParticipantDecision] = field(default_factory=dict)
+    themes: dict[str, ThemeDecision] = field(default_factory=dict)
 
     @property
     def excluded(self) -> set[str]:
@@ -88,7 +90,7 @@ class Review:
         return [u for d in self.personas.values() for u in d.pinned]
 
     def is_empty(self) -> bool:
-        return not self.units and not self.participants and all(d == PersonaDecision() for d in self.personas.values())
+        return not self.units and not self.participants and not self.themes and all(d == PersonaDecision() for d in self.personas.values())
 
 
 # ---------------------------------------------------------------- reading
@@ -137,11 +139,11 @@ def parse_review(doc, path: str = "review.yaml") -> Review:
     """Validate a loaded review document; errors name the line."""
     if not isinstance(doc, Mapping):
         raise ReviewError("must be a mapping with `personas:` and `units:`", path=path, line=1)
-    unknown = sorted(set(doc) - {"version", "personas", "units", "participants"})
+    unknown = sorted(set(doc) - {"version", "personas", "units", "participants", "themes"})
     if unknown:
-        raise ReviewError(f"unknown top-level key {unknown[0]!r}; expected version, personas, participants, units",
+        raise ReviewError(f"unknown top-level key {unknown[0]!r}; expected version, personas, participants, units, themes",
                           path=path, line=_line_of(doc, unknown[0]))
-    for key in ("personas", "units", "participants"):
+    for key in ("personas", "units", "participants", "themes"):
         if doc.get(key) is not None and not isinstance(doc.get(key), Mapping):
             raise ReviewError(f"`{key}:` must be a mapping of ids to entries, not a {type(doc[key]).__name__}",
                               path=path, line=_line_of(doc, key),
@@ -153,6 +155,8 @@ def parse_review(doc, path: str = "review.yaml") -> Review:
         review.units[str(uid)] = _parse_unit(entry or {}, path, _line_of(doc["units"], uid))
     for pid, entry in (doc.get("participants") or {}).items():
         review.participants[str(pid)] = _parse_participant(entry, path, _line_of(doc["participants"], pid))
+    for tid, entry in (doc.get("themes") or {}).items():
+        review.themes[str(tid)] = parse_theme(entry, path, _line_of(doc["themes"], tid))
     cycle = merge_cycle({pid: d.merge_into for pid, d in review.personas.items()})
     if cycle:
         raise ReviewError(
@@ -234,6 +238,7 @@ def review_text(draft: MapDocument | Mapping[str, Any]) -> str:
         lines[-1] = lines[-1].rstrip("\n") + " {}\n"
     lines.append(PARTICIPANTS_HEADER)
     lines.append(UNITS_HEADER)
+    lines.append(THEMES_HEADER)
     return "".join(lines)
 
 
@@ -309,6 +314,7 @@ def review_training(review: Review, draft: MapDocument | None) -> list:
     """Relabelled units of the previous run as training examples for the classifier."""
     if not review.units or draft is None:
         return []
+    from synth.clean import clean_for_model
     from synth.tag import LabelledExample
 
     by_id = {u.id: u for u in draft.units}
@@ -319,7 +325,8 @@ def review_training(review: Review, draft: MapDocument | None) -> list:
             continue
         kinds = change.get("kinds", [k.id for k in unit.kinds])
         stage = change["stage"] if "stage" in change else (unit.stage.id if unit.stage else None)
-        examples.append(LabelledExample(text=unit.text, stage=stage, kinds=tuple(kinds), question=unit.question))
+        text = clean_for_model(unit.text) or unit.text  # embedded as units are: cleaned
+        examples.append(LabelledExample(text=text, stage=stage, kinds=tuple(kinds), question=unit.question))
     return examples
 
 
@@ -346,9 +353,11 @@ def apply_to_dict(decisions: Review, draft: Mapping[str, Any], rebuild: Rebuild 
     unit_ids = {u["id"] for u in doc["units"]}
     persona_ids = {p["id"] for p in doc["personas"]}
     changed = _relabel_units(doc, decisions, unit_ids, notes)
+    rename_themes(doc, decisions.themes, notes)  # first: found by their draft units; a rebuild then carries the labels
     changed |= _exclude_units(doc, decisions.excluded, unit_ids, notes)
     merges = _valid_merges(decisions, persona_ids, notes)
     changed |= _assign_participants(doc, decisions, persona_ids, notes)
+    changed |= merge_themes(doc, decisions.themes, notes)  # findings are recounted by the rebuild
     if (changed or merges) and rebuild is not None:
         doc = rebuild(doc, merges)
     _apply_persona_decisions(doc, decisions, notes)
@@ -434,6 +443,8 @@ def _exclude_units(doc, excluded: set[str], unit_ids: set[str], notes: list[str]
     doc["units"] = [u for u in doc["units"] if u["id"] not in hit]
     for theme in doc["themes"]:
         theme["unit_ids"] = [u for u in theme["unit_ids"] if u not in hit]
+        if theme.get("headline") in hit:  # an excluded quote never leads a theme
+            theme["headline"] = None
     doc["themes"] = [t for t in doc["themes"] if t["unit_ids"]]
     for unit in doc["units"]:
         unit["themes"] = [t for t in unit["themes"] if any(th["id"] == t for th in doc["themes"])]

@@ -126,6 +126,22 @@ def is_substantive(quote: str) -> bool:
     return len(words) >= QUOTE_MIN_WORDS and len(content) >= MIN_CONTENT_WORDS and not asks
 
 
+def theme_headline(units: Sequence[Unit], vectors: np.ndarray) -> str | None:
+    """The unit id that best speaks for a theme: closest to its centroid (cosine) among its
+    substantive participant statements, the same filter persona quotes use, so a theme never
+    leads with "Yeah, thanks" or an interviewer's line. With none substantive, the closest
+    participant unit; ties go to the first unit (deterministic)."""
+    if not len(units):
+        return None
+    normed = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    centroid = normed.mean(axis=0)
+    closeness = normed @ (centroid / max(float(np.linalg.norm(centroid)), 1e-12))
+    speakers = [i for i, u in enumerate(units) if u.speaker_role == "participant"] or list(range(len(units)))
+    pool = [i for i in speakers if is_substantive(units[i].quote)] or speakers
+    best = max(pool, key=lambda i: (round(float(closeness[i]), 6), -i))
+    return units[best].id
+
+
 def stage_sentiment(units: Sequence[Unit], evidence: Evidence, stage_ids: Sequence[str]) -> dict[str, tuple[float, int]]:
     """Stage id -> (mean sentiment, units) for stages of `stage_ids` that units speak to."""
     values: dict[str, list[float]] = defaultdict(list)

@@ -22,6 +22,7 @@ from typing import Any, Mapping, Sequence
 
 from synth.atomic import write_bytes, write_text
 from synth.export.futuremap import future_context
+from synth.export.report_themes import theme_section
 from synth.export.template import builtin_environment
 from synth.export.view import (
     FINDING_LANES,
@@ -261,6 +262,7 @@ def report_context(view: MapView) -> dict[str, Any]:
         "script_hash": script_hash(SCRIPT),
         "cards_only": False,
         **future_context(view),
+        "themes": theme_section(view, {u for g in evidence for u in (x["id"] for x in g["units"])}),
     }
 
 

@@ -213,7 +213,7 @@ def build_map(
         "kinds": [{"id": i, "label": lab} for i, lab in vocabulary.kinds],
         "touchpoints": [{"id": i, "label": lab} for i, lab in vocabulary.touchpoints],
         "themes": [
-            {"id": t.id, "stage": t.stage, "kind": t.kind, "label": t.label, "unit_ids": list(t.unit_ids)}
+            {"id": t.id, "stage": t.stage, "kind": t.kind, "label": t.label, "unit_ids": list(t.unit_ids), "headline": t.headline}
             for t in tag_result.themes
         ],
         "maps": [journey_dict(m, vocabulary.labels) for m in maps],
@@ -273,7 +273,7 @@ def records_from_map(doc: Mapping[str, Any]) -> MapRecords:
                 themes=tuple(u["themes"]),
             )
         )
-    themes = tuple(Theme(t["id"], t["stage"], t["kind"], t["label"], tuple(t["unit_ids"])) for t in doc["themes"])
+    themes = tuple(Theme(t["id"], t["stage"], t["kind"], t["label"], tuple(t["unit_ids"]), t.get("headline")) for t in doc["themes"])
     persona_ids = tuple(p["id"] for p in doc["personas"])
     index = {pid: i for i, pid in enumerate(persona_ids)}
     clustering_info = doc["run"]["clustering"]

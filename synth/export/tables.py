@@ -38,7 +38,7 @@ EVIDENCE_COLUMNS = (
     "unit_id", "participant_id", "source", "location", "speaker_role", "question", "text", "stage",
     "stage_score", "kinds", "touchpoints", "sentiment", "themes", "persona_id",
 )
-EXTRA_COLUMNS = ("stage_reason", "kind_reasons")
+EXTRA_COLUMNS = ("stage_reason", "kind_reasons", "theme_labels")
 WHITEBOARD_COLUMNS = ("persona", "stage", "lane", "text", "source", "location", "participant")
 BOM = "\ufeff"
 
@@ -53,8 +53,12 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     return buffer.getvalue()
 
 
-def evidence_row(unit: Mapping[str, Any]) -> list[Any]:
-    """One unit as evidence.csv values, `EVIDENCE_COLUMNS` then `EXTRA_COLUMNS`."""
+def evidence_row(unit: Mapping[str, Any], theme_labels: Mapping[str, str] | None = None) -> list[Any]:
+    """One unit as evidence.csv values, `EVIDENCE_COLUMNS` then `EXTRA_COLUMNS`.
+
+    `theme_labels` (theme id -> label, reviewer's renames applied) fills `theme_labels`,
+    so a reader of the CSV sees the words, not only the ids."""
+    labels = theme_labels or {}
     stage = unit.get("stage") or {}
     return [
         unit["id"], unit["participant_id"], unit["source"], unit["location"], unit["speaker_role"],
@@ -67,6 +71,7 @@ def evidence_row(unit: Mapping[str, Any]) -> list[Any]:
         unit.get("persona_id") or "",
         stage.get("reason", ""),
         "; ".join(f"{k['id']}: {k['reason']}" for k in unit["kinds"]),
+        "; ".join(labels.get(t, t) for t in unit["themes"]),
     ]
 
 
@@ -75,7 +80,8 @@ def evidence_table(
 ) -> tuple[tuple[str, ...], list[list[Any]]]:
     """Header and rows of evidence.csv (all units of `doc` unless `units` is given)."""
     chosen = doc["units"] if units is None else units
-    return EVIDENCE_COLUMNS + EXTRA_COLUMNS, [evidence_row(u) for u in chosen]
+    labels = {t["id"]: t["label"] for t in doc.get("themes", [])}
+    return EVIDENCE_COLUMNS + EXTRA_COLUMNS, [evidence_row(u, labels) for u in chosen]
 
 
 def write_evidence_csv(map_dict: Mapping[str, Any], path: Path) -> Path:

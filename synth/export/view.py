@@ -205,5 +205,5 @@ def run_summary(doc: Mapping[str, Any]) -> dict[str, Any]:
         "seed": run.get("seed"),
         "method": clustering.get("method", ""),
         "stability": clustering.get("overall_stability"),
-        "warnings": list(clustering.get("warnings", [])),
+        "warnings": list(clustering.get("warnings", [])) + list(run.get("warnings", [])),
     }

@@ -158,11 +158,12 @@ def predict_examples(examples: Sequence[LabelledExample], codebook: Codebook, em
                      training: Sequence[LabelledExample] = (), folds: int | None = None) -> list:  # fmt: skip
     """One Tagging per example, in order (cross-validated when `folds` is given)."""
     from synth.clean import clean_for_model
+    from synth.tag.labelled import cleaned_examples
 
     units = [_unit(i, e, clean_for_model(e.text)) for i, e in enumerate(examples)]
     vectors = embedder.encode([u.clean_text for u in units])
     # training rows are embedded as the units are: cleaned text (and the fold rows' vectors are then re-used)
-    training = [replace(e, text=clean_for_model(e.text) or e.text) for e in training]
+    training = cleaned_examples(training)
     examples = [replace(e, text=u.clean_text) for e, u in zip(examples, units)]
     if not folds:
         return _tag(units, vectors, codebook, embedder, list(training), seed)

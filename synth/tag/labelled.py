@@ -17,9 +17,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import pandas as pd
 
@@ -51,6 +51,18 @@ class LabelledExample:
 def read_labelled(path: Path) -> Iterator[LabelledExample]:
     """Yield the examples of a labelled CSV; raise InputError (with the row) on bad input."""
     yield from read_labelled_table(path)[1]
+
+
+def cleaned_examples(examples: Iterable[LabelledExample]) -> list[LabelledExample]:
+    """Labelled rows with the text the tagger embeds for units: `clean_for_model` of it.
+
+    A unit is embedded cleaned (fillers, markup, chat spelling gone), so a training row
+    must be too, or the classifier learns from vectors of a text shape it never tags.
+    A row that cleans to nothing keeps its raw text.
+    """
+    from synth.clean import clean_for_model
+
+    return [replace(e, text=clean_for_model(e.text) or e.text) for e in examples]
 
 
 def read_labelled_table(path: Path) -> tuple[tuple[str, ...], list[LabelledExample]]:

@@ -58,9 +58,11 @@ def build_themes(units: Sequence[Unit], vectors: np.ndarray, taggings: Sequence[
         for n, cluster in enumerate(_ordered(cluster_members(vectors[members], seed), members), start=1):
             clusters.append((f"theme-{stage or 'none'}-{kind}-{n}", stage or None, kind, cluster))
     labels = label_clusters([[terms[i] for i in c] for *_, c in clusters])
+    from synth.synthesize_evidence import theme_headline  # the persona quotes' filter, shared
     themes, per_unit = [], {}
     for (theme_id, stage, kind, cluster), label in zip(clusters, labels):
-        themes.append(Theme(theme_id, stage, kind, label, tuple(units[i].id for i in cluster)))
+        headline = theme_headline([units[i] for i in cluster], vectors[cluster])
+        themes.append(Theme(theme_id, stage, kind, label, tuple(units[i].id for i in cluster), headline))
         for i in cluster:
             per_unit.setdefault(units[i].id, []).append(theme_id)
     return themes, {k: tuple(v) for k, v in per_unit.items()}

@@ -23,7 +23,7 @@ def test_evidence_columns_are_the_contract(map_doc, tmp_path):
     path = write_evidence_csv(map_doc, tmp_path / "evidence.csv")
     header = path.read_text(encoding="utf-8").split("\n", 1)[0].split(",")
     assert header[: len(CONTRACT)] == CONTRACT == list(EVIDENCE_COLUMNS)
-    assert header[len(CONTRACT):] == ["stage_reason", "kind_reasons"]
+    assert header[len(CONTRACT):] == ["stage_reason", "kind_reasons", "theme_labels"]
 
 
 def test_evidence_has_one_row_per_unit_with_its_values(map_doc, tmp_path):
