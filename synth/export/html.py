@@ -246,6 +246,8 @@ def filter_options(view: MapView, groups: Sequence[Mapping[str, Any]]) -> list[d
 
 
 def report_context(view: MapView) -> dict[str, Any]:
+    from synth.export.quality import quality_context
+
     evidence = evidence_groups(view)
     return {
         "summary": run_summary(view.doc),
@@ -257,6 +259,7 @@ def report_context(view: MapView) -> dict[str, Any]:
         "script": SCRIPT,
         "script_hash": script_hash(SCRIPT),
         "cards_only": False,
+        "quality": quality_context(view.doc),  # saturation curve, agreement tables (synth.export.quality)
     }
 
 
