@@ -107,7 +107,7 @@ def read_coded(path: Path) -> tuple[tuple[str, ...], list, list[str | None], lis
     present, examples = read_labelled_table(path)
     frame = read_csv_frame(Path(path), _decode(Path(path)))
     column = next((c for c in ID_COLUMNS if c in frame.columns), None)
-    ids = [(str(v).strip() or None) for v in frame[column]] if column else [None] * len(examples)
+    ids: list[str | None] = [(str(v).strip() or None) for v in frame[column]] if column else [None] * len(examples)
     return present, examples, ids, _row_numbers(frame)
 
 

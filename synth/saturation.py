@@ -47,7 +47,8 @@ def saturation(doc: Mapping[str, Any]) -> dict[str, Any]:
             pid = owner.get(uid)
             if pid in themes_of:
                 themes_of[pid].add(theme["id"])
-    curve, seen = [], set()
+    curve: list[dict[str, Any]] = []
+    seen: set[str] = set()
     for index, pid in enumerate(participants, start=1):
         new = themes_of[pid] - seen
         seen |= new
