@@ -85,6 +85,8 @@ def _validate(ctx: Context) -> None:
     ctx.previous = ctx.workspace.previous_draft()
     ctx.codebook = load_codebook(ctx.settings.codebook)
     ctx.examples = list(read_labelled(ctx.settings.train)) if ctx.settings.train else []
+    if ctx.settings.coded:
+        agreement.read_coded(ctx.settings.coded)  # a broken coded sample stops here, before the slow steps
 
 
 def _ingest(ctx: Context) -> None:
