@@ -19,7 +19,9 @@ machine become yes/no ("has this code"); Cohen's kappa is scikit-learn's
 recall against the human labels and n, the number of units scored. Kappa is
 undefined (null) when both sides give every unit the same answer. A code whose
 kappa is below `THRESHOLD` (0.6, the lower bound of "substantial" in Landis &
-Koch 1977 and of "moderate" in McHugh 2012) is flagged "check before sharing".
+Koch 1977 and of "moderate" in McHugh 2012) is flagged "check before sharing";
+one scored on fewer than `MIN_UNITS` (10) units is marked "too few units to
+judge" instead (one unit more or less swings kappa across the whole scale).
 
 Relabels are mostly corrections (one rarely records a unit one agrees with), so
 kappa on them reads low; on re-runs the tagger is also trained on them, so it
@@ -35,6 +37,8 @@ from typing import Any, Mapping, Sequence
 
 THRESHOLD = 0.6
 FLAG = "check before sharing"
+MIN_UNITS = 10  # below this, kappa swings on one unit: reported, but marked FEW instead of judged
+FEW = "too few units to judge"
 FIELDS = ("stage", "kinds", "touchpoints")
 ID_COLUMNS = ("unit_id", "unit")
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
@@ -58,7 +62,7 @@ def code_scores(field: str, code: str, human: Sequence[bool], machine: Sequence[
         "kappa": None if kappa is None else round(kappa, 4),
         "precision": round(tp / sum(machine), 4) if sum(machine) else None,
         "recall": round(tp / sum(human), 4) if sum(human) else None,
-        "flag": FLAG if kappa is not None and kappa < THRESHOLD else None,
+        "flag": FEW if len(human) < MIN_UNITS else FLAG if kappa is not None and kappa < THRESHOLD else None,
     }  # fmt: skip
 
 
@@ -94,7 +98,7 @@ def vocabulary_of(doc: Mapping[str, Any]) -> dict[str, list[str]]:
 
 
 def _block(source: str, codes: list[dict], **extra: Any) -> dict[str, Any]:
-    flagged = [c["code"] for c in codes if c["flag"]]
+    flagged = [c["code"] for c in codes if c["flag"] == FLAG]
     return {"source": source, **extra, "threshold": THRESHOLD, "codes": codes, "flagged": flagged}
 
 

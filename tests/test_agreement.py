@@ -139,3 +139,14 @@ def test_eval_prints_kappa_on_the_grocery_example():
     assert "kappa" in text.splitlines()[3]
     report = json.loads(synth("-q", "eval", str(labelled), "--codebook", "retail", "--model", "hashing", "--json"))
     assert all("kappa" in score for score in report["kinds"]["labels"].values())
+
+
+def test_codes_on_few_units_are_not_judged_and_constant_codings_have_no_kappa():
+    from synth.agreement import FEW, FLAG, code_scores
+
+    few = code_scores("kinds", "emotion", [True, False, False], [False, False, True])
+    assert few["flag"] == FEW and few["kappa"] == pytest.approx(cohen_kappa_score([1, 0, 0], [0, 0, 1]))
+    human = [i % 2 == 0 for i in range(20)]
+    weak = code_scores("kinds", "emotion", human, [not h if i < 8 else h for i, h in enumerate(human)])
+    assert weak["flag"] == FLAG and weak["kappa"] == pytest.approx(cohen_kappa_score(human, [not h if i < 8 else h for i, h in enumerate(human)]))
+    assert code_scores("kinds", "emotion", [False] * 12, [False] * 12)["kappa"] is None
