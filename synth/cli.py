@@ -158,6 +158,7 @@ def run_cli(
     strict: bool = typer.Option(False, "--strict", help="Stop at the first bad input file."),
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Folder for cached embeddings and models (default: $SYNTH_CACHE_DIR, else the per-user cache folder)."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
+    coded: Optional[Path] = typer.Option(None, "--coded", help="Coded sample CSV (synth eval's columns, optional unit_id): agreement per code in the report and run.json."),
 ) -> None:
     """Read INPUT folders and write persona drafts and journey-map data."""
     from synth.config import Settings, parse_personas
@@ -167,7 +168,7 @@ def run_cli(
         Settings,
         inputs=tuple(inputs), output=output, codebook=codebook, model=model,
         personas=_guard(parse_personas, personas), seed=seed, redact=not no_redact,
-        strict=strict, train=train, cache_dir=cache_dir,
+        strict=strict, train=train, cache_dir=cache_dir, coded=coded,
     )
     from synth.cli_render import ProgressReporter, print_summary
 

@@ -35,6 +35,7 @@ class Settings:
     resamples: int = 20
     models_dir: Path | None = None  # distilled/exported models; default: <cache_dir>/models
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    coded: Path | None = None  # a coded sample (synth eval's columns) to measure agreement on
 
     def __post_init__(self) -> None:
         if not self.inputs:
@@ -51,6 +52,8 @@ class Settings:
                               hint="run `synth codebook init` to write one, or name a packaged one (`synth codebook list`)")
         if self.train is not None and not Path(self.train).is_file():
             raise ConfigError(f"training file {str(self.train)!r} does not exist")
+        if self.coded is not None and not Path(self.coded).is_file():
+            raise ConfigError(f"coded sample {str(self.coded)!r} does not exist", hint="--coded takes a CSV with synth eval's columns")
         if Path(self.output).exists() and not Path(self.output).is_dir():
             raise ConfigError(f"-o {str(self.output)!r} is a file, not a folder", hint="give -o a folder (it is created if missing)")
         check_model(self.model)  # offline, before any work: an unknown name is one clear line
@@ -74,7 +77,7 @@ class Settings:
         """Settings as recorded in run.json (paths as given, not resolved: outputs stay portable)."""
         data = asdict(self)
         data["inputs"] = [str(p) for p in self.inputs]
-        for key in ("output", "codebook", "train", "cache_dir", "models_dir"):
+        for key in ("output", "codebook", "train", "cache_dir", "models_dir", "coded"):
             data[key] = None if data[key] is None else str(data[key])
         data["personas"] = "auto" if self.personas is None else self.personas
         return data

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any, Literal, Mapping
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from synth.errors import WorkspaceError
 
@@ -228,6 +228,9 @@ class MapDocument(_Model):
     themes: tuple[ThemeEntry, ...]
     maps: tuple[JourneyEntry, ...]
     units: tuple[UnitEntry, ...]
+    # after synthesis (synth.saturation, synth.agreement); empty in maps written before them
+    saturation: dict[str, Any] = Field(default_factory=dict)
+    agreement: dict[str, Any] = Field(default_factory=dict)
 
     model_config = ConfigDict(frozen=True, extra="allow", populate_by_name=True)
 

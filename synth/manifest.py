@@ -59,6 +59,7 @@ def run_json_text(settings, result, sources, embedder, codebook, version: str) -
             "embedded_cached": result.embedded_cached,
         },
         "personas": persona_block(result.clustering, sources),
+        **(getattr(result, "quality", None) or {}),  # saturation, agreement (synth.agreement.summary)
         "problems": [
             {k: v for k, v in vars(p).items() if v is not None} | {"message": p.describe()} for p in result.problems
         ],

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
-from synth import __version__, manifest
+from synth import __version__, agreement, manifest
 from synth.config import Settings
 from synth.document import MapDocument
 from synth.errors import InputError
@@ -47,6 +47,7 @@ class RunResult:
     timings: dict[str, float] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
     clustering: Any = None  # synth.records.Clustering, for run.json's persona block
+    quality: dict = field(default_factory=dict)  # saturation and agreement (synth.agreement.summary)
 
 
 @dataclass
@@ -86,6 +87,8 @@ def _validate(ctx: Context) -> None:
     ctx.previous = ctx.workspace.previous_draft()
     ctx.codebook = load_codebook(ctx.settings.codebook)
     ctx.examples = cleaned_examples(read_labelled(ctx.settings.train)) if ctx.settings.train else []
+    if ctx.settings.coded:
+        agreement.read_coded(ctx.settings.coded)  # a broken coded sample stops here, before the slow steps
 
 
 def _ingest(ctx: Context) -> None:
@@ -180,6 +183,7 @@ def _previous_assignments(ctx: Context) -> dict[str, str]:
 
 
 def _synthesize(ctx: Context) -> None:
+    from synth.agreement import annotate_draft
     from synth.export.mapjson import Vocabulary, build_map
     from synth.review import previous_memberships
     from synth.synthesize import build_maps, synthesize_personas
@@ -196,6 +200,7 @@ def _synthesize(ctx: Context) -> None:
         run=run_info, sources=ctx.sources, participants=ctx.participants, units=ctx.units, tag_result=ctx.tag_result,
         personas=personas, maps=maps, vocabulary=vocabulary, representativeness=ctx.representativeness,
     ), where="the draft map")
+    ctx.draft = annotate_draft(ctx.draft, coded=ctx.settings.coded)
 
 
 def _review(ctx: Context) -> None:
@@ -203,6 +208,7 @@ def _review(ctx: Context) -> None:
     ctx.reviewed, notes = reviewed_document(ctx.draft, ctx.review)
     ctx.result.review_notes.extend(notes)
     ctx.result.personas = len(ctx.reviewed.personas)
+    ctx.result.quality = agreement.summary(ctx.reviewed)
 
 
 def _export(ctx: Context) -> None:
@@ -278,9 +284,11 @@ def context(settings: Settings, reporter=None, *, until: str | None = None) -> C
 
 def reviewed_document(draft: MapDocument, decisions) -> tuple[MapDocument, list[str]]:
     """The draft with the reviewer's decisions applied (merged or relabelled personas re-synthesized)."""
+    from synth.agreement import annotate_reviewed
     from synth.review import apply
 
-    return apply(decisions, draft, rebuild=rebuild_personas)
+    reviewed, notes = apply(decisions, draft, rebuild=rebuild_personas)
+    return annotate_reviewed(reviewed, draft, decisions), notes
 
 
 def rebuild_personas(doc: dict, merges: Mapping[str, str]) -> dict:

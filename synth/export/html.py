@@ -250,6 +250,8 @@ def filter_options(view: MapView, groups: Sequence[Mapping[str, Any]]) -> list[d
 
 
 def report_context(view: MapView) -> dict[str, Any]:
+    from synth.export.quality import quality_context
+
     evidence = evidence_groups(view)
     return {
         "summary": run_summary(view.doc),
@@ -263,6 +265,7 @@ def report_context(view: MapView) -> dict[str, Any]:
         "cards_only": False,
         **future_context(view),
         "themes": theme_section(view, {u for g in evidence for u in (x["id"] for x in g["units"])}),
+        "quality": quality_context(view.doc),  # saturation curve, agreement tables (synth.export.quality)
     }
 
 

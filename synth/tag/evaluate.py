@@ -5,7 +5,10 @@ macro average over the labels that occur in the human labels. Stage and
 sentiment are one-of-many and also get a confusion table (rows: human label,
 columns: tagger); a unit with no stage is `(none)`, which counts as a miss where
 a stage was expected. Kinds and touchpoints are many-of-many: each label is
-scored on its own over all rows. The tagger is *not* trained on the file.
+scored on its own over all rows. Every label also gets Cohen's kappa of
+"has this label" between the human and the tagger (`synth.agreement.binary_kappa`,
+scikit-learn's `cohen_kappa_score`), the figure `synth run --coded` reports.
+The tagger is *not* trained on the file.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Sequence
 
 import numpy as np
 
+from synth.agreement import binary_kappa
 from synth.errors import InputError
 from synth.records import Span, Unit
 from synth.tag.codebook import Codebook
@@ -31,6 +35,7 @@ class LabelScore:
     recall: float
     f1: float
     support: int  # rows with this human label
+    kappa: float | None = None  # Cohen's kappa of has-this-label, human vs tagger (None: undefined)
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,8 @@ class FieldReport:
             "rows": self.rows,
             "macro_f1": round(self.macro_f1, 4),
             "labels": {
-                s.label: {"precision": round(s.precision, 4), "recall": round(s.recall, 4), "f1": round(s.f1, 4), "support": s.support}
+                s.label: {"precision": round(s.precision, 4), "recall": round(s.recall, 4), "f1": round(s.f1, 4), "support": s.support,
+                          "kappa": None if s.kappa is None else round(s.kappa, 4)}
                 for s in self.labels
             },
         }
@@ -78,9 +84,10 @@ class Report:
 
 def _table(report: FieldReport) -> str:
     width = max([len("label")] + [len(s.label) for s in report.labels])
-    rows = [f"  {'label':<{width}}  precision  recall     f1  support"]
+    rows = [f"  {'label':<{width}}  precision  recall     f1  support   kappa"]
     for s in report.labels:
-        rows.append(f"  {s.label:<{width}}  {s.precision:9.3f}  {s.recall:6.3f}  {s.f1:5.3f}  {s.support:7d}")
+        kappa = "      –" if s.kappa is None else f"{s.kappa:7.3f}"
+        rows.append(f"  {s.label:<{width}}  {s.precision:9.3f}  {s.recall:6.3f}  {s.f1:5.3f}  {s.support:7d}  {kappa}")
     return "\n".join(rows)
 
 
@@ -118,7 +125,7 @@ def _prf(label: str, gold: list[bool], predicted: list[bool]) -> LabelScore:
     precision = tp / n_pred if n_pred else 0.0
     recall = tp / n_gold if n_gold else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return LabelScore(label, precision, recall, f1, n_gold)
+    return LabelScore(label, precision, recall, f1, n_gold, binary_kappa(gold, predicted))
 
 
 def _macro(scores: Sequence[LabelScore]) -> float:

@@ -11,6 +11,8 @@ row  text                           gold stage  predicted   gold kinds   predict
 7    The pool was lovely            booking     stay        -            -           positive    positive
 
 stage:  booking P 2/2 R 2/3 F1 0.8;  stay P 2/3 R 2/3 F1 0.667;  macro 0.733
+        kappa, has-booking: observed 5/6, chance 1/2*2/6 + 1/2*4/6 = 1/2 -> (5/6-1/2)/(1/2) = 2/3;
+        has-stay: observed 4/6, chance 1/2 -> 1/3
 kinds:  pain_point, motivation, emotion F1 1; action F1 0;  macro 0.75
 sentiment (VADER decides in a rules-only codebook, so "lovely" counts): every class F1 1; macro 1.0
 """
@@ -37,8 +39,8 @@ def report():
 
 def test_stage_scores_by_hand(report):
     stage = report["stage"]
-    assert stage["labels"]["booking"] == {"precision": 1.0, "recall": 0.6667, "f1": 0.8, "support": 3}
-    assert stage["labels"]["stay"] == {"precision": 0.6667, "recall": 0.6667, "f1": 0.6667, "support": 3}
+    assert stage["labels"]["booking"] == {"precision": 1.0, "recall": 0.6667, "f1": 0.8, "support": 3, "kappa": 0.6667}
+    assert stage["labels"]["stay"] == {"precision": 0.6667, "recall": 0.6667, "f1": 0.6667, "support": 3, "kappa": 0.3333}
     assert stage["macro_f1"] == pytest.approx(0.7333, abs=1e-4)
     assert stage["confusion"] == {"labels": ["booking", "stay", "(none)"], "matrix": [[2, 1, 0], [0, 2, 1], [0, 0, 0]]}
 

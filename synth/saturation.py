@@ -1,0 +1,120 @@
+"""Thematic saturation: "have we talked to enough people?", answered from the map itself.
+
+Participants are taken in map.json order, which is source file order (sorted
+paths) and, inside a source, order of first turn; a survey's respondents are in
+export row order, which for Google Forms, Qualtrics and Typeform exports is
+submission order. A participant's themes are the themes (map.json `themes`)
+holding at least one of their units. Walking the participants in that order
+gives the cumulative curve: at step i, how many distinct themes the first i
+participants brought, and how many of them were new at step i.
+
+The saturation point follows the "fewer than one new theme per five
+participants" rule, read as a rate over the rest of the study. For a candidate
+participant i, look at every tail of the study that starts after it: the
+participants after j, for each j from i to n-5 (so each tail holds at least
+`WINDOW` = 5 participants). Participant i is the saturation point when every
+such tail brings new themes at a rate below one per five participants
+(`new themes after j * 5 < participants after j`), and i is the first
+participant for which that holds. Checking every later tail, not only the one
+right after i, keeps a late burst of new themes from hiding behind a long
+quiet stretch; the last tail is the last five participants, so a study whose
+last five participants still bring a new theme has not reached saturation, and
+`reason` says so ("the last five participants still brought 2 new themes").
+With five or fewer participants there is no tail to judge and the point is
+null. A single new theme later than the point is allowed as long as the rate
+stays below the bar: that is what "fewer than one per five" means.
+
+Computed after synthesis on the draft and again on the reviewed map (an
+excluded unit can take a theme with it); stored as map.json's top-level
+`saturation` and summarised in run.json.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+WINDOW = 5
+ORDER = "source file order (map.json participants: sorted source paths, then first turn; survey rows in export order)"
+
+
+def saturation(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """The saturation block of a map dict: curve, point (or null with a reason) and a one-line reading."""
+    participants = [p["id"] for p in doc.get("participants", ())]
+    owner = {u["id"]: u["participant_id"] for u in doc.get("units", ())}
+    themes_of: dict[str, set[str]] = {pid: set() for pid in participants}
+    for theme in doc.get("themes", ()):
+        for uid in theme.get("unit_ids", ()):
+            pid = owner.get(uid)
+            if pid in themes_of:
+                themes_of[pid].add(theme["id"])
+    curve: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for index, pid in enumerate(participants, start=1):
+        new = themes_of[pid] - seen
+        seen |= new
+        curve.append({"index": index, "participant": pid, "new": len(new), "cumulative": len(seen)})
+    point, reason = saturation_point([step["new"] for step in curve])
+    return {
+        "order": ORDER,
+        "window": WINDOW,
+        "participants": len(participants),
+        "themes": len(seen),
+        "curve": curve,
+        "point": None if point is None else {"index": point, "participant": participants[point - 1]},
+        "reason": reason,
+        "reading": reading(point, len(participants), reason),
+    }
+
+
+def saturation_point(new: list[int], window: int = WINDOW) -> tuple[int | None, str | None]:
+    """(1-based index of the saturation point, None) or (None, why not reached); see the module docstring."""
+    n = len(new)
+    if n <= window:
+        return None, f"not reached: {n} participant(s); the rule needs at least {window + 1}"
+    if not any(new):
+        return None, "not reached: no themes were found"
+    after = [0] * (n + 1)  # after[j]: new themes brought by participants j+1..n
+    for j in range(n - 1, -1, -1):
+        after[j] = after[j + 1] + new[j]
+    point, holds = None, True
+    for j in range(n - window, 0, -1):  # j = n-5 .. 1; holds: every tail from j on is below the rate
+        holds = holds and after[j] * window < n - j
+        if holds:
+            point = j
+    if point is not None:
+        return point, None
+    tail = after[n - window]
+    return None, f"not reached: the last {window} participants still brought {tail} new theme{'s' if tail != 1 else ''}"
+
+
+def reading(point: int | None, total: int, reason: str | None) -> str:
+    """The report's one line."""
+    if point is not None:
+        return f"Saturation reached after {point} of {total} participants"
+    return f"Saturation {reason}"
+
+
+def summary(block: Mapping[str, Any] | None) -> dict[str, Any]:
+    """run.json's account: the point and the reading, without the curve (map.json has it)."""
+    if not block:
+        return {}
+    return {key: block[key] for key in ("participants", "themes", "window", "point", "reason", "reading") if key in block}
+
+
+def svg_points(block: Mapping[str, Any], width: int = 560, height: int = 180, pad: int = 32) -> dict[str, Any]:
+    """Coordinates for the report's inline SVG curve (the template only draws them)."""
+    curve = block.get("curve") or []
+    n, top = max(len(curve), 1), max(block.get("themes") or 0, 1)
+
+    def x(i: int) -> float:
+        return round(pad + (width - 2 * pad) * (i - 1) / max(n - 1, 1), 1)
+
+    def y(v: int) -> float:
+        return round(height - pad - (height - 2 * pad) * v / top, 1)
+
+    points = [{"x": x(s["index"]), "y": y(s["cumulative"]), **s} for s in curve]
+    point = block.get("point")
+    marker = next((p for p in points if point and p["index"] == point["index"]), None)
+    return {"width": width, "height": height, "pad": pad, "points": points, "marker": marker,
+            "polyline": " ".join(f"{p['x']},{p['y']}" for p in points), "top": top, "n": len(curve),
+            "reading": block.get("reading", ""), "reached": point is not None}  # fmt: skip
