@@ -2,7 +2,8 @@
 
 Returns the **contract** shape: a list of sources, each with `path, kind,
 format, participants, units, speakers, columns: [{name, role}], problems`.
-Files that could not be read appear too, with kind "unreadable".
+Files that could not be read appear too, with kind "unreadable". A participants roster's
+entry also has `join` (`synth.participant_join.JoinReport.as_dict`, plus its printed `lines`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,11 @@ def inspect_inputs(paths: Sequence[Path]) -> list[dict]:
     ctx = context(settings, until="segment")
     sources, problems, participants, units = ctx.sources, ctx.result.problems, ctx.participants, ctx.units
     report = [_describe(s, participants, units) for s in sources]
+    join = ctx.result.join
+    for entry in report:
+        if entry["kind"] == "participants" and join is not None:
+            # the roster's entry says whom it joined: rows that matched no one, participants without a row
+            entry["join"] = join.as_dict() | {"lines": join.lines()}
     read = {s.path for s in sources}
     for problem in problems:
         if problem.path not in read:

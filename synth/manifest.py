@@ -21,6 +21,9 @@ def model_fingerprint(embedder) -> str:
     return hashlib.sha256(embedder.model_id.encode()).hexdigest()
 
 
+SOURCE_ASSOCIATION_WARN = 0.3  # = synth.cluster.SOURCE_DEPENDENCE_WARN: the report warns at or above it
+
+
 def map_run_info(settings, embedder, codebook, clustering, version: str) -> dict:
     """The `run` block of map.json: only what is deterministic for the same inputs."""
     return {
@@ -35,6 +38,8 @@ def map_run_info(settings, embedder, codebook, clustering, version: str) -> dict
             "k": clustering.k,
             "overall_stability": round(float(clustering.overall_stability), 4),
             "warnings": list(clustering.warnings),
+            "source_association": clustering.source_dependence,
+            "source_association_warn_at": SOURCE_ASSOCIATION_WARN,
         },
     }
 
@@ -59,6 +64,7 @@ def run_json_text(settings, result, sources, embedder, codebook, version: str) -
             "embedded_cached": result.embedded_cached,
         },
         "personas": persona_block(result.clustering, sources),
+        "participants_join": result.join.as_dict() if getattr(result, "join", None) is not None else {},
         "problems": [
             {k: v for k, v in vars(p).items() if v is not None} | {"message": p.describe()} for p in result.problems
         ],
