@@ -22,6 +22,7 @@ from typing import Any, Mapping, Sequence
 
 from synth.atomic import write_bytes, write_text
 from synth.export.template import builtin_environment
+from synth.export.people import people_context
 from synth.export.view import (
     FINDING_LANES,
     LANES,
@@ -257,6 +258,7 @@ def report_context(view: MapView) -> dict[str, Any]:
         "script": SCRIPT,
         "script_hash": script_hash(SCRIPT),
         "cards_only": False,
+        "people": people_context(view),
     }
 
 
