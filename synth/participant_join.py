@@ -148,7 +148,7 @@ def attribute_mapping(sources: Sequence[Source], roster: Roster) -> dict[str, tu
     from synth.cluster_features import align_attributes
 
     pseudo, kind_of = [], {}
-    for n, (key, row) in enumerate(sorted(roster.items())):
+    for n, (_key, row) in enumerate(sorted(roster.items())):
         pseudo.append(Participant(f"roster-{n}", "", (), {k: v for k, v in row.items() if not is_private_key(k)}))
         kind_of.update({k: "roster" for k in row})
     for source in sources:

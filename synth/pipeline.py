@@ -99,9 +99,9 @@ def _ingest(ctx: Context) -> None:
 
 def _segment(ctx: Context) -> None:
     from synth.nlp import get_nlp
+    from synth.participant_join import join_participants
     from synth.privacy.paths import alias_sources
     from synth.redact import Redactor
-    from synth.participant_join import join_participants
     from synth.segment import segment_sources
 
     ctx.nlp = get_nlp()

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from synth.atomic import write_bytes, write_text
-from synth.export.template import builtin_environment
 from synth.export.people import people_context
+from synth.export.template import builtin_environment
 from synth.export.view import (
     FINDING_LANES,
     LANES,

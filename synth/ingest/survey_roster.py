@@ -58,8 +58,8 @@ def read_roster(table: Table, rel: str) -> Source:
 
 # columns that name the person another way (their survey respondent id, an alias, other ids):
 # joined on, never attributes. Contact columns (email) are joined on too.
-ALIAS_HEADER = re.compile(r"\b(alias(es)?|aka|also known as|ids|other ids?|respondent( id)?|survey( respondent)?( id)?|"
-                          r"response id|e-?mail( address)?)\s*$", re.IGNORECASE)
+ALIAS_HEADER = re.compile(r"\b(alias(es)?|aka|also known as|ids|other[ _-]ids?|respondent([ _-]id)?|survey([ _-]respondent)?([ _-]id)?|"
+                          r"response[ _-]id)\s*$", re.IGNORECASE)
 ALIAS_SPLIT = re.compile(r"[;,|]")
 
 
