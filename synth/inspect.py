@@ -65,3 +65,40 @@ def _problem(p) -> dict:
     data = {k: v for k, v in vars(p).items() if v not in (None, "")}
     data["message"] = p.describe()
     return data
+
+
+def inspect_run(folder: Path) -> dict:
+    """A run folder's personas and who is in none, from its map.json and run.json (nothing is re-run):
+    `personas` [{id, name, participants}], `unassigned` [{participant, reason}], `source_association`,
+    and `participants_join` as run.json has it."""
+    import json
+
+    from synth.workspace import RUN_NAME
+
+    doc = json.loads((folder / "map.json").read_text(encoding="utf-8"))
+    run = json.loads((folder / RUN_NAME).read_text(encoding="utf-8")) if (folder / RUN_NAME).is_file() else {}
+    return {
+        "run": str(folder),
+        "personas": [{"id": p["id"], "name": p["name"], "participants": len(p.get("participant_ids", []))}
+                     for p in doc.get("personas", [])],
+        "unassigned": [{"participant": p["id"], "reason": p.get("unassigned_reason") or "in no persona"}
+                       for p in doc.get("participants", []) if not p.get("persona_id")],
+        "source_association": doc.get("run", {}).get("clustering", {}).get("source_association"),
+        "participants_join": run.get("participants_join", {}),
+    }
+
+
+def run_lines(info: dict) -> list[str]:
+    """`inspect_run` as the lines `synth inspect RUN` prints."""
+    lines = [f"{info['run']}: a run folder with {len(info['personas'])} persona(s)"]
+    lines += [f"  {p['id']}: {p['name']} ({p['participants']} participants)" for p in info["personas"]]
+    lines += [f"  {len(info['unassigned'])} participant(s) in no persona"]
+    lines += [f"    {u['participant']}: {u['reason']}" for u in info["unassigned"][:20]]
+    if info["source_association"] is not None:
+        lines.append(f"  Cramér's V persona x source kind: {info['source_association']:.2f}")
+    join = info["participants_join"]
+    if join.get("roster_rows"):
+        lines.append(f"  roster: {join['matched_participants']} participant(s) matched, "
+                     f"{len(join['joined_across_sources'])} joined across sources, "
+                     f"{len(join['unmatched_roster_rows'])} row(s) matched no one")
+    return lines

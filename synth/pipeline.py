@@ -313,6 +313,7 @@ def rebuild_personas(doc: dict, merges: Mapping[str, str]) -> dict:
     member = {pid: p.id for p in personas for pid in p.participant_ids}
     for p in doc["participants"]:
         p["persona_id"] = member.get(p["id"])
+        p["unassigned_reason"] = None if p["persona_id"] else p.get("unassigned_reason") or "in no persona"
     for u in doc["units"]:
         u["persona_id"] = member.get(u["participant_id"])
     doc["run"]["clustering"]["k"] = len(personas)

@@ -163,3 +163,11 @@ def map_doc_with_unassigned(sample_run):
         persona["participant_ids"] = [i for i in persona["participant_ids"] if i != "P002"]
     doc["run"]["clustering"]["source_association"] = 0.45
     return doc
+
+
+def test_inspect_of_a_run_folder_shows_its_personas_and_who_is_in_none(sample_run):
+    out = synth("inspect", str(sample_run))
+    doc = json.loads((sample_run / "map.json").read_text())
+    assert f"a run folder with {len(doc['personas'])} persona(s)" in out
+    assert all(f"{p['id']}: {p['name']}" in out for p in doc["personas"])
+    assert "participant(s) in no persona" in out and "1 joined across sources" in out
