@@ -195,6 +195,13 @@ def inspect_cli(
     for path in inputs:
         if not path.exists():
             _fail(f"input {str(path)!r} does not exist", "check the path and try again", EXIT_USAGE)
+    from synth.ingest import is_run_folder
+    from synth.inspect import inspect_run, run_lines
+
+    if inputs and all(is_run_folder(p) and (p / "map.json").is_file() for p in inputs):  # a run: its personas
+        runs = [_guard(inspect_run, p) for p in inputs]
+        typer.echo(json.dumps(runs, indent=2, ensure_ascii=False) if as_json else "\n".join(sum(map(run_lines, runs), [])))
+        return
     from synth.cli_render import ProgressReporter
 
     with ProgressReporter.for_terminal(quiet=OUTPUT["quiet"], as_json=as_json) as reporter:

@@ -165,6 +165,8 @@ def print_summary(console, result) -> None:
         console.print(f"    ... and {len(errors) - 10} more in run.json", markup=False)
     for warning in result.warnings:
         console.print(f"  warning: {warning}", markup=False)
+    if getattr(result, "join", None) is not None and result.join.summary_line():
+        console.print(f"  {result.join.summary_line()} (run.json 'participants_join')", markup=False)
     for note in result.review_notes:
         console.print(f"  review: {note}", markup=False)
     console.print("  files: map.json, evidence.csv, personas/, journey_map.xlsx, report.html, review.yaml, run.json", markup=False)
@@ -200,3 +202,5 @@ def print_inspect(console, report: list[dict]) -> None:
             console.print(table)
         for problem in source["problems"]:
             console.print(f"  [yellow]problem:[/] {escape(problem['message'])}", markup=True)
+        for line in (source.get("join") or {}).get("lines", []):
+            console.print(f"  {line}", markup=False)

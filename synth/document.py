@@ -39,6 +39,8 @@ class ClusteringInfo(_Model):
     k: int
     overall_stability: Number
     warnings: tuple[str, ...]
+    source_association: Number | None = None  # Cramér's V, persona x source kind (None: one persona or kind)
+    source_association_warn_at: Number = 0.3
 
 
 class RunInfo(_Model):
@@ -70,6 +72,7 @@ class ParticipantEntry(_Model):
     attributes: dict[str, str]
     persona_id: str | None
     units: int
+    unassigned_reason: str | None = None  # why persona_id is null (a reviewer can assign them)
 
 
 class Finding(_Model):

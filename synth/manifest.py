@@ -21,6 +21,9 @@ def model_fingerprint(embedder) -> str:
     return hashlib.sha256(embedder.model_id.encode()).hexdigest()
 
 
+SOURCE_ASSOCIATION_WARN = 0.3  # = synth.cluster.SOURCE_DEPENDENCE_WARN: the report warns at or above it
+
+
 def map_run_info(settings, embedder, codebook, clustering, version: str) -> dict:
     """The `run` block of map.json: only what is deterministic for the same inputs."""
     return {
@@ -35,6 +38,8 @@ def map_run_info(settings, embedder, codebook, clustering, version: str) -> dict
             "k": clustering.k,
             "overall_stability": round(float(clustering.overall_stability), 4),
             "warnings": list(clustering.warnings),
+            "source_association": clustering.source_dependence,
+            "source_association_warn_at": SOURCE_ASSOCIATION_WARN,
         },
     }
 
@@ -58,7 +63,8 @@ def run_json_text(settings, result, sources, embedder, codebook, version: str) -
             "embedded_new": result.embedded_new,
             "embedded_cached": result.embedded_cached,
         },
-        "personas": persona_block(result.clustering, sources),
+        "personas": persona_block(result.clustering, sources, getattr(result, "join", None)),
+        "participants_join": result.join.as_dict() if getattr(result, "join", None) is not None else {},
         **(getattr(result, "quality", None) or {}),  # saturation, agreement (synth.agreement.summary)
         "problems": [
             {k: v for k, v in vars(p).items() if v is not None} | {"message": p.describe()} for p in result.problems
@@ -71,7 +77,7 @@ def run_json_text(settings, result, sources, embedder, codebook, version: str) -
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-def persona_block(clustering, sources) -> dict:
+def persona_block(clustering, sources, join=None) -> dict:
     """run.json's account of who is in a persona: respondents, participants, who was left
     out and why, how much membership depends on source kind, and attribute mappings."""
     if clustering is None:
@@ -84,5 +90,7 @@ def persona_block(clustering, sources) -> dict:
         "assigned": assigned,
         "unassigned": [{"participant": pid, "reason": why} for pid, why in clustering.unassigned.items()],
         "source_kind_cramers_v": clustering.source_dependence,
-        "attribute_mapping": dict(clustering.attribute_mapping),
+        # mapped when participants were joined (`synth.participant_join`), then any the clustering found
+        "attribute_mapping": {name: kept for name, (kept, _, _) in (join.mapping if join else {}).items()}
+        | dict(clustering.attribute_mapping),
     }

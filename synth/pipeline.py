@@ -48,6 +48,7 @@ class RunResult:
     files: list[Path] = field(default_factory=list)
     clustering: Any = None  # synth.records.Clustering, for run.json's persona block
     quality: dict = field(default_factory=dict)  # saturation and agreement (synth.agreement.summary)
+    join: Any = None  # synth.participant_join.JoinReport, for run.json and `synth inspect`
 
 
 @dataclass
@@ -103,14 +104,15 @@ def _ingest(ctx: Context) -> None:
 
 def _segment(ctx: Context) -> None:
     from synth.nlp import get_nlp
+    from synth.participant_join import join_participants
     from synth.privacy.paths import alias_sources
     from synth.redact import Redactor
-    from synth.segment import build_participants, segment_sources
+    from synth.segment import segment_sources
 
     ctx.nlp = get_nlp()
     roster = {k: v for s in ctx.sources if s.kind == "participants" for k, v in s.attributes.items()}
     evidence = [s for s in ctx.sources if s.kind != "participants"]
-    ctx.participants = build_participants(evidence, roster)
+    ctx.participants, ctx.result.join = join_participants(evidence, [s for s in ctx.sources if s.kind == "participants"])
     redactor = Redactor.from_sources(evidence, ctx.participants, enabled=ctx.settings.redact, nlp=ctx.nlp, roster=roster)
     ctx.units = segment_sources(evidence, ctx.participants, redactor=redactor, nlp=ctx.nlp)
     # file names holding a name are shown by alias from here on
@@ -118,6 +120,7 @@ def _segment(ctx: Context) -> None:
         ctx.sources, ctx.participants, ctx.units, ctx.result.problems, redactor
     )
     ctx.result.sources, ctx.result.participants, ctx.result.units = len(ctx.sources), len(ctx.participants), len(ctx.units)
+    ctx.result.join = ctx.result.join.locate(ctx.participants, ctx.sources)
 
 
 def _require_evidence(ctx: Context) -> None:
@@ -199,6 +202,7 @@ def _synthesize(ctx: Context) -> None:
     ctx.draft = MapDocument.from_dict(build_map(
         run=run_info, sources=ctx.sources, participants=ctx.participants, units=ctx.units, tag_result=ctx.tag_result,
         personas=personas, maps=maps, vocabulary=vocabulary, representativeness=ctx.representativeness,
+        unassigned=ctx.clustering.unassigned,
     ), where="the draft map")
     ctx.draft = annotate_draft(ctx.draft, coded=ctx.settings.coded)
 
@@ -321,6 +325,7 @@ def rebuild_personas(doc: dict, merges: Mapping[str, str]) -> dict:
     member = {pid: p.id for p in personas for pid in p.participant_ids}
     for p in doc["participants"]:
         p["persona_id"] = member.get(p["id"])
+        p["unassigned_reason"] = None if p["persona_id"] else p.get("unassigned_reason") or "in no persona"
     for u in doc["units"]:
         u["persona_id"] = member.get(u["participant_id"])
     doc["run"]["clustering"]["k"] = len(personas)

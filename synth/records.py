@@ -136,6 +136,10 @@ class Source:
     dropped_rows: int = 0  # survey junk rows (empty, "test test") dropped
     sheet: str | None = None  # workbooks: the sheet read as the responses
     sheets: tuple[str, ...] = ()  # workbooks: every sheet, in workbook order
+    # speaker / roster row -> the values that identify them (respondent id, email, name, aliases):
+    # used only to join people across sources (`synth.participant_join`), never written out
+    identities: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    rows: Mapping[str, int] = field(default_factory=dict)  # roster: row key -> its row number
 
 
 @dataclass(frozen=True)
@@ -151,6 +155,9 @@ class Participant:
     key: str
     source_ids: tuple[str, ...]
     attributes: Mapping[str, str] = field(default_factory=dict)
+    # every (source anchor, speaker) key joined into this participant (`key` is the first);
+    # empty for a participant of one source, whose only key is `key`
+    member_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

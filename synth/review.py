@@ -427,6 +427,7 @@ def _assign_participants(doc, review: Review, persona_ids: set[str], notes: list
             notes.append(f"assignment of {pid} to {decision.persona}: the persona is not in this run (kept in review.yaml)")
         elif participant["persona_id"] != target:
             participant["persona_id"] = target
+            participant["unassigned_reason"] = None  # placed by the reviewer: no longer unassigned
             for unit in doc["units"]:
                 if unit["participant_id"] == participant["id"]:
                     unit["persona_id"] = target

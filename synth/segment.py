@@ -114,41 +114,18 @@ def _participant_speakers(source: Source) -> list[str]:
     return list(seen)
 
 
-def _attributes(source: Source, speaker: str, roster: Roster) -> dict[str, str]:
-    """Closed survey answers, then the roster row; never a name, contact detail or id."""
-    hidden = {c.name for c in source.columns if c.role in PII_COLUMN_ROLES}
-    merged = {k: v for k, v in source.attributes.get(speaker, {}).items() if k not in hidden}
-    roster_key = find_roster_key(speaker, roster)
-    if roster_key is None and source.kind == "transcript" and sum(s.role == "participant" for s in source.speakers) == 1:
-        from synth.ingest.survey_roster import roster_key_in_header
-
-        roster_key = roster_key_in_header(source.lines, roster)  # the Q/A "A" named in the header
-    if roster_key is not None:
-        merged.update(roster[roster_key])
-    return {k: str(v) for k, v in sorted(merged.items()) if not is_private_key(k) and str(v).strip()}
-
-
 def build_participants(sources: Sequence[Source], roster: Roster | None = None) -> list[Participant]:
-    """One participant per (source, participant speaker with a turn), in source order
-    then first-turn order, with survey closed answers and roster attributes."""
-    roster = roster or {}
-    found = [(source, speaker) for source in sources for speaker in _participant_speakers(source)]
-    width = max(2, len(str(len(found))))
-    anchors = source_anchors(sources)
-    return [
-        Participant(
-            id=f"P{number:0{width}d}",
-            key=participant_key(anchors[source.id], speaker),
-            source_ids=(source.id,),
-            attributes=_attributes(source, speaker, roster),
-        )
-        for number, (source, speaker) in enumerate(found, 1)
-    ]
+    """One participant per person: per (source, participant speaker with a turn), in source
+    order then first-turn order, with the roster rows joined on and one person in several
+    sources merged (`synth.participant_join`, which also reports the join)."""
+    from synth.participant_join import join_participants
+
+    return join_participants(sources, roster=roster)[0]
 
 
 def participant_index(participants: Sequence[Participant], sources: Sequence[Source]) -> dict[tuple[str, str], str]:
     """(source id, speaker name) -> participant id, matched through the name-free keys."""
-    by_key = {p.key: p.id for p in participants}
+    by_key = {key: p.id for p in participants for key in (p.key, *p.member_keys)}
     anchors = source_anchors(sources)
     index = {}
     for source in sources:

@@ -171,8 +171,10 @@ def build_map(
     maps: Sequence[JourneyMap],
     vocabulary: Vocabulary,
     representativeness: Mapping[str, float],
+    unassigned: Mapping[str, str] | None = None,
 ) -> dict:
-    """The whole map.json document, in a fixed key and item order."""
+    """The whole map.json document, in a fixed key and item order. `unassigned`: participant id
+    -> why they are in no persona (`Clustering.unassigned`)."""
     persona_of = {pid: p.id for p in personas for pid in p.participant_ids}
     taggings = {t.unit_id: t for t in tag_result.taggings}
     paths = {s.id: s.path for s in sources}
@@ -205,6 +207,7 @@ def build_map(
                 "attributes": dict(sorted(p.attributes.items())),
                 "persona_id": persona_of.get(p.id),
                 "units": units_per_participant.get(p.id, 0),
+                "unassigned_reason": None if persona_of.get(p.id) else (unassigned or {}).get(p.id, "in no persona"),
             }
             for p in participants
         ],

@@ -9,6 +9,8 @@ turns and no speakers.
 
 from __future__ import annotations
 
+import re
+
 from synth.errors import InputError
 from synth.ingest.survey_headers import unique_names
 from synth.ingest.survey_roles import ColumnFacts, header_role
@@ -28,6 +30,9 @@ def read_roster(table: Table, rel: str) -> Source:
     key = _key_column(names)
     columns, hidden = _roster_columns(names, key, table)
     attributes: dict[str, dict[str, str]] = {}
+    identities: dict[str, tuple[str, ...]] = {}
+    rows: dict[str, int] = {}
+    aliases = [i for i, n in enumerate(names) if i != key and (i in hidden or ALIAS_HEADER.search(n))]
     repeated = []
     for number, row in enumerate(table.rows[1:], 2):
         cells = tuple(row) + ("",) * (len(names) - len(row))
@@ -37,7 +42,10 @@ def read_roster(table: Table, rel: str) -> Source:
         if person in attributes:
             repeated.append(number)
         attributes[person] = {names[i]: cells[i].strip() for i in range(len(names))
-                              if i != key and i not in hidden and cells[i].strip()}
+                              if i != key and i not in hidden and i not in aliases and cells[i].strip()}
+        identities[person] = tuple(dict.fromkeys([person] + [v.strip() for i in aliases
+                                                             for v in ALIAS_SPLIT.split(cells[i]) if v.strip()]))
+        rows[person] = number
     problems = ()
     if repeated:
         problems = (Problem(rel, f"{len(repeated)} participant(s) are listed more than once; the last row wins",
@@ -45,7 +53,14 @@ def read_roster(table: Table, rel: str) -> Source:
                             severity="warning"),)
     return Source(id="", path=rel, kind="participants", format="participants", sha256="",
                   lines=tuple("\t".join(r) for r in table.rows), columns=columns, attributes=attributes,
-                  problems=problems)
+                  problems=problems, identities=identities, rows=rows)
+
+
+# columns that name the person another way (their survey respondent id, an alias, other ids):
+# joined on, never attributes. Contact columns (email) are joined on too.
+ALIAS_HEADER = re.compile(r"\b(alias(es)?|aka|also known as|ids|other[ _-]ids?|respondent([ _-]id)?|survey([ _-]respondent)?([ _-]id)?|"
+                          r"response[ _-]id)\s*$", re.IGNORECASE)
+ALIAS_SPLIT = re.compile(r"[;,|]")
 
 
 def _key_column(names: tuple[str, ...]) -> int:
@@ -64,6 +79,9 @@ def _roster_columns(names, key: int, table: Table) -> tuple[tuple[Column, ...], 
             columns.append(Column(name, "respondent_id", name, "", "names the participant"))
             continue
         found = header_role(ColumnFacts(name, name, "", "", ()))
+        if ALIAS_HEADER.search(name):
+            columns.append(Column(name, "respondent_id", name, "", "another id of the participant (joined on)"))
+            continue
         if found is not None and found.role in ("pii", "respondent_id"):
             hidden.add(index)
             columns.append(Column(name, "pii", name, "[redacted]", found.reason))

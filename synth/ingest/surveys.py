@@ -298,7 +298,17 @@ def build_source(survey: Survey, rel: str, config: SurveyConfig = SurveyConfig()
         speakers=tuple(Speaker(ids[n], "participant", "survey respondent") for n in survey.rows),
         columns=_columns(survey), attributes=attributes, problems=tuple(problems), dropped_rows=survey.dropped,
         sheet=survey.table.sheet, sheets=survey.table.sheets,
+        identities=_identities(survey, ids),
     )
+
+
+def _identities(survey: Survey, ids: dict[int, str]) -> dict[str, tuple[str, ...]]:
+    """Respondent -> their id and the cells of id and contact columns (email, name): what a
+    participants.csv row can be joined on. Kept in memory only, never written out."""
+    columns = [i for i, r in enumerate(survey.inferred) if r.role in ("pii", "respondent_id")]
+    return {ids[number]: tuple(dict.fromkeys([ids[number]] + [v for i in columns
+                                                              if (v := survey.facts[i].answers[position].strip())]))
+            for position, number in enumerate(survey.rows)}
 
 
 def respondent_ids(survey: Survey, rel: str) -> tuple[dict[int, str], list[Problem]]:

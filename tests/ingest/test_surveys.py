@@ -236,8 +236,8 @@ def test_roster_contact_columns_never_become_attributes(tmp_path):
 def test_sample_survey_reads_as_the_demo_needs():
     source = read_one(SAMPLE_INPUTS / "survey")
     assert source.format == "google_forms"
-    # 180 data rows, of which the 2 pre-launch "test test" rows are dropped
-    assert len(source.lines) == 181 and len(source.speakers) == 178 and source.dropped_rows == 2
+    # 181 data rows (the last is interviewee Daniel Hughes), of which the 2 pre-launch "test test" rows are dropped
+    assert len(source.lines) == 182 and len(source.speakers) == 179 and source.dropped_rows == 2
     got = roles(source)
     assert got["Timestamp"] == "metadata" and got["Email Address"] == "pii"
     assert got["Which Basketful features do you use? (tick all that apply)"] == "multi_choice"
