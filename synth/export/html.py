@@ -22,8 +22,8 @@ from typing import Any, Mapping, Sequence
 
 from synth.atomic import write_bytes, write_text
 from synth.export.futuremap import future_context
-from synth.export.report_themes import theme_section
 from synth.export.people import people_context
+from synth.export.report_themes import theme_section
 from synth.export.template import builtin_environment
 from synth.export.view import (
     FINDING_LANES,
