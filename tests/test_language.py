@@ -7,7 +7,7 @@ import csv
 import pytest
 
 from synth.language import detect_language
-from tests.conftest import shared
+from tests.conftest import ROOT, shared
 
 SENTENCES = [
     ("en", "The delivery was late again and nobody told me why, so I just gave up on the app."),
@@ -34,9 +34,14 @@ def test_detect_language(expected, text):
     assert detect_language(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "   ", "Yes.", "Sehr gut", "12345 678", "👍", "Great app, love delivery"])
+@pytest.mark.parametrize("text", ["", "   ", "Yes.", "12345 678", "👍", "N/A"])
 def test_too_little_text_is_undetermined(text):
     assert detect_language(text) == "und"
+
+
+@pytest.mark.parametrize(("expected", "text"), [("de", "Sehr gut"), ("en", "Great app, love delivery"), ("pt", "Muito bom")])
+def test_two_words_are_enough_when_they_are_clear(expected, text):
+    assert detect_language(text) == expected
 
 
 def test_same_text_same_answer():
@@ -52,3 +57,15 @@ def test_qualtrics_german_labels():
     english, german = " ".join(rows[0]), " ".join(rows[1][:17])
     assert detect_language(german) == "de"
     assert detect_language(english) != "de"
+
+
+def short_sentences():
+    """38 short complaint sentences in 10 languages, written for synth (where LINGUA_CONFIDENCE was chosen)."""
+    path = ROOT / "tests" / "data" / "short_sentences_languages.tsv"
+    return [tuple(line.split("\t", 1)) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+@pytest.mark.parametrize(("expected", "text"), short_sentences())
+def test_short_sentences_get_their_language(expected, text):
+    """Too short for the function words alone ("Delivery was late again"): lingua decides."""
+    assert detect_language(text) == expected
