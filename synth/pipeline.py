@@ -188,10 +188,12 @@ def _synthesize(ctx: Context) -> None:
     )
     maps = build_maps(personas, ctx.participants, ctx.units, ctx.tag_result, stage_ids=vocabulary.stage_ids, labels=vocabulary.labels)
     run_info = manifest.map_run_info(ctx.settings, ctx.embedder, ctx.codebook, ctx.clustering, __version__)
-    ctx.draft = MapDocument.from_dict(build_map(
+    from synth.competitors import add_map_extras
+
+    ctx.draft = MapDocument.from_dict(add_map_extras(build_map(
         run=run_info, sources=ctx.sources, participants=ctx.participants, units=ctx.units, tag_result=ctx.tag_result,
         personas=personas, maps=maps, vocabulary=vocabulary, representativeness=ctx.representativeness,
-    ), where="the draft map")
+    ), ctx.codebook, ctx.nlp), where="the draft map")
 
 
 def _review(ctx: Context) -> None:
