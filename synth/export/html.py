@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from synth.atomic import write_bytes, write_text
+from synth.export.mapextras import report_extras
 from synth.export.template import builtin_environment
 from synth.export.view import (
     FINDING_LANES,
@@ -257,6 +258,7 @@ def report_context(view: MapView) -> dict[str, Any]:
         "script": SCRIPT,
         "script_hash": script_hash(SCRIPT),
         "cards_only": False,
+        **report_extras(view),
     }
 
 
