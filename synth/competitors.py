@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Set
 from typing import Any, Iterable, Mapping, Sequence
 
 from synth.privacy.words import COMMON_WORDS, is_first_name
@@ -69,7 +70,7 @@ def _label_words(doc: Mapping[str, Any]) -> set[str]:
     return words
 
 
-def detect_names(units: Sequence[Mapping[str, Any]], nlp, *, excluded: set[str] = frozenset()) -> dict[str, list[str]]:
+def detect_names(units: Sequence[Mapping[str, Any]], nlp, *, excluded: Set[str] = frozenset()) -> dict[str, list[str]]:
     """Proper nouns beside comparison words, recurring in >= MIN_PARTICIPANTS participants: name -> unit ids."""
     has_tags = "tagger" in nlp.pipe_names or "morphologizer" in nlp.pipe_names
     hits: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
@@ -84,7 +85,7 @@ def detect_names(units: Sequence[Mapping[str, Any]], nlp, *, excluded: set[str] 
     return out
 
 
-def _compared_names(doc, has_tags: bool, excluded: set[str]) -> Iterable[str]:
+def _compared_names(doc, has_tags: bool, excluded: Set[str]) -> Iterable[str]:
     for sent in doc.sents:
         tokens = list(sent)
         runs = _name_runs(tokens, has_tags, excluded)
@@ -96,7 +97,7 @@ def _compared_names(doc, has_tags: bool, excluded: set[str]) -> Iterable[str]:
                 yield " ".join(t.text for t in tokens[start:end])
 
 
-def _name_runs(tokens, has_tags: bool, excluded: set[str]) -> list[tuple[int, int]]:
+def _name_runs(tokens, has_tags: bool, excluded: Set[str]) -> list[tuple[int, int]]:
     """(start, end) of capitalised-word runs that can be a product's name (never the sentence's first word)."""
     runs: list[tuple[int, int]] = []
     i = 0
@@ -117,7 +118,7 @@ def _after_opening(tokens, i: int) -> bool:
     return tokens[i - 1].text in {'"', "“", "'", "‘", ":", "(", "["}
 
 
-def _name_token(token, has_tags: bool, excluded: set[str]) -> bool:
+def _name_token(token, has_tags: bool, excluded: Set[str]) -> bool:
     text = token.text
     if not (text[:1].isupper() and text.isalpha() and len(text) > 1):
         return False

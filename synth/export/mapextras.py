@@ -35,13 +35,12 @@ def staff_ids(doc: Mapping[str, Any]) -> set[str]:
     return out
 
 
-def _shown_persona(view: MapView, unit: Mapping[str, Any]) -> Mapping[str, Any] | None | bool:
-    """The unit's persona when shown; None for a shown unit without one; False when hidden."""
+def _shown_persona(view: MapView, unit: Mapping[str, Any]) -> tuple[bool, Mapping[str, Any] | None]:
+    """(shown, persona): the unit's persona when shown; (True, None) for a shown unit without one."""
     persona = view.persona_by_id.get(unit.get("persona_id") or "")
-    everyone = any(m["persona_id"] == ALL_MAP for m in view.maps)
     if persona is not None and any(p["id"] == persona["id"] for p in view.personas):
-        return persona
-    return None if everyone else False
+        return True, persona
+    return any(m["persona_id"] == ALL_MAP for m in view.maps), None
 
 
 def _quote(unit: Mapping[str, Any]) -> dict[str, str]:
@@ -55,8 +54,8 @@ def competitor_rows(view: MapView) -> list[dict[str, Any]]:
         liked, disliked = set(comp.get("liked", ())), set(comp.get("disliked", ()))
         groups: dict[tuple[str, str], list[Mapping[str, Any]]] = defaultdict(list)
         for unit in view.known(comp.get("unit_ids", ())):
-            persona = _shown_persona(view, unit)
-            if persona is False:
+            visible, persona = _shown_persona(view, unit)
+            if not visible:
                 continue
             name = persona["name"] if persona else "No persona"
             stage = view.stage_labels.get((unit.get("stage") or {}).get("id") or "", "No stage")
@@ -87,7 +86,7 @@ def timeline_rows(view: MapView) -> dict[str, Any]:
                 bucket_of[uid].append(bucket)
     per: dict[str, dict[str, list[Mapping[str, Any]]]] = defaultdict(lambda: {b: [] for b in BUCKETS})
     for unit in view.known(list(bucket_of)):
-        persona = _shown_persona(view, unit)
+        _, persona = _shown_persona(view, unit)
         if persona:
             for bucket in bucket_of[unit["id"]]:
                 per[persona["id"]][bucket].append(unit)
