@@ -221,7 +221,7 @@ def inspect_cli(
 @app.command("export")
 def export_cli(
     run_dir: Path = typer.Argument(..., help="A run folder written by `synth run`."),
-    to: str = typer.Option(..., "--to", help="xlsx, csv (whiteboard stickies), md, html, evidence-csv, highlights (Dovetail-style CSV), qdpx or qdc (REFI-QDA for NVivo, ATLAS.ti, MAXQDA, QualCoder), persona-pdf (one page per persona), or the path of your own template."),
+    to: str = typer.Option(..., "--to", "--template", help="xlsx, csv (whiteboard stickies), md, html, evidence-csv, highlights (Dovetail-style CSV), qdpx or qdc (REFI-QDA for NVivo, ATLAS.ti, MAXQDA, QualCoder), persona-pdf (one page per persona), or the path of your own template."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="File to write (default: in RUN_DIR)."),
     persona: Optional[str] = typer.Option(None, "--persona", help="Only this persona id."),
     approved_only: bool = typer.Option(False, "--approved-only", help="Only personas approved in review.yaml."),

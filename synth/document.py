@@ -217,6 +217,33 @@ class UnitEntry(_Model):
     representativeness: Number
 
 
+class CompetitorMention(_Model):
+    persona_id: str | None
+    stage: str | None
+    count: int
+    participants: int
+    unit_ids: tuple[str, ...]
+
+
+class CompetitorEntry(_Model):
+    """Another product or service participants mention (synth.competitors)."""
+
+    name: str
+    source: Literal["codebook", "detected"]
+    participants: int
+    unit_ids: tuple[str, ...]
+    mentions: tuple[CompetitorMention, ...]
+    liked: tuple[str, ...]
+    disliked: tuple[str, ...]
+
+
+class TimelineEntry(_Model):
+    """One persona's day in the life: time bucket -> unit ids (synth.timeline)."""
+
+    persona_id: str
+    buckets: dict[str, tuple[str, ...]]
+
+
 class MapDocument(_Model):
     """One run's map: what every stage after synthesis, the review and the exporters share."""
 
@@ -234,6 +261,8 @@ class MapDocument(_Model):
     # after synthesis (synth.saturation, synth.agreement); empty in maps written before them
     saturation: dict[str, Any] = Field(default_factory=dict)
     agreement: dict[str, Any] = Field(default_factory=dict)
+    competitors: tuple[CompetitorEntry, ...] = ()
+    timeline: tuple[TimelineEntry, ...] = ()
 
     model_config = ConfigDict(frozen=True, extra="allow", populate_by_name=True)
 

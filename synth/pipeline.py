@@ -187,6 +187,7 @@ def _previous_assignments(ctx: Context) -> dict[str, str]:
 
 def _synthesize(ctx: Context) -> None:
     from synth.agreement import annotate_draft
+    from synth.competitors import add_map_extras
     from synth.export.mapjson import Vocabulary, build_map
     from synth.review import previous_memberships
     from synth.synthesize import build_maps, synthesize_personas
@@ -199,11 +200,11 @@ def _synthesize(ctx: Context) -> None:
     maps = build_maps(personas, ctx.participants, ctx.units, ctx.tag_result, stage_ids=vocabulary.stage_ids, labels=vocabulary.labels)
     run_info = manifest.map_run_info(ctx.settings, ctx.embedder, ctx.codebook, ctx.clustering, __version__)
     run_info["warnings"] = list(ctx.fit_warnings)  # the report renders from map.json only
-    ctx.draft = MapDocument.from_dict(build_map(
+    ctx.draft = MapDocument.from_dict(add_map_extras(build_map(
         run=run_info, sources=ctx.sources, participants=ctx.participants, units=ctx.units, tag_result=ctx.tag_result,
         personas=personas, maps=maps, vocabulary=vocabulary, representativeness=ctx.representativeness,
         unassigned=ctx.clustering.unassigned,
-    ), where="the draft map")
+    ), ctx.codebook, ctx.nlp), where="the draft map")
     ctx.draft = annotate_draft(ctx.draft, coded=ctx.settings.coded)
 
 

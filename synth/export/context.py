@@ -21,6 +21,15 @@ A stage cell: id, label, the lanes actions, touchpoints, motivations, pain_point
 emotion, quotes, opportunities (lists of display lines; emotion is one line),
 plus emotion_mean, emotion_count, quote_units, evidence_units, evidence_participants.
 
+- ``competitors``: other products and services mentioned (synth.export.mapextras.competitor_rows):
+  name, source, mentions, participants, liked, disliked, text, rows (persona, stage, count, liked,
+  disliked, quotes with text and cite);
+- ``timeline``: the day in the life: shown (enough timed units), units, min_units, min_buckets and
+  personas (id, name, buckets: id, label, count, quotes, lines; ``bucket.<id>``);
+- ``blueprint``: the current map as a service blueprint: ``blueprint.stages`` and
+  ``blueprint.stage.<id>``, each with label, customer_actions, frontstage, backstage, support,
+  evidence, quotes (lists of display lines).
+
 Lookups by name (``stage.<id>``, ``stage.<id>.<lane>``, ``persona.<field>``) fail with
 "unknown stage 'x'; expected one of: ..." instead of printing nothing.
 """
@@ -29,6 +38,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from synth.export.mapextras import blueprint_stages, competitor_rows, timeline_rows
 from synth.export.view import (
     ALL_MAP,
     FINDING_LANES,
@@ -113,6 +123,12 @@ def current_context(view: MapView, journey: Mapping[str, Any] | None) -> dict[st
     }
 
 
+def blueprint_context(view: MapView, journey: Mapping[str, Any] | None) -> Lookup:
+    """`blueprint.stages` (list) and `blueprint.stage.<id>.<lane>`: the current map as a service blueprint."""
+    stages = [Lookup("blueprint lane", s) for s in blueprint_stages(view, journey)]
+    return Lookup("blueprint field", {"stages": stages, "stage": Lookup("stage", {s["id"]: s for s in stages})})
+
+
 def template_context(view: MapView, journey: Mapping[str, Any] | None) -> dict[str, Any]:
     """Everything a template can use, with `journey` as the current map."""
     return {
@@ -122,5 +138,8 @@ def template_context(view: MapView, journey: Mapping[str, Any] | None) -> dict[s
         "maps": [map_context(view, m) for m in view.maps],
         "stages": [dict(s) for s in view.doc["stages"]],
         "units": dict(view.units),
+        "competitors": competitor_rows(view),
+        "timeline": timeline_rows(view),
+        "blueprint": blueprint_context(view, journey),
         **current_context(view, journey),
     }

@@ -22,6 +22,7 @@ from typing import Any, Mapping, Sequence
 
 from synth.atomic import write_bytes, write_text
 from synth.export.futuremap import future_context
+from synth.export.mapextras import report_extras
 from synth.export.people import people_context
 from synth.export.report_themes import theme_section
 from synth.export.template import builtin_environment
@@ -268,6 +269,7 @@ def report_context(view: MapView) -> dict[str, Any]:
         "themes": theme_section(view, {u for g in evidence for u in (x["id"] for x in g["units"])}),
         "quality": quality_context(view.doc),  # saturation curve, agreement tables (synth.export.quality)
         "people": people_context(view),
+        **report_extras(view),
     }
 
 

@@ -22,7 +22,8 @@ from synth.errors import ConfigError
 SECTIONS = ("stages", "kinds", "touchpoints")
 LANE_KINDS = ("pain_point", "motivation", "action", "emotion")  # the journey map's lanes need these
 CODE_KEYS = ("id", "label", "description", "examples", "negatives", "patterns", "threshold")
-TOP_KEYS = ("version", "settings", *SECTIONS, "none_examples", "sentiment")
+TOP_KEYS = ("version", "settings", *SECTIONS, "none_examples", "sentiment", "competitors")
+COMPETITOR_KEYS = ("name", "aliases")
 SENTIMENT_KEYS = ("positive_words", "negative_words", "intensifiers", "positive_examples", "negative_examples",
                   "neutral_examples")
 WEIGHT_KEYS = ("rules", "similarity", "classifier", "question")
@@ -44,6 +45,15 @@ class Code:
     negatives: tuple[str, ...] = ()  # sentences that look alike but must not match
     patterns: tuple[str, ...] = ()  # lemma phrases; `*` stands for any one word
     threshold: float = 0.5
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Competitor:
+    """Another product or service participants compare with (`competitors:`, see synth.competitors)."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
     line: int | None = None
 
 
@@ -74,6 +84,7 @@ class Codebook:
     negation_window: int = 3
     neutral_band: float = 0.1
     none_examples: tuple[str, ...] = ()  # sentences with no kind: counter-examples for every kind
+    competitors: tuple[Competitor, ...] = ()  # optional: named products and services to look for
 
     def section(self, name: str) -> tuple[Code, ...]:
         return getattr(self, name)
@@ -198,10 +209,39 @@ class _Checker:
         settings = self.settings(top["settings"][1]) if "settings" in top else {}
         sentiment = self.sentiment(top["sentiment"][1]) if "sentiment" in top else SentimentWords()
         none_examples = self.strings(top["none_examples"][1], "none_examples") if "none_examples" in top else ()
+        competitors = self.competitors(top["competitors"][1]) if "competitors" in top else ()
         return Codebook(
             stages=sections["stages"], kinds=sections["kinds"], touchpoints=sections["touchpoints"],
-            sha256=sha256, path=path, sentiment=sentiment, none_examples=none_examples, **settings,
+            sha256=sha256, path=path, sentiment=sentiment, none_examples=none_examples, competitors=competitors,
+            **settings,
         )
+
+    def competitors(self, node) -> tuple[Competitor, ...]:
+        """`competitors:` entries: a plain name, or `{name: X, aliases: [...]}`; names unique ignoring case."""
+        if not isinstance(node, yaml.SequenceNode):
+            self.error(node, "competitors must be a list of names or '- name: X' entries")
+            return ()
+        out: list[Competitor] = []
+        seen: set[str] = set()
+        for item in node.value:
+            if isinstance(item, yaml.ScalarNode):
+                name, aliases = self.scalar(item, "a competitor name", str), ()
+            else:
+                fields = self.mapping(item, "a competitors entry", COMPETITOR_KEYS)
+                if "name" not in fields:
+                    if fields:
+                        self.error(item, "a competitors entry has no 'name'", hint="add e.g. 'name: FreshDrop'")
+                    continue
+                name = self.scalar(fields["name"][1], "a competitor name", str)
+                aliases = self.strings(fields["aliases"][1], "aliases") if "aliases" in fields else ()
+            if name is None or not name.strip():
+                continue
+            keys = {n.strip().lower() for n in (name, *aliases)}
+            if keys & seen:
+                self.error(item, f"competitor {name.strip()!r} (or an alias) is listed twice")
+            seen |= keys
+            out.append(Competitor(name=name.strip(), aliases=aliases, line=item.start_mark.line + 1))
+        return tuple(out)
 
     def codes(self, pair, section: str, *, required: bool) -> tuple[Code, ...]:
         if pair is None:

@@ -1,0 +1,132 @@
+"""Competitors, day in the life and the service blueprint on the sample study (`--model hashing`).
+
+The sample's transcripts (read by hand) compare Basketful with FreshDrop, "the discount
+supermarket", "the big supermarket", veg box schemes and the farm shop; the retail codebook
+lists exactly these, and no other name recurs beside a comparison word, so the list is
+those five and nothing else. Netflix ("like Netflix has") is one participant's aside.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+
+import openpyxl
+import pytest
+
+from synth.export import write_report_html
+from synth.export.html import render_report
+from synth.timeline import build_timeline
+from tests.export.test_browser import CHROMIUM, chromium, console_errors
+
+SAMPLE_COMPETITORS = {"FreshDrop", "the discount supermarket", "the big supermarket", "veg box schemes", "the farm shop"}
+TEMPLATES = "docs/templates"
+
+
+@pytest.fixture(scope="module")
+def retail_run(tmp_path_factory):
+    from synth.config import Settings
+    from synth.pipeline import run
+    from tests.conftest import SAMPLE_INPUTS
+
+    folder = tmp_path_factory.mktemp("mapextras")
+    out = folder / "run"
+    run(Settings(inputs=(SAMPLE_INPUTS,), output=out, model="hashing", cache_dir=folder / "cache", codebook="retail"))
+    return out
+
+
+@pytest.fixture(scope="module")
+def retail_map(retail_run) -> dict:
+    return json.loads((retail_run / "map.json").read_text(encoding="utf-8"))
+
+
+def test_the_sample_names_its_competitors_and_nothing_else(retail_map):
+    names = {c["name"] for c in retail_map["competitors"]}
+    assert names == SAMPLE_COMPETITORS
+    units = {u["id"]: u for u in retail_map["units"]}
+    fresh = next(c for c in retail_map["competitors"] if c["name"] == "FreshDrop")
+    assert fresh["participants"] >= 4 and all("freshdrop" in units[i]["text"].lower() for i in fresh["unit_ids"])
+    for c in retail_map["competitors"]:
+        assert sum(m["count"] for m in c["mentions"]) == len(c["unit_ids"])
+        assert set(c["liked"]) | set(c["disliked"]) <= set(c["unit_ids"])
+
+
+def test_the_default_codebook_detects_no_false_competitor(demo_map):
+    """Without a competitors list only recurring compared proper nouns count; the sample has none (Basketful Plus is its own)."""
+    assert demo_map["competitors"] == []
+
+
+def test_the_report_shows_competitors_per_persona_and_stage_with_quotes(retail_map):
+    html = render_report(retail_map)
+    section = html.split('<section id="competitors">', 1)[1].split("</section>", 1)[0]
+    for name in SAMPLE_COMPETITORS:
+        assert f"<b>{name}</b>" in section
+    assert section.count("<blockquote") >= len(SAMPLE_COMPETITORS)
+    assert 'href="#competitors"' in html
+
+
+def test_the_day_in_the_life_section_is_hidden_below_the_threshold(map_doc):
+    map_doc["timeline"] = build_timeline(map_doc)  # the fixture: 5 timed units over 4 buckets
+    assert 'id="day-in-the-life"' in render_report(map_doc)
+    fewer = copy.deepcopy(map_doc)
+    timed = [i for entry in fewer["timeline"] for ids in entry["buckets"].values() for i in ids]
+    for unit in fewer["units"]:
+        if unit["id"] == timed[0]:
+            unit["text"] = "It just works for us."
+    fewer["timeline"] = build_timeline(fewer)
+    html = render_report(fewer)
+    assert 'id="day-in-the-life"' not in html and 'href="#day-in-the-life"' not in html
+
+
+def test_the_blueprint_and_day_templates_render(retail_run, tmp_path):
+    from synth.cli import app
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    for name in ("service_blueprint.md.j2", "day_in_the_life.md.j2"):
+        out = tmp_path / name.replace(".j2", "")
+        result = runner.invoke(app, ["export", str(retail_run), "--template", f"{TEMPLATES}/{name}", "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        text = out.read_text(encoding="utf-8")
+        assert "{{" not in text and "Traceback" not in text
+    blueprint = (tmp_path / "service_blueprint.md").read_text(encoding="utf-8")
+    assert "| **Customer actions** |" in blueprint and "| **Backstage (staff)** |" in blueprint and "participants," in blueprint
+    day = (tmp_path / "day_in_the_life.md").read_text(encoding="utf-8")
+    assert "### Evening" in day and "FreshDrop" in day
+    xlsx = tmp_path / "blueprint.xlsx"
+    result = runner.invoke(app, ["export", str(retail_run), "--to", f"{TEMPLATES}/service_blueprint.xlsx", "-o", str(xlsx)])
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(xlsx)
+    sheet = wb[wb.sheetnames[0]]
+    assert [c.value for c in sheet[4]][1:3] == ["Awareness", "Consideration"]
+    cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value]
+    assert not any("{{" in c for c in cells) and any(re.search(r"\d+ participants, \d+ units", c) for c in cells)
+
+
+def test_staff_participants_fill_the_backstage_lane(retail_map):
+    from synth.export.mapextras import blueprint_stages
+    from synth.export.view import build_view
+
+    doc = copy.deepcopy(retail_map)
+    staff = doc["participants"][0]
+    staff["attributes"]["role"] = "staff"
+    view = build_view(doc)
+    everyone = view.maps[-1]
+    lanes = {s["id"]: s for s in blueprint_stages(view, everyone)}
+    theirs = [u for u in doc["units"] if u["participant_id"] == staff["id"] and u.get("stage")]
+    assert theirs, "the first participant has staged units"
+    stage = theirs[0]["stage"]["id"]
+    assert any(theirs[0]["text"][:40] in line for line in lanes[stage]["backstage"])
+    assert all(not s["backstage"] for s in blueprint_stages(build_view(retail_map), everyone))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium)")
+def test_the_competitor_section_renders_in_chromium_without_console_errors(retail_map, tmp_path):
+    page = write_report_html(retail_map, tmp_path / "report.html")
+    dump = chromium(page, "--dump-dom")
+    assert dump.returncode == 0, dump.stderr[-2000:]
+    assert console_errors(dump.stderr) == []
+    section = dump.stdout.split('<section id="competitors">', 1)[1].split("</section>", 1)[0]
+    assert all(f"<b>{name}</b>" in section for name in SAMPLE_COMPETITORS)
