@@ -156,3 +156,28 @@ def add_map_extras(doc: dict[str, Any], codebook, nlp) -> dict[str, Any]:
     doc["competitors"] = find_competitors(doc, codebook, nlp)
     doc["timeline"] = build_timeline(doc)
     return doc
+
+
+def refresh_map_extras(doc: dict[str, Any]) -> None:
+    """After review: competitors and the timeline follow the reviewed units (in place).
+
+    An excluded unit leaves every list; mentions regroup by each unit's persona and stage after
+    merges, assignments and relabels. Sentiment does not change in review, so liked and disliked
+    keep the draft's split of the units that remain. Pure on the document: no codebook, no model.
+    """
+    from synth.timeline import build_timeline
+
+    by_id = {u["id"]: u for u in doc.get("units", ())}
+    refreshed = []
+    for entry in doc.get("competitors", ()):
+        units = [by_id[i] for i in entry["unit_ids"] if i in by_id]
+        if not units:
+            continue
+        fresh = _entry(entry["name"], entry["source"], units, band=float("inf"))
+        fresh["liked"] = [i for i in entry["liked"] if i in by_id]
+        fresh["disliked"] = [i for i in entry["disliked"] if i in by_id]
+        refreshed.append(fresh)
+    if "competitors" in doc:
+        doc["competitors"] = refreshed
+    if "timeline" in doc:
+        doc["timeline"] = build_timeline(doc)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from synth.atomic import write_text
+from synth.competitors import refresh_map_extras
 from synth.document import MapDocument
 from synth.errors import ReviewError
 from synth.review_themes import THEMES_HEADER, ThemeDecision, merge_themes, parse_theme, rename_themes
@@ -361,6 +362,7 @@ def apply_to_dict(decisions: Review, draft: Mapping[str, Any], rebuild: Rebuild 
     if (changed or merges) and rebuild is not None:
         doc = rebuild(doc, merges)
     _apply_persona_decisions(doc, decisions, notes)
+    refresh_map_extras(doc)  # competitors and the timeline follow exclusions, merges and assignments
     return doc, notes
 
 
