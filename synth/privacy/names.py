@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from functools import lru_cache
 from typing import Iterable
@@ -181,11 +182,21 @@ def _plausible_name(candidate: str, text: str, allow: frozenset[str] = frozenset
     kept = []
     for word in candidate.split():
         lower = word.lower().rstrip("'’")
-        written_lower = re.search(rf"(?<![\w-]){re.escape(lower)}(?!\w)", text)
+        written_lower = _written_lower(lower, text)
         if (lower in COMMON_WORDS and lower not in allow) or lower in CAPITALISED_WORDS | TITLES or written_lower:
             break
         kept.append(word)
     return " ".join(kept) or None
+
+
+@functools.lru_cache(maxsize=512)  # texts are at most one turn (100,000 characters): <= ~50 MB held
+def _written_lower(word: str, text: str) -> bool:
+    """Whether `word` occurs written in lower case in `text` (then it is a word, not a name).
+
+    Cached: one long turn holds thousands of cued candidates, mostly the same few words, and
+    each search scans the whole text (20 s of a 2.4 MB turn's run before, bench/huge_turn.py).
+    The text's hash is computed once per string object, so a hit costs no scan."""
+    return re.search(rf"(?<![\w-]){re.escape(word)}(?!\w)", text) is not None
 
 
 def longest_first(forms: Iterable[str]) -> list[str]:
