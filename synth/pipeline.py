@@ -107,7 +107,7 @@ def _segment(ctx: Context) -> None:
     from synth.participant_join import join_participants
     from synth.privacy.paths import alias_sources
     from synth.redact import Redactor
-    from synth.segment import segment_sources
+    from synth.segment import languages_by_units, segment_sources
 
     ctx.nlp = get_nlp()
     roster = {k: v for s in ctx.sources if s.kind == "participants" for k, v in s.attributes.items()}
@@ -115,6 +115,7 @@ def _segment(ctx: Context) -> None:
     ctx.participants, ctx.result.join = join_participants(evidence, [s for s in ctx.sources if s.kind == "participants"])
     redactor = Redactor.from_sources(evidence, ctx.participants, enabled=ctx.settings.redact, nlp=ctx.nlp, roster=roster)
     ctx.units = segment_sources(evidence, ctx.participants, redactor=redactor, nlp=ctx.nlp)
+    ctx.sources = languages_by_units(ctx.sources, ctx.units)  # a source's language follows its units
     # file names holding a name are shown by alias from here on
     ctx.sources, ctx.participants, ctx.units, ctx.result.problems = alias_sources(
         ctx.sources, ctx.participants, ctx.units, ctx.result.problems, redactor

@@ -17,11 +17,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Mapping, Protocol, Sequence
 
 from synth.clean import clean_for_model, is_non_answer
-from synth.language import detect_language
+from synth.language import UNDETERMINED, detect_language
 from synth.privacy.columns import PII_COLUMN_ROLES, is_name_key, is_private_key  # noqa: F401 (re-exported)
 from synth.records import Participant, Source, Span, Turn, Unit
 
@@ -203,7 +203,7 @@ class Segmenter:
             if is_non_answer(cleaned) or len(cleaned.split()) < 2:
                 continue
             spans = map_spans(source, turn, start, end)
-            units.append(self._unit(source, turn, participant_id, language, piece, cleaned, spans))
+            units.append(self._unit(source, turn, participant_id, unit_language(cleaned, language), piece, cleaned, spans))
         return units
 
     def _unit(self, source, turn, participant_id, language, text, cleaned, spans) -> Unit:
@@ -302,6 +302,27 @@ def describe_location(turn: Turn, spans: Sequence[Span]) -> str:
         return f"row {first}, column {turn.column}"
     where = f"line {first}" if first == last else f"lines {first}-{last}"
     return f"{turn.timestamp}, {where}" if turn.timestamp else where
+
+
+def unit_language(cleaned: str, source_language: str) -> str:
+    """A unit's own language where its text tells (a Portuguese answer in an English survey),
+    else its source's: "Weak in this area" says too little to tell by itself."""
+    own = detect_language(cleaned)
+    return source_language if own == UNDETERMINED else own
+
+
+def languages_by_units(sources: Sequence[Source], units: Sequence[Unit]) -> list[Source]:
+    """Each source with the language most of its units' characters are in (the language that
+    `inspect` and map.json show); a source without units keeps the one it was read with."""
+    weight: dict[str, dict[str, int]] = {}
+    for unit in units:
+        if unit.language != UNDETERMINED:
+            per = weight.setdefault(unit.source_id, {})
+            per[unit.language] = per.get(unit.language, 0) + len(unit.text)
+    return [
+        replace(s, language=max(sorted(weight[s.id].items()), key=lambda kv: kv[1])[0]) if s.id in weight else s
+        for s in sources
+    ]
 
 
 def source_language(source: Source, index: Mapping[tuple[str, str], str]) -> str:

@@ -69,3 +69,34 @@ def short_sentences():
 def test_short_sentences_get_their_language(expected, text):
     """Too short for the function words alone ("Delivery was late again"): lingua decides."""
     assert detect_language(text) == expected
+
+
+def test_a_source_and_its_units_get_the_language_they_are_written_in(tmp_path):
+    """A French interview is "fr" in inspect and map.json; one Spanish answer in an English survey is "es"."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from synth.cli import app
+
+    (tmp_path / "entretien.txt").write_text(
+        "Intervieweur: Comment faites-vous vos courses?\n"
+        "Camille: Je commande en ligne le dimanche soir, parce que je n'ai pas le temps en semaine.\n"
+        "Intervieweur: Et qu'est-ce qui vous pose problème?\n"
+        "Camille: La livraison arrive souvent en retard et le service client ne répond jamais.\n", encoding="utf-8")
+    answers = ["The delivery was late again and nobody told me why.", "I think the fees are a bit much for what you get.",
+               "Nadie contesta el teléfono cuando hay un problema.", "The app is fine but the slots are always full."]
+    (tmp_path / "survey.csv").write_text("Respondent,What went wrong?\n" + "".join(
+        f"r{n},{text}\n" for n, text in enumerate(answers)), encoding="utf-8")
+    result = CliRunner().invoke(app, ["inspect", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    languages = {s["path"]: s["language"] for s in json.loads(result.output)}
+    assert languages == {"entretien.txt": "fr", "survey.csv": "en"}
+    out = tmp_path / "out"
+    run = CliRunner().invoke(app, ["run", str(tmp_path), "-o", str(out), "--model", "hashing", "--cache-dir", str(tmp_path / "c")])
+    assert run.exit_code == 0, run.output
+    doc = json.loads((out / "map.json").read_text(encoding="utf-8"))
+    by_text = {u["text"]: u["language"] for u in doc["units"]}
+    assert by_text["Nadie contesta el teléfono cuando hay un problema."] == "es"
+    assert by_text["The delivery was late again and nobody told me why."] == "en"
+    assert {s["path"]: s["language"] for s in doc["sources"]} == {"entretien.txt": "fr", "survey.csv": "en"}
