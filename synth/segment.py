@@ -191,7 +191,8 @@ class Segmenter:
             groups.append([start, end, 0 if short else 1])
         return [(g[0], g[1]) for g in groups]
 
-    def turn_units(self, source: Source, turn: Turn, participant_id: str, language: str) -> list[Unit]:
+    def turn_units(self, source: Source, turn: Turn, participant_id: str, language: str, detect: bool = True) -> list[Unit]:
+        """The turn's units; each gets its own language unless `detect` is off (the caller named it)."""
         text = turn_text(source, turn)
         if text != turn.text:
             log.warning("%s, line %d: a turn's text does not match its spans; using the spans", source.path,
@@ -203,7 +204,8 @@ class Segmenter:
             if is_non_answer(cleaned) or len(cleaned.split()) < 2:
                 continue
             spans = map_spans(source, turn, start, end)
-            units.append(self._unit(source, turn, participant_id, unit_language(cleaned, language), piece, cleaned, spans))
+            own = unit_language(cleaned, language) if detect else language
+            units.append(self._unit(source, turn, participant_id, own, piece, cleaned, spans))
         return units
 
     def _unit(self, source, turn, participant_id, language, text, cleaned, spans) -> Unit:
@@ -356,10 +358,11 @@ def segment_sources(
     segmenter = Segmenter(nlp, redactor, max_sentences, max_chars, keys={p.id: p.key for p in participants})
     units: list[Unit] = []
     for source in sources:
-        language = (languages or {}).get(source.id) or source_language(source, index)
+        given = (languages or {}).get(source.id)  # the caller's language holds for every unit: no detection
+        language = given or source_language(source, index)
         for turn in source.turns:
             participant_id = index.get((source.id, turn.speaker))
             if participant_id is not None and turn.spans:
-                units.extend(segmenter.turn_units(source, turn, participant_id, language))
+                units.extend(segmenter.turn_units(source, turn, participant_id, language, detect=not given))
     log.info("segmented %d sources into %d units", len(sources), len(units))
     return units
