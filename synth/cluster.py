@@ -29,6 +29,7 @@ import numpy as np
 
 from synth.cluster_features import build_features, normalise_rows
 from synth.records import Clustering, Participant, TagResult, Unit
+from synth.staff import STAFF_REASON, is_staff
 
 MIN_TO_CLUSTER = 4  # fewer participants: one persona and a warning
 MAX_K = 8
@@ -77,6 +78,11 @@ def cluster_participants(
     present = _with_evidence(participants, units)
     reasons = {ids[row]: "no evidence: no text and no closed answers" for row in range(len(ids)) if row not in set(present)}
     notes = [f"{len(reasons)} participant(s) have no evidence or attributes and fit no persona"] if reasons else []
+    staff = {row for row in present if is_staff(participants[row].attributes)}
+    if staff:  # the service blueprint's backstage, not customers (synth.staff)
+        reasons.update({ids[row]: STAFF_REASON for row in sorted(staff)})
+        present = [row for row in present if row not in staff]
+        notes.append(f"{len(staff)} staff participant(s) kept out of the personas: their words are the blueprint's backstage")
     warm = _warm_labels(matrix[present], [ids[r] for r in present], previous or {}, k)
     if warm is not None:
         joined = sum(1 for r in present if ids[r] not in (previous or {}))

@@ -23,6 +23,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from synth.opportunities import channel_paths, stage_opportunities
 from synth.records import Clustering, JourneyMap, Participant, Persona, StageCell, TagResult, Unit
+from synth.staff import is_staff
 from synth.synthesize_evidence import (
     Evidence,
     attribute_lifts,
@@ -342,7 +343,7 @@ def build_maps(
     """One journey map per persona, then one for everyone (persona_id "all")."""
     evidence = Evidence.from_result(tag_result)
     groups = [(p.id, p.name, set(p.participant_ids)) for p in personas]
-    groups.append((ALL_MAP, ALL_NAME, {p.id for p in participants}))
+    groups.append((ALL_MAP, ALL_NAME, {p.id for p in participants if not is_staff(p.attributes)}))  # staff: backstage
     maps = []
     for persona_id, name, members in groups:
         mine = [u for u in units if u.participant_id in members]

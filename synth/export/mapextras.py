@@ -18,21 +18,15 @@ from collections import defaultdict
 from typing import Any, Mapping
 
 from synth.export.view import ALL_MAP, MapView, lane_texts, plural, quote_text
+from synth.staff import is_staff
 from synth.timeline import BUCKETS, LABELS, MIN_BUCKETS, MIN_UNITS, shown
 
-STAFF_ROLES = frozenset({"staff", "employee", "operations", "ops", "colleague", "agent", "driver", "picker"})
-ROLE_COLUMNS = ("role", "Role", "ROLE", "participant_role", "type")
 MAX_QUOTES = 3
 
 
 def staff_ids(doc: Mapping[str, Any]) -> set[str]:
     """Participant ids the roster marks as staff (a `role` column valued staff, employee, operations ...)."""
-    out = set()
-    for p in doc.get("participants", ()):
-        attrs = p.get("attributes") or {}
-        if any(str(attrs.get(col, "")).strip().lower() in STAFF_ROLES for col in ROLE_COLUMNS):
-            out.add(p["id"])
-    return out
+    return {p["id"] for p in doc.get("participants", ()) if is_staff(p.get("attributes") or {})}
 
 
 def _shown_persona(view: MapView, unit: Mapping[str, Any]) -> tuple[bool, Mapping[str, Any] | None]:

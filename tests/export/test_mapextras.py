@@ -130,3 +130,41 @@ def test_the_competitor_section_renders_in_chromium_without_console_errors(retai
     assert console_errors(dump.stderr) == []
     section = dump.stdout.split('<section id="competitors">', 1)[1].split("</section>", 1)[0]
     assert all(f"<b>{name}</b>" in section for name in SAMPLE_COMPETITORS)
+
+
+def test_a_staff_member_in_the_roster_is_backstage_not_a_customer_persona(tmp_path):
+    """participants.csv marks one interviewee as staff: they are in no persona (with the reason), out of the
+    all-participants map, and their quotes fill the blueprint's backstage lane."""
+    import csv
+    import shutil
+
+    from synth.config import Settings
+    from synth.export.mapextras import blueprint_stages
+    from synth.export.view import build_view
+    from synth.pipeline import run
+    from synth.staff import STAFF_REASON
+    from tests.conftest import SAMPLE_INPUTS
+
+    inputs = tmp_path / "inputs"
+    shutil.copytree(SAMPLE_INPUTS, inputs)
+    with open(inputs / "participants.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0]["role"] = "staff"  # Maya Patel (interview_01)
+    for row in rows[1:]:
+        row["role"] = "customer"
+    with open(inputs / "participants.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=[*rows[0].keys()])
+        writer.writeheader()
+        writer.writerows(rows)
+    out = tmp_path / "run"
+    run(Settings(inputs=(inputs,), output=out, model="hashing", cache_dir=tmp_path / "cache", codebook="retail"))
+    doc = json.loads((out / "map.json").read_text(encoding="utf-8"))
+    staff = [p for p in doc["participants"] if p["attributes"].get("role") == "staff"]
+    assert len(staff) == 1 and staff[0]["persona_id"] is None and staff[0]["unassigned_reason"] == STAFF_REASON
+    assert all(staff[0]["id"] not in p["participant_ids"] for p in doc["personas"])
+    everyone = next(m for m in doc["maps"] if m["persona_id"] == "all")
+    assert everyone["participants"] == len(doc["participants"]) - 1
+    view = build_view(doc)
+    lanes = blueprint_stages(view, view.maps[-1])
+    theirs = {u["text"][:40] for u in doc["units"] if u["participant_id"] == staff[0]["id"] and u.get("stage")}
+    assert theirs and any(t in line for s in lanes for line in s["backstage"] for t in theirs)
