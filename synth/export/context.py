@@ -11,7 +11,7 @@ Top-level names:
 - ``persona``, ``map``, ``stage``: the current persona, its map and ``map.stage``
   (an xlsx template sheet is filled once per map; a text template gets the map of the
   persona chosen with ``--persona``, otherwise the everyone map, whose ``persona`` has
-  the name "Everyone" and empty persona-only fields).
+  the name "All participants" and empty persona-only fields).
 
 A persona: id, name, status, size, share, share_pct, confidence, stability, flags,
 attributes, motivations, pain_points, touchpoints, emotional_high, emotional_low

@@ -17,7 +17,7 @@ from synth.document import MapDocument
 from synth.errors import ConfigError
 
 ALL_MAP = "all"
-EVERYONE = "Everyone"
+EVERYONE = "All participants"  # the same words as synthesize.ALL_NAME
 LANES: tuple[tuple[str, str], ...] = (
     ("actions", "Actions"),
     ("touchpoints", "Touchpoints"),

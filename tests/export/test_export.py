@@ -117,7 +117,7 @@ def empty_map(doc: dict) -> dict:
                "pain_points": [], "emotion": {"mean": None, "count": 0}, "quotes": [], "opportunities": [],
                "evidence": {"participants": 0, "units": 0, "share": 0, "quotes": 0, "thin": False}} for s in doc["stages"]]
     return {**doc, "sources": [], "participants": [], "personas": [], "themes": [], "units": [],
-            "maps": [{"persona_id": "all", "name": "Everyone", "participants": 0, "stages": stages, "paths": []}]}
+            "maps": [{"persona_id": "all", "name": "All participants", "participants": 0, "stages": stages, "paths": []}]}
 
 
 @pytest.mark.parametrize("kind", ["xlsx", "csv", "md", "html", "evidence", "personas", "md template", "xlsx template"])

@@ -68,7 +68,7 @@ def test_markup_is_escaped_in_the_source(persona_files):
 
 def test_full_map_markdown(map_doc, tmp_path):
     text = write_markdown(map_doc, tmp_path / "journey_map.md").read_text(encoding="utf-8")
-    for title in ("## Journey map: Time-pressed family planner", "## Journey map: Everyone", "### Loyalty & Plus"):
+    for title in ("## Journey map: Time-pressed family planner", "## Journey map: All participants", "### Loyalty & Plus"):
         assert title in text
     seen = rendered_text(text)
     quoted = {q for m in map_doc["maps"] for c in m["stages"] for q in c["quotes"]}
@@ -84,7 +84,7 @@ def test_full_map_markdown(map_doc, tmp_path):
 def test_filters(map_doc, tmp_path, options, files):
     assert [p.name for p in write_persona_markdown(map_doc, tmp_path, **options)] == files
     text = write_markdown(map_doc, tmp_path / "m.md", **options).read_text(encoding="utf-8")
-    assert ("## Journey map: Everyone" in text) == ("persona" not in options)
+    assert ("## Journey map: All participants" in text) == ("persona" not in options)
 
 
 @pytest.mark.parametrize(

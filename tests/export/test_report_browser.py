@@ -146,7 +146,7 @@ def printed(report, demo_map) -> tuple[Path, list[str]]:
 
 def map_titles(doc: dict) -> list[str]:
     by_id = {p["id"]: p["name"] for p in doc["personas"]}
-    return [m.get("name") or by_id.get(m["persona_id"]) or "Everyone" for m in doc["maps"]]
+    return [m.get("name") or by_id.get(m["persona_id"]) or "All participants" for m in doc["maps"]]
 
 
 def test_print_is_landscape_with_one_page_per_map(printed, demo_map):

@@ -69,7 +69,7 @@ def test_unit_without_stage_has_empty_stage_cells(map_doc, tmp_path):
 def test_whiteboard_has_a_sticky_per_lane_entry(map_doc, tmp_path):
     rows = read_rows(write_whiteboard_csv(map_doc, tmp_path / "board.csv"))
     assert list(rows[0]) == ["persona", "stage", "lane", "text", "source", "location", "participant"]
-    assert {r["persona"] for r in rows} == {p["name"] for p in map_doc["personas"]} | {"Everyone"}
+    assert {r["persona"] for r in rows} == {p["name"] for p in map_doc["personas"]} | {"All participants"}
     fees = [r for r in rows if r["lane"] == "Pain points" and r["text"].startswith("Fees revealed at checkout")]
     assert {r["text"] for r in fees} == {"Fees revealed at checkout (2 units, 2 participants)"}
     quote = unit_by_text(map_doc, "crème fraîche")

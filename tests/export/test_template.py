@@ -46,7 +46,7 @@ def filled(map_doc, tmp_path):
 def test_worked_xlsx_template_gets_a_sheet_per_map(filled):
     names = filled.sheetnames
     assert names[0] == "Time-pressed family planner" and names[1].startswith("Price-checking") and len(names[1]) <= 31
-    assert names[2:] == ["Everyone", "How to use"]
+    assert names[2:] == ["All participants", "How to use"]
     assert "placeholder cell" in filled["How to use"]["A1"].value
 
 
@@ -70,8 +70,8 @@ def test_worked_xlsx_template_fills_persona_and_stages(filled, map_doc):
 
 
 def test_worked_xlsx_template_everyone_sheet(filled):
-    ws = filled["Everyone"]
-    assert ws["A1"].value == "Everyone" and ws["A2"].value == "7 participants (100% of the sample) · synth 0.1.0"
+    ws = filled["All participants"]
+    assert ws["A1"].value == "All participants" and ws["A2"].value == "7 participants (100% of the sample) · synth 0.1.0"
     assert ws["B5"].value is None  # no persona goals for the whole sample
 
 
@@ -93,7 +93,7 @@ def test_worked_markdown_template(map_doc, tmp_path):
     unit = unit_by_text(map_doc, "crème fraîche")
     assert f"> {unit['text']}\n>\n> — P04, `{unit['source']}`, {unit['location']}" in text
     everyone = render_template(map_doc, MD_TEMPLATE, tmp_path / "e.md").read_text(encoding="utf-8")
-    assert everyone.startswith("# Everyone\n_All 7 participants of the study._".replace("\n", "\n\n"))
+    assert everyone.startswith("# All participants\n_All 7 participants of the study._".replace("\n", "\n\n"))
     student = render_template(map_doc, MD_TEMPLATE, tmp_path / "s.md", persona="persona-2").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in student and SCRIPT_QUOTE not in student
 

@@ -30,7 +30,7 @@ def test_one_sheet_per_map_then_summaries(book, map_doc):
     names = book.sheetnames
     assert names[0] == "Time-pressed family planner"
     assert names[1].startswith("Price-checking student renter") and len(names[1]) <= 31
-    assert names[2:] == ["Everyone", "Future state", "Personas", "Quotes", "Evidence"]
+    assert names[2:] == ["All participants", "Future state", "Personas", "Quotes", "Evidence"]
 
 
 def test_every_quote_of_a_persona_sits_in_its_stage_cell(book, map_doc):
@@ -153,7 +153,7 @@ def test_future_state_sheet_ranks_each_maps_opportunities_with_their_quotes(book
     units = {u["id"]: u for u in map_doc["units"]}
     expected = sum(len(c["opportunities"]) for m in map_doc["maps"] for c in m["stages"])
     assert len(rows) - 1 == expected
-    everyone = [r for r in rows[1:] if r[0] == "Everyone"]
+    everyone = [r for r in rows[1:] if r[0] == "All participants"]
     assert [r[1] for r in everyone] == list(range(1, len(everyone) + 1))
     assert [r[6] for r in everyone] == sorted((r[6] for r in everyone), reverse=True)
     fees = next(r for r in everyone if "basket total" in r[3])
@@ -182,7 +182,7 @@ def test_filters(map_doc, tmp_path, options, sheets, evidence_personas):
 @pytest.mark.parametrize(
     "name, taken, expected",
     [
-        ("Everyone", set(), "Everyone"),
+        ("All participants", set(), "All participants"),
         ("Personas", {"personas"}, "Personas (2)"),
         ("a/b:c*d?e[f]g\\h", set(), "a-b-c-d-e-f-g-h"),
         ("x" * 40, set(), "x" * 31),
