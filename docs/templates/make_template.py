@@ -94,22 +94,31 @@ def build_template() -> Workbook:
     for col in "BCDEFGH":
         ws.column_dimensions[col].width = 36
     ws.freeze_panes = "B10"
-    notes = wb.create_sheet("How to use")
-    notes["A1"] = ("This sheet has no placeholders, so synth copies it unchanged. The 'Journey map' sheet is copied "
+    how_to_use(wb, "This sheet has no placeholders, so synth copies it unchanged. The 'Journey map' sheet is copied "
                    "once per persona (named after the persona) and each placeholder cell (text in double curly "
-                   "braces) is filled. "
-                   "Placeholders are listed in docs/templates.md.")
-    notes["A1"].alignment = WRAP
-    notes.column_dimensions["A"].width = 100
+                   "braces) is filled. Placeholders are listed in docs/templates.md.")
     return wb
 
 
-def main(out: Path) -> None:
+def how_to_use(wb: Workbook, text: str) -> None:
+    """The notes sheet every template ends with (no placeholders: synth copies it unchanged)."""
+    notes = wb.create_sheet("How to use")
+    notes["A1"] = text
+    notes["A1"].alignment = WRAP
+    notes.column_dimensions["A"].width = 100
+
+
+def write_template(wb: Workbook, out: Path) -> None:
+    """Save `wb` with synth's deterministic workbook writer (same bytes on every run)."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     from synth.atomic import write_bytes
     from synth.export.xlsx import workbook_bytes
 
-    write_bytes(out, workbook_bytes(build_template()))
+    write_bytes(out, workbook_bytes(wb))
+
+
+def main(out: Path) -> None:
+    write_template(build_template(), out)
 
 
 if __name__ == "__main__":

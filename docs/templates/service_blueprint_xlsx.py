@@ -13,8 +13,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from make_template import how_to_use, style, write_template  # the journey-map template's generator, beside this file
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Font
 
 STAGES = ("awareness", "consideration", "purchase", "onboarding", "usage", "support", "loyalty")
 LANES = (
@@ -27,17 +28,6 @@ LANES = (
 )
 DIVIDERS = {"backstage": "line of visibility", "frontstage": "line of interaction"}
 NAVY, WHITE = "1F3A5F", "FFFFFF"
-THIN = Side(style="thin", color="C9D3DF")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-WRAP = Alignment(wrap_text=True, vertical="top")
-
-
-def style(cell, *, bold=False, size=11, colour="000000", fill=None):
-    cell.font = Font(bold=bold, size=size, color=colour)
-    cell.alignment = WRAP
-    cell.border = BOX
-    if fill:
-        cell.fill = PatternFill("solid", fgColor=fill)
 
 
 def build_template() -> Workbook:
@@ -65,22 +55,15 @@ def build_template() -> Workbook:
     for col in "BCDEFGH":
         ws.column_dimensions[col].width = 36
     ws.freeze_panes = "B5"
-    notes = wb.create_sheet("How to use")
-    notes["A1"] = ("This sheet has no placeholders, so synth copies it unchanged. The 'Service blueprint' sheet is "
+    how_to_use(wb, "This sheet has no placeholders, so synth copies it unchanged. The 'Service blueprint' sheet is "
                    "copied once per map and each placeholder cell is filled. Backstage and support lanes need "
                    "participants marked as staff: add a 'role' column to participants.csv with the value 'staff'. "
                    "See docs/maps.md.")
-    notes["A1"].alignment = WRAP
-    notes.column_dimensions["A"].width = 100
     return wb
 
 
 def main(out: Path) -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    from synth.atomic import write_bytes
-    from synth.export.xlsx import workbook_bytes
-
-    write_bytes(out, workbook_bytes(build_template()))
+    write_template(build_template(), out)
 
 
 if __name__ == "__main__":
