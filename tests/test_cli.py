@@ -41,6 +41,9 @@ def test_help_loads_no_model_library():
         done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, cwd=ROOT)
         assert "Usage" in done.stdout
         assert done.stdout.strip().splitlines()[-1] == "HEAVY []", f"synth {' '.join(args)} imports model libraries"
+    for args in (["codebook", "list"], ["codebook", "check", str(ROOT / "synth" / "resources" / "codebook.yaml")]):
+        done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, cwd=ROOT)
+        assert done.stdout.strip().splitlines()[-1] == "HEAVY []", f"synth {' '.join(args)} imports model libraries"
 
 
 def test_missing_input_is_a_clear_usage_error(tmp_path):
