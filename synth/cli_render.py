@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import sys
 import time
+from functools import partial
 from typing import Any, Callable, TextIO
+
+from synth.progress import ignore_progress
 
 
 class ProgressReporter:
@@ -23,7 +26,7 @@ class ProgressReporter:
     def __init__(self, enabled: bool | None = None, *, mode: str | None = None, stream: TextIO | None = None) -> None:
         self.mode = mode or ("rich" if enabled else "off")
         self.stream = stream or sys.stderr
-        self._progress = None
+        self._progress: Any = None  # rich.progress.Progress once started (imported only in rich mode)
         self._tasks: dict[str, Any] = {}
         self._started: dict[str, float] = {}
 
@@ -54,24 +57,27 @@ class ProgressReporter:
 
     def stage(self, name: str, total: int | None = None) -> Callable[[int], None]:
         if self.mode == "off":
-            return lambda n=1: None
+            return ignore_progress
         if name in self._started:
             return self._again(name, total)
         self._started[name] = time.perf_counter()
         if self.mode == "plain":
             self.stream.write(f"synth: {name}" + (f" ({total})" if total else "") + "\n")
             self.stream.flush()
-            return lambda n=1: None
+            return ignore_progress
         task = self._progress.add_task(name, total=total)
         self._tasks[name] = task
-        return lambda n=1: self._progress.advance(task, n)
+        return partial(self._advance, task)
+
+    def _advance(self, task: Any, n: int = 1) -> None:
+        self._progress.advance(task, n)
 
     def _again(self, name: str, total: int | None) -> Callable[[int], None]:
         if self._progress is None or name not in self._tasks:
-            return lambda n=1: None
+            return ignore_progress
         task = self._tasks[name]
         self._progress.update(task, total=total)
-        return lambda n=1: self._progress.advance(task, n)
+        return partial(self._advance, task)
 
     def done(self, name: str) -> None:
         if self._progress is not None and name in self._tasks:

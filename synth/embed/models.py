@@ -29,7 +29,10 @@ _TOKEN = re.compile(r"[a-z0-9']+")
 
 class Embedder(Protocol):
     model_id: str
-    dim: int
+
+    @property
+    def dim(self) -> int:
+        """Vector size."""
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Return an (n, dim) float32 array of L2-normalised vectors."""

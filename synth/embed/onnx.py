@@ -20,6 +20,7 @@ import tempfile
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -55,8 +56,8 @@ class FastEmbedder:
         self.model_id = f"{FAST_MODEL}:{DEFAULT_MODEL}-int8"
         self.resolved_path = str(self.path)
         self.batch_size = batch_size
-        self._session = None
-        self._tokenizer = None
+        self._session: Any = None  # onnxruntime.InferenceSession once loaded
+        self._tokenizer: Any = None  # tokenizers.Tokenizer once loaded
 
     @property
     def dim(self) -> int:

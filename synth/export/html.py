@@ -165,7 +165,7 @@ def grid_rows(view: MapView, journey: Mapping[str, Any]) -> list[dict[str, Any]]
     """Lane rows of one map: each a list of cells, one per stage."""
     rows = []
     for lane, label in LANES:
-        cells = []
+        cells: list[dict[str, Any]] = []
         for cell in journey["stages"]:
             if lane in FINDING_LANES:
                 cells.append({"findings": finding_items(view, cell[lane])})

@@ -146,7 +146,7 @@ def _template_frame(exc: BaseException, folder: Path) -> tuple[str, int] | None:
     found = None
     for frame in traceback.extract_tb(exc.__traceback__):
         frame_path = Path(frame.filename)
-        if frame_path.suffix not in {"", ".py"} and frame_path.resolve().is_relative_to(folder):
+        if frame.lineno is not None and frame_path.suffix not in {"", ".py"} and frame_path.resolve().is_relative_to(folder):
             found = (frame.filename, frame.lineno)
     return found
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from synth.privacy.columns import is_name_header, is_name_key
 from synth.privacy.names import (
@@ -153,7 +153,7 @@ class Redactor:
 
     aliases: Mapping[str, str] = field(default_factory=dict)
     enabled: bool = True
-    nlp: object = None
+    nlp: Any = None
     _pattern: re.Pattern | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -270,7 +270,7 @@ def _roster_names(key: str, row: Mapping[str, str]) -> list[str]:
 def _mentioned_names(sources: Sequence[Source], index: Mapping[tuple[str, str], str]) -> list[str]:
     """Names the mention rules find anywhere in participant speech, so that a name
     introduced in one unit ("my friend Harriet") is redacted in the next one too."""
-    names = set()
+    names: set[str] = set()
     for source in sources:
         for turn in source.turns:
             if (source.id, turn.speaker) in index:
