@@ -1,8 +1,9 @@
 """The codebook: stages, kinds, touchpoints and sentiment words as data, validated on load.
 
-A codebook is YAML. `check_codebook` walks the YAML *nodes* (not the loaded
-values) so every error carries the line it sits on, and it collects all of them;
-`load_codebook` raises the first. The packaged default lives in
+A codebook is YAML, read with ruamel.yaml (which keeps every key's line) and
+checked with the pydantic models below (`synth.yamlcheck` turns each error into a
+sentence at its line). `check_codebook` collects every error; `load_codebook`
+raises the first. The packaged default lives in
 `synth/resources/codebook.yaml` (`synth codebook init` writes a copy to edit).
 """
 
@@ -10,27 +11,24 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Callable
+from typing import Annotated, Any
 
-import yaml
+from pydantic import BaseModel, ConfigDict, Strict, ValidationInfo, field_validator
 
 from synth.errors import ConfigError
+from synth.yamlcheck import entry_line, line_of, load_yaml, validate
 
 SECTIONS = ("stages", "kinds", "touchpoints")
 LANE_KINDS = ("pain_point", "motivation", "action", "emotion")  # the journey map's lanes need these
-CODE_KEYS = ("id", "label", "description", "examples", "negatives", "patterns", "threshold")
-TOP_KEYS = ("version", "settings", *SECTIONS, "none_examples", "sentiment", "competitors")
-COMPETITOR_KEYS = ("name", "aliases")
 SENTIMENT_KEYS = ("positive_words", "negative_words", "intensifiers", "positive_examples", "negative_examples",
                   "neutral_examples")
-WEIGHT_KEYS = ("rules", "similarity", "classifier", "question")
 DEFAULT_WEIGHTS = {"rules": 0.8, "similarity": 0.6, "classifier": 0.6, "question": 0.5}
 DEFAULT_THRESHOLDS = {"stages": 0.45, "kinds": 0.5, "touchpoints": 0.7}
 DEFAULT_NEGATIONS = ("not", "no", "never", "without", "hardly", "barely", "nothing", "nobody", "neither", "nor")
-SETTING_KEYS = ("weights", "negations", "neutral_band", "negation_window")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -132,7 +130,7 @@ def load_codebook(path: Path | None) -> Codebook:
         data = _read_bytes(Path(path))
         shown = str(path)
     codebook, errors = _parse(data, shown)
-    if errors:
+    if errors or codebook is None:
         raise errors[0]
     return codebook
 
@@ -157,201 +155,263 @@ def _parse(data: bytes, path: str | None) -> tuple[Codebook | None, list[ConfigE
     where = path or "default codebook"
     try:
         text = data.decode("utf-8-sig")
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
     except UnicodeDecodeError:
         return None, [ConfigError("is not UTF-8 text", path=where, hint="save the codebook as UTF-8")]
-    except yaml.YAMLError as exc:
-        line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else None
-        return None, [ConfigError(f"is not valid YAML ({getattr(exc, 'problem', None) or 'syntax error'})",
-                                  path=where, line=line, hint="check indentation and quoting")]  # fmt: skip
-    checker = _Checker(where)
-    book = checker.codebook(root, hashlib.sha256(data).hexdigest(), path)
-    errors = sorted(checker.errors, key=lambda e: e.line or 0)
+    root, errors = load_yaml(text, where)
+    if errors:
+        return None, errors
+    if root is None:
+        return None, [ConfigError("is empty", path=where, hint="start from `synth codebook init`")]
+    book, errors = _Builder(where, root).codebook(hashlib.sha256(data).hexdigest(), path)
+    errors = sorted(errors, key=lambda e: e.line or 0)
     return (None if errors else book), errors
 
 
-class _Checker:
-    """Turns YAML nodes into a Codebook, collecting every error with its line."""
+def _strip_all(values: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+    """Entries are stripped; an entry that is only spaces is an error, not a silent gap."""
+    if any(not v.strip() for v in values):
+        raise ValueError(f"{info.field_name} has an empty entry")
+    return tuple(v.strip() for v in values)
 
-    def __init__(self, path: str) -> None:
-        self.path = path
+
+Number = Annotated[float, Strict()]  # strict: `true` is not a threshold, nor is a quoted "0.5"
+Phrases = tuple[str, ...]
+
+
+class _Shape(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _CodeIn(_Shape):
+    """One `- id: ...` entry of stages, kinds or touchpoints."""
+
+    id: str
+    label: str | None = None
+    description: str | None = None
+    examples: Phrases = ()
+    negatives: Phrases = ()
+    patterns: Phrases = ()
+    threshold: Number | None = None
+
+    _phrases = field_validator("examples", "negatives", "patterns")(_strip_all)
+
+    @field_validator("id")
+    @classmethod
+    def _snake_case(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError(f"id must be snake_case (a-z, 0-9, _). Got {value!r} instead.")
+        return value
+
+    @field_validator("threshold")
+    @classmethod
+    def _in_range(cls, value: float | None) -> float | None:
+        if value is not None and not 0 < value <= 1:
+            raise ValueError(f"threshold must be a number in (0, 1]. Got {value} instead.")
+        return value
+
+
+class _WeightsIn(_Shape):
+    rules: Number | None = None
+    similarity: Number | None = None
+    classifier: Number | None = None
+    question: Number | None = None
+
+    @field_validator("*")
+    @classmethod
+    def _unit_range(cls, value: float | None, info: ValidationInfo) -> float | None:
+        if value is not None and not 0 <= value <= 1:
+            raise ValueError(f"weight {info.field_name} must be in [0, 1]. Got {value} instead.")
+        return value
+
+
+class _SettingsIn(_Shape):
+    weights: _WeightsIn | None = None
+    negations: Phrases | None = None
+    neutral_band: Number | None = None
+    negation_window: Annotated[int, Strict()] | None = None
+
+    @field_validator("neutral_band")
+    @classmethod
+    def _band(cls, value: float | None) -> float | None:
+        if value is not None and not 0 <= value < 1:
+            raise ValueError(f"neutral_band must be in [0, 1). Got {value} instead.")
+        return value
+
+    @field_validator("negation_window")
+    @classmethod
+    def _window(cls, value: int | None) -> int | None:
+        if value is not None and not 1 <= value <= 10:
+            raise ValueError(f"negation_window must be 1..10. Got {value} instead.")
+        return value
+
+
+class _SentimentIn(_Shape):
+    positive_words: Phrases = ()
+    negative_words: Phrases = ()
+    intensifiers: Phrases = ()
+    positive_examples: Phrases = ()
+    negative_examples: Phrases = ()
+    neutral_examples: Phrases = ()
+
+    _phrases = field_validator("*")(_strip_all)
+
+
+class _CompetitorIn(_Shape):
+    name: str
+    aliases: Phrases = ()
+
+    _phrases = field_validator("aliases")(_strip_all)
+
+
+class _TopIn(_Shape):
+    """The codebook's top level; each code entry is checked on its own (`_CodeIn`), so that one bad
+    entry does not hide the errors of the others."""
+
+    version: Annotated[int, Strict()] | None = None
+    settings: _SettingsIn | None = None
+    stages: Any = None
+    kinds: Any = None
+    touchpoints: Any = None
+    none_examples: Phrases = ()
+    sentiment: _SentimentIn | None = None
+    competitors: list[Any] = []
+
+    _phrases = field_validator("none_examples")(_strip_all)
+
+    @field_validator("version")
+    @classmethod
+    def _version(cls, value: int | None) -> int | None:
+        if value not in (1, None):
+            raise ValueError("version must be 1")
+        return value
+
+
+PHRASE_LISTS = {k: "a list of quoted sentences or phrases" for k in (
+    "examples", "negatives", "patterns", "negations", "none_examples", "aliases", *SENTIMENT_KEYS)}  # fmt: skip
+SHAPES = {**PHRASE_LISTS, "competitors": "a list of names or '- name: X' entries"}
+
+
+class _Builder:
+    """Checks the YAML document with the models above and turns it into a Codebook, every error with its line."""
+
+    def __init__(self, where: str, root: Any) -> None:
+        self.where, self.root = where, root
         self.errors: list[ConfigError] = []
 
-    def error(self, node, message: str, hint: str = "") -> None:
-        line = node.start_mark.line + 1 if node is not None else None
-        self.errors.append(ConfigError(message, path=self.path, line=line, hint=hint))
+    def check(self, model: type[BaseModel], value: Any, what: str, at: tuple = ()) -> Any:
+        hints = {"": f"allowed keys: {', '.join(model.model_fields)}", "id": "add e.g. 'id: my_stage' (snake_case)",
+                 "name": "add e.g. 'name: FreshDrop'"}  # fmt: skip
+        built, errors = validate(model, value, where=self.where, what=what, document=self.root, at=at,
+                                 shapes=SHAPES, hints=hints)  # fmt: skip
+        self.errors.extend(errors)
+        return built
 
-    def mapping(self, node, what: str, allowed: tuple[str, ...]) -> dict[str, tuple]:
-        """Key -> (key node, value node) of a mapping node; reports unknown keys."""
-        if not isinstance(node, yaml.MappingNode):
-            self.error(node, f"{what} must be a mapping (key: value lines)")
-            return {}
-        out = {}
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            if key not in allowed:
-                self.error(key_node, f"unknown key {key!r} in {what}", hint=f"allowed keys: {', '.join(allowed)}")
-            elif key in out:
-                self.error(key_node, f"key {key!r} appears twice in {what}")
-            else:
-                out[key] = (key_node, value_node)
-        return out
+    def error(self, message: str, line: int | None, hint: str = "") -> None:
+        self.errors.append(ConfigError(message, path=self.where, line=line, hint=hint))
 
-    def codebook(self, root, sha256: str, path: str | None) -> Codebook:
-        if root is None:
-            self.errors.append(ConfigError("is empty", path=self.path, hint="start from `synth codebook init`"))
-            return None
-        top = self.mapping(root, "the codebook", TOP_KEYS)
-        if "version" in top and self.scalar(top["version"][1], "version", int) not in (1, None):
-            self.error(top["version"][1], "version must be 1")
-        sections = {name: self.codes(top.get(name), name, required=name != "touchpoints") for name in SECTIONS}
+    def codebook(self, sha256: str, path: str | None) -> tuple[Codebook | None, list[ConfigError]]:
+        if not isinstance(self.root, Mapping):
+            self.error("the codebook must be a mapping (key: value lines)", line_of(self.root, ()))
+            return None, self.errors
+        top = self.check(_TopIn, dict(self.root), "the codebook") or _TopIn.model_construct()
+        sections = {name: self.codes(name, required=name != "touchpoints") for name in SECTIONS}
         self.check_ids(sections)
-        settings = self.settings(top["settings"][1]) if "settings" in top else {}
-        sentiment = self.sentiment(top["sentiment"][1]) if "sentiment" in top else SentimentWords()
-        none_examples = self.strings(top["none_examples"][1], "none_examples") if "none_examples" in top else ()
-        competitors = self.competitors(top["competitors"][1]) if "competitors" in top else ()
-        return Codebook(
+        sentiment = top.sentiment or _SentimentIn()
+        book = Codebook(
             stages=sections["stages"], kinds=sections["kinds"], touchpoints=sections["touchpoints"],
-            sha256=sha256, path=path, sentiment=sentiment, none_examples=none_examples, competitors=competitors,
-            **settings,
+            sha256=sha256, path=path, sentiment=SentimentWords(**sentiment.model_dump()),
+            none_examples=top.none_examples if isinstance(top.none_examples, tuple) else (),
+            competitors=self.competitors(), **self.settings(top.settings),
         )
+        return book, self.errors
 
-    def competitors(self, node) -> tuple[Competitor, ...]:
-        """`competitors:` entries: a plain name, or `{name: X, aliases: [...]}`; names unique ignoring case."""
-        if not isinstance(node, yaml.SequenceNode):
-            self.error(node, "competitors must be a list of names or '- name: X' entries")
-            return ()
-        out: list[Competitor] = []
-        seen: set[str] = set()
-        for item in node.value:
-            if isinstance(item, yaml.ScalarNode):
-                name, aliases = self.scalar(item, "a competitor name", str), ()
-            else:
-                fields = self.mapping(item, "a competitors entry", COMPETITOR_KEYS)
-                if "name" not in fields:
-                    if fields:
-                        self.error(item, "a competitors entry has no 'name'", hint="add e.g. 'name: FreshDrop'")
-                    continue
-                name = self.scalar(fields["name"][1], "a competitor name", str)
-                aliases = self.strings(fields["aliases"][1], "aliases") if "aliases" in fields else ()
-            if name is None or not name.strip():
-                continue
-            keys = {n.strip().lower() for n in (name, *aliases)}
-            if keys & seen:
-                self.error(item, f"competitor {name.strip()!r} (or an alias) is listed twice")
-            seen |= keys
-            out.append(Competitor(name=name.strip(), aliases=aliases, line=item.start_mark.line + 1))
-        return tuple(out)
-
-    def codes(self, pair, section: str, *, required: bool) -> tuple[Code, ...]:
-        if pair is None:
+    def codes(self, section: str, *, required: bool) -> tuple[Code, ...]:
+        if section not in self.root:
             if required:
-                self.errors.append(ConfigError(f"has no {section!r} section", path=self.path,
-                                               hint=f"add a list of {section} (see `synth codebook init`)"))  # fmt: skip
+                self.error(f"has no {section!r} section", None, hint=f"add a list of {section} (see `synth codebook init`)")
             return ()
-        key_node, node = pair
-        if not isinstance(node, yaml.SequenceNode) or (required and not node.value):
-            self.error(key_node, f"{section} must be a non-empty list of codes (lines starting with '- id:')")
+        entries, key_line = self.root[section], line_of(self.root, (section,), key=True)
+        if not isinstance(entries, list) or (required and not entries):
+            self.error(f"{section} must be a non-empty list of codes (lines starting with '- id:')", key_line)
             return ()
-        built = (self.code(item, section) for item in node.value)
-        codes = tuple(c for c in built if c is not None)
-        if section == "kinds":
+        codes = tuple(c for i, entry in enumerate(entries) if (c := self.code(section, i, entry)) is not None)
+        if section == "kinds" and codes:
             missing = [k for k in LANE_KINDS if k not in {c.id for c in codes}]
-            if missing and codes:
-                self.error(key_node, f"kinds must include {', '.join(missing)}",
+            if missing:
+                self.error(f"kinds must include {', '.join(missing)}", key_line,
                            hint="the journey map's lanes are built from these kinds")  # fmt: skip
         return codes
 
-    def code(self, node, section: str) -> Code | None:
-        fields = self.mapping(node, f"a {section} entry", CODE_KEYS)
-        if not fields:
+    def code(self, section: str, index: int, entry: Any) -> Code | None:
+        line = entry_line(self.root, (section, index))
+        if not isinstance(entry, Mapping):
+            self.error(f"a {section} entry must be a mapping (key: value lines)", line)
             return None
-        if "id" not in fields:
-            self.error(node, f"a {section} entry has no 'id'", hint="add e.g. 'id: my_stage' (snake_case)")
+        if not entry:
             return None
-        code_id = self.scalar(fields["id"][1], "id", str)
-        if code_id is not None and not _ID.match(code_id):
-            self.error(fields["id"][1], f"id must be snake_case (a-z, 0-9, _). Got {code_id!r} instead.")
-        lists = {k: self.strings(fields[k][1], k) if k in fields else () for k in ("examples", "negatives", "patterns")}
-        if not lists["examples"] and not lists["patterns"]:
-            self.error(node, f"{section} {code_id!r} needs examples or patterns", hint="it could never match otherwise")
-        threshold = self.threshold(fields.get("threshold"), DEFAULT_THRESHOLDS[section])
-        label = self.scalar(fields["label"][1], "label", str) if "label" in fields else None
-        description = self.scalar(fields["description"][1], "description", str) if "description" in fields else None
+        if not _is_phrases(entry.get("examples")) and not _is_phrases(entry.get("patterns")) and "id" in entry:
+            self.error(f"{section} {entry['id']!r} needs examples or patterns", line, hint="it could never match otherwise")
+        built = self.check(_CodeIn, dict(entry), f"a {section} entry", (section, index))
+        if built is None:  # reported; its id still counts for the checks across entries (lane kinds, twice)
+            code_id = entry.get("id")
+            return Code(id=code_id, label=code_id, line=line) if isinstance(code_id, str) else None
         return Code(
-            id=code_id or "", label=label or (code_id or "").replace("_", " ").capitalize(),
-            description=description or "", threshold=threshold, line=node.start_mark.line + 1, **lists,
+            id=built.id, label=built.label or built.id.replace("_", " ").capitalize(), description=built.description or "",
+            examples=built.examples, negatives=built.negatives, patterns=built.patterns,
+            threshold=DEFAULT_THRESHOLDS[section] if built.threshold is None else built.threshold, line=line,
         )
-
-    def threshold(self, pair, default: float) -> float:
-        if pair is None:
-            return default
-        value = self.scalar(pair[1], "threshold", float)
-        if value is not None and not 0 < value <= 1:
-            self.error(pair[1], f"threshold must be a number in (0, 1]. Got {value} instead.")
-            return default
-        return default if value is None else value
 
     def check_ids(self, sections: dict[str, tuple[Code, ...]]) -> None:
         seen: dict[str, str] = {}
         for section, codes in sections.items():
             for code in codes:
                 if code.id in seen:
-                    self.errors.append(ConfigError(f"id {code.id!r} is used twice (in {seen[code.id]} and {section})",
-                                                   path=self.path, line=code.line, hint="ids must be unique"))  # fmt: skip
+                    self.error(f"id {code.id!r} is used twice (in {seen[code.id]} and {section})", code.line,
+                               hint="ids must be unique")  # fmt: skip
                 seen.setdefault(code.id, section)
 
-    def scalar(self, node, what: str, kind: Callable):
-        if not isinstance(node, yaml.ScalarNode) or node.value == "":
-            self.error(node, f"{what} must be a single value")
-            return None
-        value = yaml.safe_load(node.value) if kind is not str else node.value
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, kind) or isinstance(value, bool):
-            self.error(node, f"{what} must be a {kind.__name__}. Got {node.value!r} instead.")
-            return None
-        return value
-
-    def strings(self, node, what: str) -> tuple[str, ...]:
-        if not isinstance(node, yaml.SequenceNode):
-            self.error(node, f"{what} must be a list of quoted sentences or phrases")
-            return ()
-        out = []
-        for item in node.value:
-            text = self.scalar(item, f"each of {what}", str)
-            if text is not None and text.strip():
-                out.append(text.strip())
-            elif text is not None:
-                self.error(item, f"{what} has an empty entry")
+    def competitors(self) -> tuple[Competitor, ...]:
+        """`competitors:` entries: a plain name, or `{name: X, aliases: [...]}`; names unique ignoring case."""
+        entries = self.root.get("competitors")
+        if not isinstance(entries, list):
+            return ()  # reported by the top-level check
+        out: list[Competitor] = []
+        seen: set[str] = set()
+        for index, item in enumerate(entries):
+            line = entry_line(self.root, ("competitors", index))
+            if isinstance(item, str):
+                name, aliases = item, ()
+            else:
+                built = self.check(_CompetitorIn, dict(item) if isinstance(item, Mapping) else item,
+                                   "a competitors entry", ("competitors", index))  # fmt: skip
+                if built is None:
+                    continue
+                name, aliases = built.name, built.aliases
+            if not name.strip():
+                continue
+            keys = {n.strip().lower() for n in (name, *aliases)}
+            if keys & seen:
+                self.error(f"competitor {name.strip()!r} (or an alias) is listed twice", line)
+            seen |= keys
+            out.append(Competitor(name=name.strip(), aliases=aliases, line=line))
         return tuple(out)
 
-    def settings(self, node) -> dict:
-        fields = self.mapping(node, "settings", SETTING_KEYS)
+    @staticmethod
+    def settings(settings: _SettingsIn | None) -> dict:
+        if settings is None:
+            return {}
         out: dict = {}
-        if "weights" in fields:
-            weights = self.mapping(fields["weights"][1], "settings.weights", WEIGHT_KEYS)
-            values = {k: self.scalar(v, f"weight {k}", float) for k, (_, v) in weights.items()}
-            for key, value in values.items():
-                if value is not None and not 0 <= value <= 1:
-                    self.error(weights[key][1], f"weight {key} must be in [0, 1]. Got {value} instead.")
-            out["weights"] = {**DEFAULT_WEIGHTS, **{k: v for k, v in values.items() if v is not None and 0 <= v <= 1}}
-        if "negations" in fields:
-            out["negations"] = tuple(w.lower() for w in self.strings(fields["negations"][1], "negations"))
-        if "neutral_band" in fields:
-            band = self.scalar(fields["neutral_band"][1], "neutral_band", float)
-            if band is not None and 0 <= band < 1:
-                out["neutral_band"] = band
-            elif band is not None:
-                self.error(fields["neutral_band"][1], f"neutral_band must be in [0, 1). Got {band} instead.")
-        if "negation_window" in fields:
-            window = self.scalar(fields["negation_window"][1], "negation_window", int)
-            if window is not None and 1 <= window <= 10:
-                out["negation_window"] = window
-            elif window is not None:
-                self.error(fields["negation_window"][1], f"negation_window must be 1..10. Got {window} instead.")
+        if settings.weights is not None:
+            given = {k: v for k, v in settings.weights.model_dump().items() if v is not None}
+            out["weights"] = {**DEFAULT_WEIGHTS, **given}
+        if settings.negations is not None:
+            out["negations"] = tuple(w.lower() for w in settings.negations)
+        if settings.neutral_band is not None:
+            out["neutral_band"] = settings.neutral_band
+        if settings.negation_window is not None:
+            out["negation_window"] = settings.negation_window
         return out
 
-    def sentiment(self, node) -> SentimentWords:
-        fields = self.mapping(node, "sentiment", SENTIMENT_KEYS)
-        return SentimentWords(**{k: self.strings(v, k) for k, (_, v) in fields.items()})
+
+def _is_phrases(value: Any) -> bool:
+    return isinstance(value, list) and any(isinstance(v, str) and v.strip() for v in value)

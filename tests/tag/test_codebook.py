@@ -99,3 +99,22 @@ def test_a_packaged_codebook_is_named_by_its_domain(tmp_path, monkeypatch):
     assert retail.sha256 == hashlib.sha256(domain_codebook_text("retail").encode("utf-8")).hexdigest()
     (tmp_path / "retail").write_text(default_codebook_text(), encoding="utf-8")
     assert "physical_store" not in {c.id for c in load_codebook(Path("retail")).touchpoints}
+
+
+def test_settings_sentiment_and_competitor_errors_each_name_their_line(tmp_path):
+    """Every part of the file is checked (pydantic models, synth.yamlcheck), not only the code lists."""
+    lanes = "".join(f"  - id: {k}\n    patterns: [x]\n" for k in LANE_KINDS)
+    text = ("stages: [{id: a, patterns: [x], threshold: true}]\nkinds:\n" + lanes
+            + "settings:\n  weights:\n    rules: 2\n  negation_window: 0\n"
+            + "sentiment:\n  positive_words: [good, '  ']\n"
+            + "competitors:\n  - FreshDrop\n  - name: freshdrop\n")  # fmt: skip
+    path = tmp_path / "c.yaml"
+    path.write_text(text, encoding="utf-8")
+    found = [(e.line, str(e).split(": ", 1)[1]) for e in check_codebook(path)]
+    assert found == [
+        (1, "threshold must be a number. Got 'true' instead."),
+        (13, "weight rules must be in [0, 1]. Got 2.0 instead."),
+        (14, "negation_window must be 1..10. Got 0 instead."),
+        (16, "positive_words has an empty entry"),
+        (19, "competitor 'freshdrop' (or an alias) is listed twice"),
+    ]
