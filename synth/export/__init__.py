@@ -20,6 +20,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping
 
+import catalogue
+
 from synth.document import MapDocument
 from synth.errors import ConfigError
 from synth.export.highlights import write_highlights_csv
@@ -30,7 +32,10 @@ from synth.export.tables import write_evidence_csv, write_evidence_export, write
 from synth.export.template import is_template_path, render_template
 from synth.export.xlsx import write_xlsx
 
-FORMATS = {
+#: Exporters by `--to` name: a `catalogue` registry, so a plug-in package can add a format through the
+#: `synth_exporters` entry-point group (a callable `(map_dict, out, *, persona, approved_only) -> Path`).
+exporters = catalogue.create("synth", "exporters", entry_points=True)
+for _name, _writer in {
     "xlsx": write_xlsx,
     "csv": write_whiteboard_csv,
     "md": write_markdown,
@@ -40,10 +45,12 @@ FORMATS = {
     "qdpx": write_qdpx,
     "qdc": write_qdc,
     "persona-pdf": write_persona_pdf,
-}
+}.items():
+    exporters.register(_name, func=_writer)
+FORMATS = tuple(exporters.get_all())  # the built-in names, in the order `--to` lists them
 
 __all__ = [
-    "FORMATS", "export", "render_template", "write_evidence_csv", "write_markdown", "write_persona_markdown",
+    "FORMATS", "export", "exporters", "render_template", "write_evidence_csv", "write_markdown", "write_persona_markdown",
     "write_report_html", "write_whiteboard_csv", "write_xlsx",
 ]
 
@@ -54,11 +61,11 @@ def export(
     """Write the reviewed map as `to` (xlsx, csv, md, html or a template path) to `out`; the files written."""
     out = Path(out)
     map_dict = document.to_dict() if isinstance(document, MapDocument) else document
-    if to in FORMATS:
-        return [FORMATS[to](map_dict, out, persona=persona, approved_only=approved_only)]
+    if to in exporters:
+        return [exporters.get(to)(map_dict, out, persona=persona, approved_only=approved_only)]
     if is_template_path(to):
         return [render_template(map_dict, Path(to), out, persona=persona, approved_only=approved_only)]
     raise ConfigError(
-        f"--to must be one of {', '.join(FORMATS)} or the path of a template file. Got {to!r} instead.",
+        f"--to must be one of {', '.join(exporters.get_all())} or the path of a template file. Got {to!r} instead.",
         hint="templates end in .xlsx, .md, .html, .csv, .txt or .j2; see docs/templates.md",
     )

@@ -128,3 +128,24 @@ def test_an_empty_run_still_exports(pristine_map, tmp_path, kind):
     validate_map(doc)
     paths = written_files(doc, tmp_path / "x", persona=None)[kind]
     assert kind == "personas" and paths == [] or all(p.stat().st_size > 0 for p in paths)
+
+
+def test_a_plugin_format_registered_with_the_exporters_registry_is_used_by_export(map_doc, tmp_path):
+    """A package adds a format through `synth.export.exporters` (or its `synth_exporters` entry points)."""
+    import catalogue
+
+    from synth.export import exporters
+
+    def write_unit_count(doc, out, *, persona=None, approved_only=False):
+        out.write_text(f"{len(doc['units'])} units\n", encoding="utf-8")
+        return out
+
+    exporters.register("unit-count", func=write_unit_count)
+    try:
+        written = export(map_doc, "unit-count", tmp_path / "count.txt")
+        assert written == [tmp_path / "count.txt"]
+        assert written[0].read_text(encoding="utf-8") == f"{len(map_doc['units'])} units\n"
+    finally:
+        catalogue.REGISTRY.pop(("synth", "exporters", "unit-count"), None)
+    with pytest.raises(ConfigError, match="--to must be one of xlsx, csv"):
+        export(map_doc, "unit-count", tmp_path / "again.txt")
