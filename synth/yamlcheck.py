@@ -8,8 +8,9 @@ the translation from pydantic's error types to one plain sentence each.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
@@ -19,6 +20,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from synth.errors import ConfigError
 
 Loc = tuple[int | str, ...]
+M = TypeVar("M", bound=BaseModel)
 
 
 def load_yaml(text: str, where: str) -> tuple[Any, list[ConfigError]]:
@@ -52,9 +54,11 @@ def line_of(data: Any, loc: Loc, *, key: bool = False) -> int | None:
                 break
         except (KeyError, IndexError, TypeError):
             break
+        if row is None:  # a key a command just added has no line yet
+            break
         line = row[0] + 1
         node = node[part]
-    if line is None and isinstance(data, (CommentedMap, CommentedSeq)) and data:
+    if line is None and isinstance(data, (CommentedMap, CommentedSeq)) and data.lc.line is not None:
         line = data.lc.line + 1
     return line
 
@@ -67,54 +71,68 @@ def entry_line(data: Any, loc: Loc) -> int | None:
             node = node[part]
         except (KeyError, IndexError, TypeError):
             return line_of(data, loc)
-    if isinstance(node, (CommentedMap, CommentedSeq)) and node:
+    if isinstance(node, (CommentedMap, CommentedSeq)) and node.lc.line is not None:
         return node.lc.line + 1
     return line_of(data, loc)
 
 
+@dataclass(frozen=True)
+class Wording:
+    """How a file's errors read. `what` names the part ("a stages entry"); `shapes` says what a field must
+    look like when its type is wrong ("a list of quoted sentences or phrases"); `messages` replaces the
+    whole sentence (at the key's line) for a field of the wrong type (`{type}`: the YAML type found); `unknown` words an
+    unknown key (`{key}`, `{what}`, `{allowed}`); `hints` adds a fix per missing field ("" for unknown keys)."""
+
+    what: str
+    shapes: Mapping[str, str] = field(default_factory=dict)
+    messages: Mapping[str, str] = field(default_factory=dict)
+    unknown: str = "unknown key {key!r} in {what}"
+    hints: Mapping[str, str] = field(default_factory=dict)
+
+
 def validate(
-    model: type[BaseModel], value: Any, *, where: str, what: str, document: Any, at: Loc = (),
-    shapes: Mapping[str, str] | None = None, hints: Mapping[str, str] | None = None, context: Any = None,
-) -> tuple[BaseModel | None, list[ConfigError]]:
-    """`model` built from `value` (the part of `document` at path `at`), or every error with its line.
-
-    `what` names the part in messages ("a stages entry"); `shapes` says what a field must look like when
-    its type is wrong ("a list of quoted sentences or phrases"); `hints` adds a fix per missing field."""
+    model: type[M], value: Any, *, where: str, wording: Wording, document: Any, at: Loc = (), error: type[ConfigError] = ConfigError,
+) -> tuple[M | None, list[ConfigError]]:
+    """`model` built from `value` (the part of `document` at path `at`), or every error with its line."""
     try:
-        return model.model_validate(value, context=context), []
+        return model.model_validate(value), []
     except ValidationError as exc:
-        errors = [_config_error(e, where=where, what=what, document=document, at=at, shapes=shapes or {},
-                                hints=hints or {}) for e in exc.errors(include_url=False)]  # fmt: skip
-        return None, errors
+        allowed = ", ".join(model.model_fields)
+        made = [_config_error(e, where=where, wording=wording, document=document, at=at, allowed=allowed, cls=error)
+                for e in exc.errors(include_url=False)]  # fmt: skip
+        return None, made
 
 
-def _config_error(error: Any, *, where: str, what: str, document: Any, at: Loc, shapes: Mapping[str, str],
-                  hints: Mapping[str, str]) -> ConfigError:  # fmt: skip
+def _config_error(error: Any, *, where: str, wording: Wording, document: Any, at: Loc, allowed: str,
+                  cls: type[ConfigError]) -> ConfigError:  # fmt: skip
     loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
-    kind = error["type"]
+    kind, what, hints = error["type"], wording.what, wording.hints
     names = [str(p) for p in loc if isinstance(p, str)]
     field = names[-1] if names else what
     full = at + loc
     if kind == "extra_forbidden":
-        inside = what if len(names) <= 1 else field_path(names[:-1])
-        return ConfigError(f"unknown key {field!r} in {inside}", path=where, line=line_of(document, full, key=True),
-                           hint=hints.get("", ""))  # fmt: skip
+        inside = what if len(names) <= 1 else ".".join(names[:-1])
+        return cls(wording.unknown.format(key=field, what=inside, allowed=allowed), path=where,
+                   line=line_of(document, full, key=True), hint=hints.get("", ""))  # fmt: skip
     if kind == "missing":
-        return ConfigError(f"{what} has no {field!r}", path=where, line=entry_line(document, full[:-1]),
-                           hint=hints.get(field, ""))  # fmt: skip
+        return cls(f"{what} has no {field!r}", path=where, line=entry_line(document, full[:-1]), hint=hints.get(field, ""))
     line = line_of(document, full)
     if kind in ("value_error", "assertion_error"):
         message = str(error["ctx"]["error"]) if "ctx" in error and "error" in error["ctx"] else error["msg"]
-        return ConfigError(message, path=where, line=line)
-    subject = f"each of {field}" if loc and isinstance(loc[-1], int) else field
-    shape = shapes.get(field) if not (loc and isinstance(loc[-1], int)) else None
+        return cls(message, path=where, line=line)
+    item = bool(loc) and isinstance(loc[-1], int)
+    if not item and field in wording.messages:
+        return cls(wording.messages[field].format(type=_yaml_type(error.get("input"))), path=where,
+                   line=line_of(document, full, key=True), hint=hints.get(field, ""))  # the sentence names the key
+    subject = f"each of {field}" if item else field
+    shape = None if item else wording.shapes.get(field)
     got = "" if kind in _CONTAINERS else _got(error)  # "must be a list" needs no echo of the wrong value
-    return ConfigError(f"{subject} must be {shape or _SHAPES.get(kind, 'a single value')}{got}",
-                       path=where, line=line)  # fmt: skip
+    return cls(f"{subject} must be {shape or _SHAPES.get(kind, 'a single value')}{got}", path=where, line=line)
 
 
-def field_path(names: Sequence[str]) -> str:
-    return ".".join(names)
+def _yaml_type(value: Any) -> str:
+    return {list: "list", dict: "mapping", str: "text", bool: "true/false", int: "number", float: "number"}.get(
+        next((t for t in (bool, list, dict, str, int, float) if isinstance(value, t)), type(None)), "empty value")
 
 
 def _got(error: Any) -> str:

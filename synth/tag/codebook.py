@@ -20,7 +20,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Strict, ValidationInfo, field_validator
 
 from synth.errors import ConfigError
-from synth.yamlcheck import entry_line, line_of, load_yaml, validate
+from synth.yamlcheck import Wording, entry_line, line_of, load_yaml, validate
 
 SECTIONS = ("stages", "kinds", "touchpoints")
 LANE_KINDS = ("pain_point", "motivation", "action", "emotion")  # the journey map's lanes need these
@@ -301,8 +301,8 @@ class _Builder:
     def check(self, model: type[BaseModel], value: Any, what: str, at: tuple = ()) -> Any:
         hints = {"": f"allowed keys: {', '.join(model.model_fields)}", "id": "add e.g. 'id: my_stage' (snake_case)",
                  "name": "add e.g. 'name: FreshDrop'"}  # fmt: skip
-        built, errors = validate(model, value, where=self.where, what=what, document=self.root, at=at,
-                                 shapes=SHAPES, hints=hints)  # fmt: skip
+        wording = Wording(what, shapes=SHAPES, hints=hints)
+        built, errors = validate(model, value, where=self.where, wording=wording, document=self.root, at=at)
         self.errors.extend(errors)
         return built
 
