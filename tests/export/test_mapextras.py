@@ -4,6 +4,8 @@ The sample's transcripts (read by hand) compare Basketful with FreshDrop, "the d
 supermarket", "the big supermarket", veg box schemes and the farm shop; the retail codebook
 lists exactly these, and no other name recurs beside a comparison word, so the list is
 those five and nothing else. Netflix ("like Netflix has") is one participant's aside.
+With the default codebook (no list) only the proper noun among them, FreshDrop, can be
+detected: the others are descriptions, and Basketful is what the interviewers ask about.
 """
 
 from __future__ import annotations
@@ -52,9 +54,17 @@ def test_the_sample_names_its_competitors_and_nothing_else(retail_map):
         assert set(c["liked"]) | set(c["disliked"]) <= set(c["unit_ids"])
 
 
-def test_the_default_codebook_detects_no_false_competitor(demo_map):
-    """Without a competitors list only recurring compared proper nouns count; the sample has none (Basketful Plus is its own)."""
-    assert demo_map["competitors"] == []
+def test_the_default_codebook_finds_the_named_competitor_and_nothing_else(demo_map):
+    """Without a competitors list only recurring compared proper nouns count: FreshDrop, not the study's own
+    Basketful (Plus), not Netflix (one participant), not Instagram (a touchpoint)."""
+    assert [(c["name"], c["source"]) for c in demo_map["competitors"]] == [("FreshDrop", "detected")]
+    (fresh,) = demo_map["competitors"]
+    units = {u["id"]: u for u in demo_map["units"]}
+    assert fresh["participants"] >= 4
+    named = re.compile(r"\bfreshdrop\b", re.IGNORECASE)  # two survey answers write it "freshdrop"
+    assert all(named.search(units[i]["text"]) for i in fresh["unit_ids"])
+    every = {u["id"] for u in demo_map["units"] if named.search(u["text"]) and u["speaker_role"] == "participant"}
+    assert set(fresh["unit_ids"]) == every
 
 
 def test_the_report_shows_competitors_per_persona_and_stage_with_quotes(retail_map):
@@ -80,8 +90,9 @@ def test_the_day_in_the_life_section_is_hidden_below_the_threshold(map_doc):
 
 
 def test_the_blueprint_and_day_templates_render(retail_run, tmp_path):
-    from synth.cli import app
     from typer.testing import CliRunner
+
+    from synth.cli import app
 
     runner = CliRunner()
     for name in ("service_blueprint.md.j2", "day_in_the_life.md.j2"):
