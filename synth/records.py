@@ -140,6 +140,9 @@ class Source:
     # used only to join people across sources (`synth.participant_join`), never written out
     identities: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     rows: Mapping[str, int] = field(default_factory=dict)  # roster: row key -> its row number
+    # surveys: respondent -> the raw cell of the submission-date column (Timestamp, StartDate ...), for
+    # ordering the study by date (`synth.study_order`); kept in memory only, never written out
+    dates: Mapping[str, str] = field(default_factory=dict, repr=False)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,11 @@
 """Thematic saturation: "have we talked to enough people?", answered from the map itself.
 
-Participants are taken in map.json order, which is source file order (sorted
-paths) and, inside a source, order of first turn; a survey's respondents are in
-export row order, which for Google Forms, Qualtrics and Typeform exports is
-submission order. A participant's themes are the themes (map.json `themes`)
+Participants are taken in study order (`synth.study_order`): by date when every
+participant has one (a survey's submission-date column, a transcript's date in its
+file name or header), else map.json order, which is source file order (sorted
+paths) and, inside a source, order of first turn, with a survey's respondents in
+export row order. `order` (a label) and `by` ("date" or "file") say which was used;
+the dates themselves are never written. A participant's themes are the themes (map.json `themes`)
 holding at least one of their units. Walking the participants in that order
 gives the cumulative curve: at step i, how many distinct themes the first i
 participants brought, and how many of them were new at step i.
@@ -25,21 +27,24 @@ null. A single new theme later than the point is allowed as long as the rate
 stays below the bar: that is what "fewer than one per five" means.
 
 Computed after synthesis on the draft and again on the reviewed map (an
-excluded unit can take a theme with it); stored as map.json's top-level
+excluded unit can take a theme with it, and the draft's order is kept); stored as map.json's top-level
 `saturation` and summarised in run.json.
 """
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 WINDOW = 5
-ORDER = "source file order (map.json participants: sorted source paths, then first turn; survey rows in export order)"
+ORDER = "file order (sorted source paths, then first turn; survey rows in export order)"
 
 
-def saturation(doc: Mapping[str, Any]) -> dict[str, Any]:
-    """The saturation block of a map dict: curve, point (or null with a reason) and a one-line reading."""
-    participants = [p["id"] for p in doc.get("participants", ())]
+def saturation(doc: Mapping[str, Any], order: Sequence[str] = (), by: str = "file", label: str = ORDER) -> dict[str, Any]:
+    """The saturation block of a map dict: curve, point (or null with a reason) and a one-line reading.
+
+    `order` lists participant ids in study order (`synth.study_order`); ids it lacks follow in map.json order.
+    """
+    participants = _ordered([p["id"] for p in doc.get("participants", ())], order)
     owner = {u["id"]: u["participant_id"] for u in doc.get("units", ())}
     themes_of: dict[str, set[str]] = {pid: set() for pid in participants}
     for theme in doc.get("themes", ()):
@@ -55,7 +60,8 @@ def saturation(doc: Mapping[str, Any]) -> dict[str, Any]:
         curve.append({"index": index, "participant": pid, "new": len(new), "cumulative": len(seen)})
     point, reason = saturation_point([step["new"] for step in curve])
     return {
-        "order": ORDER,
+        "order": label,
+        "by": by,
         "window": WINDOW,
         "participants": len(participants),
         "themes": len(seen),
@@ -64,6 +70,21 @@ def saturation(doc: Mapping[str, Any]) -> dict[str, Any]:
         "reason": reason,
         "reading": reading(point, len(participants), reason),
     }
+
+
+def _ordered(ids: list[str], order: Sequence[str]) -> list[str]:
+    present = set(ids)
+    first = [pid for pid in dict.fromkeys(order) if pid in present]
+    chosen = set(first)
+    return first + [pid for pid in ids if pid not in chosen]
+
+
+def previous_order(block: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The order a saturation block used, as keyword arguments for `saturation` (review keeps the draft's)."""
+    if not block or not block.get("curve"):
+        return {}
+    return {"order": [s["participant"] for s in block["curve"]], "by": block.get("by", "file"),
+            "label": block.get("order", ORDER)}
 
 
 def saturation_point(new: list[int], window: int = WINDOW) -> tuple[int | None, str | None]:
@@ -98,7 +119,8 @@ def summary(block: Mapping[str, Any] | None) -> dict[str, Any]:
     """run.json's account: the point and the reading, without the curve (map.json has it)."""
     if not block:
         return {}
-    return {key: block[key] for key in ("participants", "themes", "window", "point", "reason", "reading") if key in block}
+    keys = ("order", "by", "participants", "themes", "window", "point", "reason", "reading")
+    return {key: block[key] for key in keys if key in block}
 
 
 def svg_points(block: Mapping[str, Any], width: int = 560, height: int = 180, pad: int = 32) -> dict[str, Any]:

@@ -30,9 +30,10 @@ def test_time_phrases_land_in_their_bucket(text, expected):
     assert time_buckets(text) == expected
 
 
-def _unit(uid, pid, text, score=0.0, persona="persona-1", stage="consideration"):
-    return {"id": uid, "participant_id": pid, "text": text, "speaker_role": "participant", "persona_id": persona,
-            "stage": {"id": stage, "score": 0.9, "reason": ""}, "sentiment": {"score": score, "reason": ""}}
+def _unit(uid, pid, text, score=0.0, persona="persona-1", stage="consideration", question=None):
+    return {"id": uid, "participant_id": pid, "source_id": f"src-{pid}", "text": text, "speaker_role": "participant",
+            "persona_id": persona, "question": question, "stage": {"id": stage, "score": 0.9, "reason": ""},
+            "sentiment": {"score": score, "reason": ""}}
 
 
 def test_a_proper_noun_beside_a_comparison_is_detected_only_when_two_participants_use_it():
@@ -45,6 +46,41 @@ def test_a_proper_noun_beside_a_comparison_is_detected_only_when_two_participant
         _unit("u5", "P5", "It is better than Sunday slots elsewhere, and Dave compared it too."),  # a day, a first name
     ]
     assert detect_names(units, nlp) == {"Ocado": ["u1", "u2"]}
+
+
+def test_comparison_cues_beyond_than_count_looked_at_went_with_and_comparatives():
+    units = [
+        _unit("u1", "P1", "I looked at Zipcart before I signed up."),
+        _unit("u2", "P2", "Honestly Zipcart is quicker, to be fair."),
+        _unit("u3", "P3", "We went with Zipcart in the end."),
+        _unit("u4", "P4", "My neighbour mentioned Zipcart once."),  # no cue, but it names it: listed too
+    ]
+    assert detect_names(units, get_nlp()) == {"Zipcart": ["u1", "u2", "u3", "u4"]}
+
+
+def test_places_money_channels_fillers_ordinary_words_and_the_studys_own_brand_are_not_competitors():
+    """Each decoy sits beside a comparison word in two participants' words; only Zipcart is another service."""
+    asked = "What do you like about Tillwise?"
+    units = [
+        _unit("a1", "P1", "It came to more than twenty Euros a week."),
+        _unit("a2", "P2", "Delivery was cheaper than five Euros here."),
+        _unit("b1", "P1", "Prices are better than in Manchester, I think."),
+        _unit("b2", "P2", "The vans are slower than Manchester ones."),
+        _unit("c1", "P1", "I found the deal on it rather than Instagram."),
+        _unit("c2", "P2", "The codes are better than Instagram ads."),
+        _unit("d1", "P1", "It was fine, Yeah, better than before."),
+        _unit("d2", "P2", "The app, Yeah, is quicker now."),
+        _unit("e1", "P1", "The Basket was quicker than the shop."),
+        _unit("e2", "P2", "A full Basket costs more there."),
+        _unit("e3", "P3", "I fill the basket on Sundays, the basket is big and my basket is full."),
+        _unit("f1", "P1", "Overall Tillwise is cheaper than the corner shop.", question=asked),
+        _unit("f2", "P2", "For me Tillwise is better than going out.", question=asked),
+        _unit("g1", "P3", "Before this I used to order from Zipcart."),
+        _unit("g2", "P4", "It beats Zipcart, which is pricier."),
+    ]  # fmt: skip
+    doc = {"stages": [], "touchpoints": [], "kinds": [], "units": units}
+    found = find_competitors(doc, load_codebook(None), get_nlp())
+    assert [(c["name"], c["source"], c["unit_ids"]) for c in found] == [("Zipcart", "detected", ["g1", "g2"])]
 
 
 def test_codebook_competitors_are_found_by_alias_with_likes_and_dislikes(tmp_path):

@@ -8,10 +8,14 @@ A speaker's role is decided, first rule that applies:
    ``speakers.yaml`` in the same folder. Both files map speaker names, as they
    are written in the transcript, to ``interviewer`` or ``participant``
    (``moderator``, ``researcher``, ``facilitator``, ``host`` also mean
-   interviewer; ``interviewee``, ``respondent``, ``customer`` participant)::
+   interviewer; ``interviewee``, ``respondent``, ``customer`` participant), or
+   to ``staff`` (any `synth.staff.STAFF_ROLES` word): a participant who works
+   for the service, whose words are backstage evidence (the speaker's ``role``
+   attribute becomes ``staff``; see synth/staff.py)::
 
        Jane Doe: interviewer
        Speaker 2: participant
+       Sam Okafor: staff          # or  Sam Okafor: {role: staff}
 
 2. what the format says (a note's speaker code ``R`` = researcher);
 3. the label: ``Interviewer 1``, ``Moderator``, ``Q``, ``Host``... are
@@ -38,6 +42,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from synth.records import Problem, Source, Speaker, Turn
+from synth.staff import is_staff
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +61,7 @@ ROLE_WORDS = {
     "respondent": "participant",
     "customer": "participant",
 }
+STAFF = "staff"  # a roles-file value: a participant who works for the service
 CLOSERS = "\"'”’»)]*_ \t"
 
 
@@ -194,8 +200,9 @@ def normalise_role(value: object) -> str | None:
     return ROLE_WORDS.get(str(value).strip().lower()) if isinstance(value, str) else None
 
 
-def load_role_overrides(path: Path, rel: str) -> tuple[dict[str, str], list[Problem]]:
-    """Roles set in ``speakers.yaml`` and ``<transcript>.roles.yaml`` beside `path` (the latter wins)."""
+def load_role_overrides(path: Path, rel: str) -> tuple[dict[str, str], set[str], list[Problem]]:
+    """Roles set in ``speakers.yaml`` and ``<transcript>.roles.yaml`` beside `path` (the latter wins),
+    and the names marked staff there (their role is participant)."""
     folder = path.parent
     candidates = [folder / "speakers.yaml", folder / "speakers.yml", path.with_suffix(".roles.yaml")]
     candidates.append(path.with_name(path.name + ".roles.yaml"))
@@ -207,13 +214,14 @@ def load_role_overrides(path: Path, rel: str) -> tuple[dict[str, str], list[Prob
             roles, issues = _read_roles_file(candidate, where)
             found.update(roles)
             problems.extend(issues)
-    return found, problems
+    staff = {name for name, role in found.items() if role == STAFF}
+    return {name: "participant" if role == STAFF else role for name, role in found.items()}, staff, problems
 
 
 def _read_roles_file(path: Path, where: str) -> tuple[dict[str, str], list[Problem]]:
     import yaml
 
-    hint = "write one 'speaker name: interviewer' or 'speaker name: participant' per line"
+    hint = "write one 'speaker name: interviewer', 'speaker name: participant' or 'speaker name: staff' per line"
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -226,9 +234,11 @@ def _read_roles_file(path: Path, where: str) -> tuple[dict[str, str], list[Probl
         return {}, [Problem(where, "the speaker roles file must map speaker names to roles", hint)]
     roles, problems = {}, []
     for name, value in data.items():
-        role = normalise_role(value)
+        if isinstance(value, dict):  # `Name: {role: staff}`
+            value = value.get("role")
+        role = STAFF if is_staff({"role": value}) else normalise_role(value)
         if role is None:
-            reason = f"a role must be 'interviewer' or 'participant'. Got {str(value)[:20]!r} instead"
+            reason = f"a role must be 'interviewer', 'participant' or 'staff'. Got {str(value)[:20]!r} instead"
             problems.append(Problem(where, reason, hint))
             continue
         roles[str(name)] = role

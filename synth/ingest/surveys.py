@@ -298,8 +298,18 @@ def build_source(survey: Survey, rel: str, config: SurveyConfig = SurveyConfig()
         speakers=tuple(Speaker(ids[n], "participant", "survey respondent") for n in survey.rows),
         columns=_columns(survey), attributes=attributes, problems=tuple(problems), dropped_rows=survey.dropped,
         sheet=survey.table.sheet, sheets=survey.table.sheets,
-        identities=_identities(survey, ids),
+        identities=_identities(survey, ids), dates=_dates(survey, ids),
     )
+
+
+def _dates(survey: Survey, ids: dict[int, str]) -> dict[str, str]:
+    """Respondent -> their submission-date cell (`synth.study_order.date_column`), in memory only."""
+    from synth.study_order import date_column
+
+    column = date_column([f.name for f in survey.facts])
+    if column is None:
+        return {}
+    return {ids[number]: survey.facts[column].answers[position].strip() for position, number in enumerate(survey.rows)}
 
 
 def _identities(survey: Survey, ids: dict[int, str]) -> dict[str, tuple[str, ...]]:

@@ -248,7 +248,7 @@ def _finish(path: Path, rel: str, fmt: str, reading: Reading, overrides: Mapping
         )
         for d in reading.drafts
     )
-    sidecar, problems = load_role_overrides(path, rel)
+    sidecar, staff, problems = load_role_overrides(path, rel)
     speakers = assign_roles(turns, reading.hints, {**sidecar, **overrides})
     source = Source(
         id="",
@@ -259,6 +259,7 @@ def _finish(path: Path, rel: str, fmt: str, reading: Reading, overrides: Mapping
         lines=reading.lines,
         turns=attach_questions(turns, speakers),
         speakers=speakers,
+        attributes={s.name: {"role": "staff"} for s in speakers if s.name in staff and s.role == "participant"},
         problems=tuple(reading.problems + problems),
     )
     log.debug("read %s: %d turns, %d speakers", rel, len(turns), len(speakers))

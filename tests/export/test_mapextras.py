@@ -4,6 +4,8 @@ The sample's transcripts (read by hand) compare Basketful with FreshDrop, "the d
 supermarket", "the big supermarket", veg box schemes and the farm shop; the retail codebook
 lists exactly these, and no other name recurs beside a comparison word, so the list is
 those five and nothing else. Netflix ("like Netflix has") is one participant's aside.
+With the default codebook (no list) only the proper noun among them, FreshDrop, can be
+detected: the others are descriptions, and Basketful is what the interviewers ask about.
 """
 
 from __future__ import annotations
@@ -52,9 +54,17 @@ def test_the_sample_names_its_competitors_and_nothing_else(retail_map):
         assert set(c["liked"]) | set(c["disliked"]) <= set(c["unit_ids"])
 
 
-def test_the_default_codebook_detects_no_false_competitor(demo_map):
-    """Without a competitors list only recurring compared proper nouns count; the sample has none (Basketful Plus is its own)."""
-    assert demo_map["competitors"] == []
+def test_the_default_codebook_finds_the_named_competitor_and_nothing_else(demo_map):
+    """Without a competitors list only recurring compared proper nouns count: FreshDrop, not the study's own
+    Basketful (Plus), not Netflix (one participant), not Instagram (a touchpoint)."""
+    assert [(c["name"], c["source"]) for c in demo_map["competitors"]] == [("FreshDrop", "detected")]
+    (fresh,) = demo_map["competitors"]
+    units = {u["id"]: u for u in demo_map["units"]}
+    assert fresh["participants"] >= 4
+    named = re.compile(r"\bfreshdrop\b", re.IGNORECASE)  # two survey answers write it "freshdrop"
+    assert all(named.search(units[i]["text"]) for i in fresh["unit_ids"])
+    every = {u["id"] for u in demo_map["units"] if named.search(u["text"]) and u["speaker_role"] == "participant"}
+    assert set(fresh["unit_ids"]) == every
 
 
 def test_the_report_shows_competitors_per_persona_and_stage_with_quotes(retail_map):
@@ -80,8 +90,9 @@ def test_the_day_in_the_life_section_is_hidden_below_the_threshold(map_doc):
 
 
 def test_the_blueprint_and_day_templates_render(retail_run, tmp_path):
-    from synth.cli import app
     from typer.testing import CliRunner
+
+    from synth.cli import app
 
     runner = CliRunner()
     for name in ("service_blueprint.md.j2", "day_in_the_life.md.j2"):
@@ -132,30 +143,25 @@ def test_the_competitor_section_renders_in_chromium_without_console_errors(retai
     assert all(f"<b>{name}</b>" in section for name in SAMPLE_COMPETITORS)
 
 
-def test_a_staff_member_in_the_roster_is_backstage_not_a_customer_persona(tmp_path):
-    """participants.csv marks one interviewee as staff: they are in no persona (with the reason), out of the
-    all-participants map, and their quotes fill the blueprint's backstage lane."""
-    import csv
+def _sample_copy(tmp_path):
     import shutil
 
+    from tests.conftest import SAMPLE_INPUTS
+
+    inputs = tmp_path / "inputs"
+    shutil.copytree(SAMPLE_INPUTS, inputs)
+    return inputs
+
+
+def _assert_one_staff_member_is_backstage(inputs, tmp_path) -> None:
+    """The run puts the one staff participant in no persona (with the reason), out of the all-participants
+    map, and their quotes in the blueprint's backstage lane."""
     from synth.config import Settings
     from synth.export.mapextras import blueprint_stages
     from synth.export.view import build_view
     from synth.pipeline import run
     from synth.staff import STAFF_REASON
-    from tests.conftest import SAMPLE_INPUTS
 
-    inputs = tmp_path / "inputs"
-    shutil.copytree(SAMPLE_INPUTS, inputs)
-    with open(inputs / "participants.csv", encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    rows[0]["role"] = "staff"  # Maya Patel (interview_01)
-    for row in rows[1:]:
-        row["role"] = "customer"
-    with open(inputs / "participants.csv", "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=[*rows[0].keys()])
-        writer.writeheader()
-        writer.writerows(rows)
     out = tmp_path / "run"
     run(Settings(inputs=(inputs,), output=out, model="hashing", cache_dir=tmp_path / "cache", codebook="retail"))
     doc = json.loads((out / "map.json").read_text(encoding="utf-8"))
@@ -168,3 +174,29 @@ def test_a_staff_member_in_the_roster_is_backstage_not_a_customer_persona(tmp_pa
     lanes = blueprint_stages(view, view.maps[-1])
     theirs = {u["text"][:40] for u in doc["units"] if u["participant_id"] == staff[0]["id"] and u.get("stage")}
     assert theirs and any(t in line for s in lanes for line in s["backstage"] for t in theirs)
+    customers = {u["text"][:40] for u in doc["units"] if u["participant_id"] != staff[0]["id"] and len(u["text"]) > 40}
+    assert not any(t in line for s in lanes for line in s["backstage"] for t in customers - theirs)
+
+
+def test_a_staff_member_in_the_roster_is_backstage_not_a_customer_persona(tmp_path):
+    """participants.csv marks one interviewee (Maya Patel, interview_01) as staff."""
+    import csv
+
+    inputs = _sample_copy(tmp_path)
+    with open(inputs / "participants.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0]["role"] = "staff"  # Maya Patel (interview_01)
+    for row in rows[1:]:
+        row["role"] = "customer"
+    with open(inputs / "participants.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=[*rows[0].keys()])
+        writer.writeheader()
+        writer.writerows(rows)
+    _assert_one_staff_member_is_backstage(inputs, tmp_path)
+
+
+def test_a_staff_member_in_speakers_yaml_is_backstage_not_a_customer_persona(tmp_path):
+    """speakers.yaml beside the transcripts marks Callum (interview_02) as staff; the roster says nothing."""
+    inputs = _sample_copy(tmp_path)
+    (inputs / "speakers.yaml").write_text("Callum: staff\n", encoding="utf-8")
+    _assert_one_staff_member_is_backstage(inputs, tmp_path)

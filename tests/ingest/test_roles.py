@@ -143,6 +143,16 @@ def test_the_transcripts_own_sidecar_wins_over_speakers_yaml(tmp_path):
     assert {s.name: s.role for s in source.speakers}["Ann"] == "participant"
 
 
+@pytest.mark.parametrize("marked", ["Ben: staff\n", "Ben: {role: employee}\n", "Ben:\n  role: Staff\n"])
+def test_speakers_yaml_marks_a_staff_member_as_a_participant_with_the_staff_role(marked, tmp_path):
+    path = tmp_path / "call.txt"
+    path.write_text("Ann: How does packing work?\nBen: We pick from the back.\n", encoding="utf-8")
+    (tmp_path / "speakers.yaml").write_text("Ann: interviewer\n" + marked, encoding="utf-8")
+    source = transcripts.read(path, "call.txt", "txt")
+    assert {s.name: s.role for s in source.speakers} == {"Ann": "interviewer", "Ben": "participant"}
+    assert source.attributes == {"Ben": {"role": "staff"}} and source.problems == ()
+
+
 @pytest.mark.parametrize(
     "content, reason, line",
     [
