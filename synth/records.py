@@ -140,6 +140,11 @@ class Source:
     # used only to join people across sources (`synth.participant_join`), never written out
     identities: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     rows: Mapping[str, int] = field(default_factory=dict)  # roster: row key -> its row number
+    # surveys: respondent -> the id cell naming them (only rows with a filled, unique id), to join the same
+    # respondent across exports and coding workbooks; never written out
+    respondent_keys: Mapping[str, str] = field(default_factory=dict, repr=False)
+    # surveys: attribute name -> the column survey.yaml's `attributes:` mapped to it
+    mapped_attributes: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

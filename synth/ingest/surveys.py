@@ -24,6 +24,7 @@ a Source of kind "participants" whose attributes are keyed by the first column.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -298,8 +299,19 @@ def build_source(survey: Survey, rel: str, config: SurveyConfig = SurveyConfig()
         speakers=tuple(Speaker(ids[n], "participant", "survey respondent") for n in survey.rows),
         columns=_columns(survey), attributes=attributes, problems=tuple(problems), dropped_rows=survey.dropped,
         sheet=survey.table.sheet, sheets=survey.table.sheets,
-        identities=_identities(survey, ids),
+        identities=_identities(survey, ids), respondent_keys=_respondent_keys(survey, ids),
     )
+
+
+def _respondent_keys(survey: Survey, ids: dict[int, str]) -> dict[str, str]:
+    """Respondent -> their id cell, where the id column is filled and the id is not repeated in this file
+    (a made-up "R<row>" or a repeat could join two different people across files)."""
+    column = next((i for i, r in enumerate(survey.inferred) if r.role == "respondent_id"), None)
+    if column is None:
+        return {}
+    cells = {number: survey.facts[column].answers[position].strip() for position, number in enumerate(survey.rows)}
+    counts = Counter(cells.values())
+    return {ids[number]: cell for number, cell in cells.items() if cell and counts[cell] == 1}
 
 
 def _identities(survey: Survey, ids: dict[int, str]) -> dict[str, tuple[str, ...]]:
