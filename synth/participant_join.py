@@ -8,18 +8,25 @@ The join rule, in order (the first that finds exactly one roster row wins):
    ``|``). Case, spacing and asides ("Jo (Researcher)") are ignored. A value that two rows
    share identifies neither.
 2. **Names** (transcripts only): `synth.segment.find_roster_key`, i.e. the row's name
-   column, or the one row whose full name starts with the speaker's first name.
+   column, or the one row whose full name starts with the speaker's first name. A first
+   name alone is refused when another speaker in the study has that first name (two "Sam"s
+   could be two people); the refusal is listed (`JoinReport.refused`).
 3. **Header** (a transcript with one participant labelled only "A" / "Participant"): the
    one row named in the first lines ("Interview with Brian Walsh").
 
-Everyone matched to the same roster row is **one participant**: their sources, units and
+Survey respondents also join **across survey files by their respondent id** (an export and
+the coding workbooks that repeat its ResponseIds), when the id is filled and occurs once in
+each file, and not when that would join two roster rows.
+
+Everyone matched to the same roster row (or respondent id) is **one participant**: their sources, units and
 attributes are merged. The merged participant keeps the id position and the `key` of its
 first appearance (source order, then first-turn order), so review decisions keyed on an
 interviewee survive when their survey answers join them; `member_keys` holds every
 (source, speaker) key, which `participant_index` uses to route all their turns to them.
 
 Attributes that are the same question from two sources (roster ``age_band`` and the
-survey's "What is your age?") are mapped to one name before merging, by matching value
+survey's "What is your age?") are mapped to one name before merging: as survey.yaml's
+`attributes:` names them (`synth.ingest.survey_attributes`), else by matching value
 sets (`synth.cluster_features.align_attributes`, the shorter name is kept). On a clash the
 roster value wins: it is the researcher's record. The rule and result are reported
 (`JoinReport`), by row number and participant id only: roster keys are names.
@@ -179,7 +186,8 @@ def attribute_mapping(sources: Sequence[Source], roster: Roster) -> dict[str, tu
         kind_of.update({k: "roster" for k in row})
     for source in sources:
         for speaker in (s.name for s in source.speakers):
-            own = own_attributes(source, speaker)
+            own = {k: v for k, v in own_attributes(source, speaker).items()
+                   if k not in source.mapped_attributes}  # named in survey.yaml: not re-mapped by values
             if own:
                 pseudo.append(Participant(f"{source.id}\0{speaker}", "", (), own))
                 kind_of.update({k: source.kind for k in own if kind_of.get(k) != "roster"})
@@ -309,6 +317,8 @@ def join_participants(sources: Sequence[Source], rosters: Sequence[Source] = (),
         unmatched_rows=tuple(sorted(row_numbers.get(k, 0) for k in roster if k not in used)),
         without_roster=tuple(p.id for p in participants if p.id not in matched) if roster else (),
         joined=joined, joined_by=joined_by, refused=refusals,
-        mapping={name: (kept, kind, "values matched") for name, (kept, kind) in mapping.items()},
+        mapping={name: (kept, kind, "values matched") for name, (kept, kind) in mapping.items()}
+        | {column: (kept, source.kind, "survey.yaml") for source in sources
+           for kept, column in source.mapped_attributes.items() if column != kept},
     )
     return participants, report
