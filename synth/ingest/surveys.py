@@ -56,6 +56,7 @@ ROSTER_NAMES = {"participants", "roster", "participant_attributes", "participant
 ROSTER_FIRST = {"participant", "participant id", "participant_id", "participant name", "interviewee", "speaker"}
 MISSING_CODES = {"-99", "-66", "-77", "-88"}  # EFS/SPSS "not answered", "not shown"
 ANSWER_ROLES = ("open_text", "single_choice", "multi_choice", "ordinal", "numeric")
+SELECTED_CHOICE = re.compile(r"\s+-\s+Selected Choice$", re.IGNORECASE)
 CLOSED_ROLES = ("single_choice", "multi_choice", "ordinal", "numeric")
 PII_EXAMPLES = (("mail", "[email]"), ("phone", "[phone]"), ("ip", "[ip address]"), ("name", "[name]"))
 QUALTRICS_JUNK = {"survey preview", "survey test", "spam", "1", "2", "8", "17"}
@@ -424,7 +425,7 @@ def attribute_keys(survey: Survey) -> dict[int, str]:
                 and fact.label.casefold() not in GENERIC_LABELS:
             key = fact.label
         elif fact.question and len(fact.question) <= 80 and closed.count(fact.question) <= 1:
-            key = fact.question
+            key = SELECTED_CHOICE.sub("", fact.question)  # Qualtrics' "Q - Selected Choice" is the question
         else:
             key = fact.name
         key = fact.name if key in used or key == "segment" else key
