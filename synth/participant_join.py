@@ -8,18 +8,25 @@ The join rule, in order (the first that finds exactly one roster row wins):
    ``|``). Case, spacing and asides ("Jo (Researcher)") are ignored. A value that two rows
    share identifies neither.
 2. **Names** (transcripts only): `synth.segment.find_roster_key`, i.e. the row's name
-   column, or the one row whose full name starts with the speaker's first name.
+   column, or the one row whose full name starts with the speaker's first name. A first
+   name alone is refused when another speaker in the study has that first name (two "Sam"s
+   could be two people); the refusal is listed (`JoinReport.refused`).
 3. **Header** (a transcript with one participant labelled only "A" / "Participant"): the
    one row named in the first lines ("Interview with Brian Walsh").
 
-Everyone matched to the same roster row is **one participant**: their sources, units and
+Survey respondents also join **across survey files by their respondent id** (an export and
+the coding workbooks that repeat its ResponseIds), when the id is filled and occurs once in
+each file, and not when that would join two roster rows.
+
+Everyone matched to the same roster row (or respondent id) is **one participant**: their sources, units and
 attributes are merged. The merged participant keeps the id position and the `key` of its
 first appearance (source order, then first-turn order), so review decisions keyed on an
 interviewee survive when their survey answers join them; `member_keys` holds every
 (source, speaker) key, which `participant_index` uses to route all their turns to them.
 
 Attributes that are the same question from two sources (roster ``age_band`` and the
-survey's "What is your age?") are mapped to one name before merging, by matching value
+survey's "What is your age?") are mapped to one name before merging: as survey.yaml's
+`attributes:` names them (`synth.ingest.survey_attributes`), else by matching value
 sets (`synth.cluster_features.align_attributes`, the shorter name is kept). On a clash the
 roster value wins: it is the researcher's record. The rule and result are reported
 (`JoinReport`), by row number and participant id only: roster keys are names.
@@ -27,6 +34,7 @@ roster value wins: it is the researcher's record. The rule and result are report
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
@@ -46,6 +54,9 @@ class JoinReport:
     unmatched_rows: tuple[int, ...] = ()  # roster row numbers that matched no one
     without_roster: tuple[str, ...] = ()  # participant ids with no roster row (empty when there is no roster)
     joined: dict[str, int] = field(default_factory=dict)  # participant id -> sources joined into it (2+)
+    joined_by: dict[str, str] = field(default_factory=dict)  # participant id -> "roster row" / "respondent id" / both
+    # joins refused: (roster row number or 0, the participant ids kept apart, why)
+    refused: tuple[tuple[int, tuple[str, ...], str], ...] = ()
     mapping: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # source name -> (kept name, source kind, how)
 
     located: dict[str, tuple[str, ...]] = field(default_factory=dict)  # participant id -> source paths, as shown
@@ -55,25 +66,32 @@ class JoinReport:
         from dataclasses import replace
 
         paths = {s.id: s.path for s in sources}
-        wanted = set(self.joined) | set(self.without_roster)
+        wanted = set(self.joined) | set(self.without_roster) | {pid for _, pids, _ in self.refused for pid in pids}
         return replace(self, located={p.id: tuple(paths.get(s, s) for s in p.source_ids)
                                       for p in participants if p.id in wanted})
 
     def summary_line(self) -> str:
         """One line for the run summary and `synth inspect` ("" without a roster)."""
         if not self.roster_rows:
-            return ""
+            by_id = sum(how == "respondent id" for how in self.joined_by.values())
+            refused = f", {len(self.refused)} join(s) refused" if self.refused else ""
+            return f"{by_id} respondent(s) joined across survey files by their id{refused}" if by_id or refused else ""
         joined = f", {len(self.joined)} person(s) joined across sources" if self.joined else ""
+        joined += f", {len(self.refused)} join(s) refused" if self.refused else ""
         return (f"roster: {len(self.matched)} participant(s) matched {self.roster_rows - len(self.unmatched_rows)} of "
                 f"{self.roster_rows} row(s){joined}; {len(self.unmatched_rows)} row(s) matched no one, "
                 f"{len(self.without_roster)} participant(s) have no roster row")
 
     def lines(self) -> list[str]:
         """The join for `synth inspect`: the summary, who was joined, what matched no one, the attribute mapping."""
-        out = [self.summary_line()] if self.roster_rows else []
+        out = [self.summary_line()] if self.summary_line() else []
         for pid, paths in self.located.items():
             if pid in self.joined:
-                out.append(f"  {pid} is one person in {len(paths)} sources: {', '.join(paths)}")
+                out.append(f"  {pid} is one person in {len(paths)} sources ({self.joined_by.get(pid, 'roster row')}): "
+                           f"{', '.join(paths)}")
+        for row, pids, why in self.refused:
+            where = f"{self.roster_path} row {row}: " if row else ""
+            out.append(f"  not joined: {', '.join(pids)} ({where}{why})")
         if self.unmatched_rows:
             out.append(f"  {self.roster_path} row(s) that matched no one: {', '.join(map(str, self.unmatched_rows))} "
                        "(check the name, email or alias against the transcript or survey)")
@@ -88,11 +106,15 @@ class JoinReport:
         """run.json's `participants_join` block (row numbers and participant ids: no names)."""
         sources = {pid: list(paths) for pid, paths in self.located.items()}
         return {
-            "rule": "roster rows join on id, email, alias or name (exact), then first name or the transcript header",
+            "rule": "roster rows join on id, email, alias or name (exact), then a first name only one speaker has, or "
+                    "the transcript header; survey respondents join across survey files by their respondent id",
             "roster": self.roster_path or None,
             "roster_rows": self.roster_rows,
             "matched_participants": len(self.matched),
-            "joined_across_sources": [{"participant": pid, "sources": sources.get(pid, [])} for pid in self.joined],
+            "joined_across_sources": [{"participant": pid, "sources": sources.get(pid, []),
+                                       "by": self.joined_by.get(pid, "roster row")} for pid in self.joined],
+            "refused_joins": [{"participants": list(pids), "roster_row": row or None, "reason": why}
+                              for row, pids, why in self.refused],
             "unmatched_roster_rows": [{"row": row, "reason": "no speaker, respondent id, email or alias matches it"}
                                       for row in self.unmatched_rows],
             "participants_without_roster_row": [{"participant": pid, "sources": sources.get(pid, [])}
@@ -118,21 +140,32 @@ def identity_index(roster: Roster, identities: Mapping[str, Sequence[str]]) -> d
     return {value: next(iter(keys)) for value, keys in seen.items() if len(keys) == 1}
 
 
-def roster_row(source: Source, speaker: str, roster: Roster, index: Mapping[str, str]) -> str | None:
-    """The roster row key for one speaker / respondent, by the module's rule; None when none or unsure."""
+def roster_row(source: Source, speaker: str, roster: Roster, index: Mapping[str, str]) -> tuple[str | None, str]:
+    """The roster row key for one speaker / respondent by the module's rule, and how it was found
+    ("id", "name", "first name" or "header"); (None, "") when none or unsure."""
     from synth.segment import find_roster_key
 
     for value in (speaker, *source.identities.get(speaker, ())):
         if _normal(value) in index:
-            return index[_normal(value)]
+            return index[_normal(value)], "id"
     if source.kind != "transcript":
-        return None
+        return None, ""
     found = find_roster_key(speaker, roster)
-    if found is None and sum(s.role == "participant" for s in source.speakers) == 1:
+    if found is not None:
+        return found, "name" if _full_name_match(speaker, found, roster[found]) else "first name"
+    if sum(s.role == "participant" for s in source.speakers) == 1:
         from synth.ingest.survey_roster import roster_key_in_header
 
         found = roster_key_in_header(source.lines, roster)  # the Q/A "A" named in the header
-    return found
+    return found, "header" if found is not None else ""
+
+
+def _full_name_match(speaker: str, key: str, row: Mapping[str, str]) -> bool:
+    """Whether the speaker is the row's key or name as a whole, not just its first name."""
+    from synth.privacy.columns import is_name_key
+
+    wanted = _normal(speaker)
+    return speaker == key or any(_normal(c) == wanted for c in [key, *(v for k, v in row.items() if is_name_key(k) and v)])
 
 
 def own_attributes(source: Source, speaker: str) -> dict[str, str]:
@@ -153,12 +186,83 @@ def attribute_mapping(sources: Sequence[Source], roster: Roster) -> dict[str, tu
         kind_of.update({k: "roster" for k in row})
     for source in sources:
         for speaker in (s.name for s in source.speakers):
-            own = own_attributes(source, speaker)
+            own = {k: v for k, v in own_attributes(source, speaker).items()
+                   if k not in source.mapped_attributes}  # named in survey.yaml: not re-mapped by values
             if own:
                 pseudo.append(Participant(f"{source.id}\0{speaker}", "", (), own))
                 kind_of.update({k: source.kind for k in own if kind_of.get(k) != "roster"})
     _, mapping = align_attributes(pseudo)
     return {name: (kept, kind_of.get(name, "survey")) for name, kept in mapping.items()}
+
+
+Member = tuple[Source, str, "str | None", str]  # (source, speaker, roster row key, how it was found)
+
+
+def _refuse_shared_first_names(members: list[Member]) -> dict[str, list[int]]:
+    """Drop roster matches made on a first name alone when another speaker in the study has that first
+    name too: "Sam" in two interviews could be two Sams, so neither is joined to the one "Sam Patel" row
+    on it (and a "Sam" beside a "Sam O" the roster names as an alias is not joined either). A first
+    name no other speaker has still joins; a stronger key (id, email, alias, full name) always does.
+    Returns roster row key -> the member positions refused."""
+    firsts = Counter(_first_word(speaker) for source, speaker, _, _ in members if source.kind == "transcript")
+    refused: dict[str, list[int]] = {}
+    for position, (source, speaker, row, how) in enumerate(members):
+        if how == "first name" and row is not None and firsts[_first_word(speaker)] > 1:
+            refused.setdefault(row, []).append(position)
+            members[position] = (source, speaker, None, "")
+    return refused
+
+
+def _first_word(speaker: str) -> str:
+    words = _normal(speaker).split()
+    return words[0] if words else ""
+
+
+def _components(members: Sequence[Member]) -> tuple[list[list[int]], list[tuple[int, int]]]:
+    """Member positions grouped into people: one roster row is one person, and the same respondent id
+    in two survey files (an export and its coding workbooks) is one person, unless that would join two
+    different roster rows (such pairs are returned, refused)."""
+    parent = list(range(len(members)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    rows: dict[int, str] = {}  # component root -> its roster row
+
+    def union(a: int, b: int) -> bool:
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            return True
+        if ra in rows and rb in rows and rows[ra] != rows[rb]:
+            return False
+        low, high = min(ra, rb), max(ra, rb)
+        parent[high] = low
+        if high in rows:
+            rows.setdefault(low, rows.pop(high))
+        return True
+
+    first_of: dict[tuple[str, str], int] = {}
+    for position, (_, _, row, _) in enumerate(members):
+        if row is not None:
+            rows[position] = row
+            union(first_of.setdefault(("row", row), position), position)
+    refused: list[tuple[int, int]] = []
+    by_id: dict[str, list[int]] = {}
+    for position, (source, speaker, _, _) in enumerate(members):
+        key = source.respondent_keys.get(speaker, "").casefold()
+        if key:
+            by_id.setdefault(key, []).append(position)
+    for positions in by_id.values():
+        for position in positions[1:]:
+            if members[position][0] is not members[positions[0]][0] and not union(positions[0], position):
+                refused.append((positions[0], position))
+    groups: dict[int, list[int]] = {}
+    for position in range(len(members)):
+        groups.setdefault(find(position), []).append(position)
+    return sorted(groups.values()), refused
 
 
 def join_participants(sources: Sequence[Source], rosters: Sequence[Source] = (),
@@ -174,36 +278,47 @@ def join_participants(sources: Sequence[Source], rosters: Sequence[Source] = (),
     index = identity_index(roster, identities)
     mapping = attribute_mapping(sources, roster)
     anchors = source_anchors(sources)
-    groups: dict[object, list[tuple[Source, str, str | None]]] = {}
-    for source in sources:
-        for speaker in _participant_speakers(source):
-            row = roster_row(source, speaker, roster, index) if roster else None
-            groups.setdefault(("row", row) if row is not None else ("alone", source.id, speaker), []).append(
-                (source, speaker, row))
+    members: list[Member] = [(source, speaker, *(roster_row(source, speaker, roster, index) if roster else (None, "")))
+                             for source in sources for speaker in _participant_speakers(source)]
+    refused_names = _refuse_shared_first_names(members)
+    groups, refused_ids = _components(members)
     width = max(2, len(str(len(groups))))
-    participants, matched, joined = [], {}, {}
-    for number, members in enumerate(groups.values(), 1):
+    participants, matched, joined, joined_by, pid_of = [], {}, {}, {}, {}
+    for number, positions in enumerate(groups, 1):
         pid = f"P{number:0{width}d}"
-        keys = tuple(participant_key(anchors[s.id], speaker) for s, speaker, _ in members)
+        pid_of.update({position: pid for position in positions})
+        group = [members[position] for position in positions]
+        keys = tuple(participant_key(anchors[s.id], speaker) for s, speaker, _, _ in group)
         attributes: dict[str, str] = {}
-        for source, speaker, _ in members:
+        for source, speaker, _, _ in group:
             attributes.update({mapping.get(k, (k,))[0]: v for k, v in own_attributes(source, speaker).items()})
-        row = members[0][2]
+        row = next((r for _, _, r, _ in group if r is not None), None)
         if row is not None:
             attributes.update({mapping.get(k, (k,))[0]: str(v) for k, v in roster[row].items()
                                if not is_private_key(k) and str(v).strip()})
             matched[pid] = row_numbers.get(row, 0)
-        source_ids = tuple(dict.fromkeys(s.id for s, _, _ in members))
-        if len(members) > 1:
+        source_ids = tuple(dict.fromkeys(s.id for s, _, _, _ in group))
+        if len(group) > 1:
             joined[pid] = len(source_ids)
+            joined_by[pid] = "roster row" if row is not None and all(r == row for _, _, r, _ in group) else (
+                "respondent id" if row is None else "roster row and respondent id")
         participants.append(Participant(id=pid, key=keys[0], source_ids=source_ids,
                                         attributes=dict(sorted(attributes.items())),
                                         member_keys=keys if len(keys) > 1 else ()))
-    used = {members[0][2] for members in groups.values()}
+    refusals = tuple(
+        [(row_numbers.get(row, 0), tuple(pid_of[p] for p in positions),
+          "only a first name matches, and another speaker has that first name: add an email, alias or full name")
+         for row, positions in sorted(refused_names.items(), key=lambda item: row_numbers.get(item[0], 0))]
+        + [(0, (pid_of[a], pid_of[b]), "the same respondent id, but they match different roster rows")
+           for a, b in refused_ids])
+    used = {members[positions[0]][2] for positions in groups} | {r for _, _, r, _ in members}
     report = JoinReport(
         roster_path=", ".join(r.path for r in rosters), roster_rows=len(roster), matched=matched,
         unmatched_rows=tuple(sorted(row_numbers.get(k, 0) for k in roster if k not in used)),
         without_roster=tuple(p.id for p in participants if p.id not in matched) if roster else (),
-        joined=joined, mapping={name: (kept, kind, "values matched") for name, (kept, kind) in mapping.items()},
+        joined=joined, joined_by=joined_by, refused=refusals,
+        mapping={name: (kept, kind, "values matched") for name, (kept, kind) in mapping.items()}
+        | {column: (kept, source.kind, "survey.yaml") for source in sources
+           for kept, column in source.mapped_attributes.items() if column != kept},
     )
     return participants, report

@@ -143,6 +143,11 @@ class Source:
     # surveys: respondent -> the raw cell of the submission-date column (Timestamp, StartDate ...), for
     # ordering the study by date (`synth.study_order`); kept in memory only, never written out
     dates: Mapping[str, str] = field(default_factory=dict, repr=False)
+    # surveys: respondent -> the id cell naming them (only rows with a filled, unique id), to join the same
+    # respondent across exports and coding workbooks; never written out
+    respondent_keys: Mapping[str, str] = field(default_factory=dict, repr=False)
+    # surveys: attribute name -> the column survey.yaml's `attributes:` mapped to it
+    mapped_attributes: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,9 @@ def test_run_json_lists_the_join(study_run):
     summary = synth("run", str(inputs), *common)
     assert "1 row(s) matched no one, 4 participant(s) have no roster row" in summary
     join = json.loads((out / "run.json").read_text())["participants_join"]
-    assert join["joined_across_sources"] == [{"participant": "P01", "sources": ["interview_one.txt", "survey.csv"]}]
+    assert join["joined_across_sources"] == [{"participant": "P01", "sources": ["interview_one.txt", "survey.csv"],
+                                              "by": "roster row"}]
+    assert join["refused_joins"] == []
     assert [r["row"] for r in join["unmatched_roster_rows"]] == [4]
     assert [p["participant"] for p in join["participants_without_roster_row"]] == ["P03", "P04", "P05", "P06"]
     doc = json.loads((out / "map.json").read_text())

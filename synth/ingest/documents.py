@@ -34,6 +34,8 @@ PAGE_COUNTER = re.compile(
     r"\s*\d{1,3}\s*$|^\s*(?i:page)\s+\d{1,4}\s*$"
 )
 LEADING_NUMBER = re.compile(r"^\s*\d{1,4}(?=\s|$)")
+TRAILING_NUMBER = re.compile(r"(?<=\S)\s+\d{1,4}\s*$")  # a right-margin line number
+LONE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")  # a line-number column read as lines of its own
 AFTER_BOLD = re.compile(rf"\s*(?:[(\[]?(?P<ts>{TS})[)\]]?)?\s*(?::\s*)?")
 
 
@@ -131,22 +133,26 @@ def read_pdf(path: Path, rel: str) -> tuple[str, ...]:
 
 def mask_furniture(lines: tuple[str, ...]) -> tuple[str, ...]:
     """The lines with page furniture replaced by line breaks of the same length: runs of
-    three or more small numbers, page counters at a line's start or end, and, when most
-    lines start with a line number, that number."""
-    numbered = _line_numbered(lines)
-    return tuple(_mask_line(line, numbered) for line in lines)
+    three or more small numbers, page counters at a line's start or end, and line numbers
+    where the page has them: at most lines' start, at most lines' end (right margin), or
+    on lines of their own that count up (a number column extracted as lines)."""
+    patterns = [NUMBER_RUN, PAGE_COUNTER]
+    patterns += [p for p, least in ((LEADING_NUMBER, 0.5), (TRAILING_NUMBER, 0.5), (LONE_NUMBER, 0.0))
+                 if _numbered(lines, p, least)]
+    return tuple(_mask_line(line, patterns) for line in lines)
 
 
-def _line_numbered(lines: tuple[str, ...]) -> bool:
-    """True when at least half the non-empty lines start with a number, mostly increasing."""
-    numbers = [int(m.group()) for m in (LEADING_NUMBER.match(line) for line in lines if line.strip()) if m]
-    filled = sum(1 for line in lines if line.strip())
+def _numbered(lines: tuple[str, ...], pattern: re.Pattern, least: float) -> bool:
+    """True when at least `least` of the non-empty lines (and 3 or more) carry a number in `pattern`'s
+    place, and those numbers mostly increase (70%): a numbering, not numbers people said."""
+    found = [pattern.search(line) for line in lines if line.strip()]
+    numbers = [int(m.group().strip()) for m in found if m]
     rising = sum(1 for a, b in zip(numbers, numbers[1:]) if b > a)
-    return filled >= 5 and len(numbers) >= filled / 2 and rising >= 0.7 * max(1, len(numbers) - 1)
+    return (len(found) >= 5 and len(numbers) >= max(3, least * len(found))
+            and rising >= 0.7 * max(1, len(numbers) - 1))
 
 
-def _mask_line(line: str, numbered: bool) -> str:
-    patterns = (NUMBER_RUN, PAGE_COUNTER) + ((LEADING_NUMBER,) if numbered else ())
+def _mask_line(line: str, patterns) -> str:
     for pattern in patterns:
         line = pattern.sub(lambda m: "\n" * len(m.group()), line)
     return line

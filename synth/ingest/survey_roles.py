@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 from synth.privacy.columns import EMAIL_VALUE as EMAIL
@@ -255,29 +255,41 @@ def _joins_options(answers: Sequence[str], separator: str) -> bool:
 class OptionSplitter:
     """Splits joined multi-choice answers into options, knowing every answer given.
 
-    A piece used in no other answer is glued back to the piece before when together
-    they are an answer someone gave alone ("Couple, no children at home"); a
-    separator inside brackets never splits ("Data management (GitHub, R)").
+    A piece is glued back to the piece before when together they are an answer someone
+    gave alone, and the piece is used in no other answer ("Couple, no children at home")
+    or starts in lower case and never appears except right after that piece ("Printing,
+    scanning and copying", chosen with other options too); a separator inside brackets never splits
+    ("Data management (GitHub, R)").
     """
 
     whole: frozenset[str]
     usage: Mapping[str, int]
     separator: str = ", "
+    before: Mapping[str, frozenset[str]] = field(default_factory=dict)  # piece -> the pieces it follows ("" first)
 
     @classmethod
     def of(cls, answers: Sequence[str], separator: str = ", ") -> "OptionSplitter":
         whole = frozenset(a.strip() for a in answers if a.strip())
         usage = Counter(p.strip() for a in whole for p in set(split_outside_brackets(a, separator)))
-        return cls(whole, usage, separator)
+        before: dict[str, set[str]] = {}
+        for answer in whole:
+            parts = [p.strip() for p in split_outside_brackets(answer, separator)]
+            for previous, part in zip(["", *parts], parts):
+                before.setdefault(part, set()).add(previous)
+        return cls(whole, usage, separator, {k: frozenset(v) for k, v in before.items()})
 
     def split(self, answer: str) -> list[str]:
         pieces: list[str] = []
+        previous = ""
         for part in split_outside_brackets(answer.strip(), self.separator):
             glued = f"{pieces[-1]}{self.separator}{part}" if pieces else ""
-            if pieces and self.usage.get(part.strip(), 0) <= 1 and glued in self.whole:
+            tied = self.usage.get(part.strip(), 0) <= 1 or (
+                part.strip()[:1].islower() and self.before.get(part.strip()) == {previous.strip()})
+            if pieces and tied and glued in self.whole:
                 pieces[-1] = glued
             else:
                 pieces.append(part)
+            previous = part
         return [p.strip() for p in pieces if p.strip()]
 
     def options(self) -> list[str]:

@@ -24,12 +24,14 @@ a Source of kind "participants" whose attributes are keyed by the first column.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
 from synth.clean import is_non_answer
 from synth.errors import InputError
+from synth.ingest.survey_attributes import plan_attributes
 from synth.ingest.survey_config import SurveyConfig, load_survey_config
 from synth.ingest.survey_headers import Header, detect_format, parse_header
 from synth.ingest.survey_roles import (
@@ -54,6 +56,7 @@ ROSTER_NAMES = {"participants", "roster", "participant_attributes", "participant
 ROSTER_FIRST = {"participant", "participant id", "participant_id", "participant name", "interviewee", "speaker"}
 MISSING_CODES = {"-99", "-66", "-77", "-88"}  # EFS/SPSS "not answered", "not shown"
 ANSWER_ROLES = ("open_text", "single_choice", "multi_choice", "ordinal", "numeric")
+SELECTED_CHOICE = re.compile(r"\s+-\s+Selected Choice$", re.IGNORECASE)
 CLOSED_ROLES = ("single_choice", "multi_choice", "ordinal", "numeric")
 PII_EXAMPLES = (("mail", "[email]"), ("phone", "[phone]"), ("ip", "[ip address]"), ("name", "[name]"))
 QUALTRICS_JUNK = {"survey preview", "survey test", "spam", "1", "2", "8", "17"}
@@ -204,13 +207,25 @@ def infer_roles(facts: Sequence[ColumnFacts], config: SurveyConfig, rel: str, pr
     option's name, so "Phone" there is a channel, not a phone number), the header, the answers."""
     overrides = _match_overrides(facts, config, rel, problems)
     groups = option_group_roles(facts)
+    listed = {find_column(facts, column) for column in config.attributes}  # survey.yaml says: closed answers
     roles = []
     for index, fact in enumerate(facts):
         if index in overrides:
             roles.append(overrides[index])
             continue
-        roles.append(groups.get(index) or header_role(fact) or content_role(fact))
+        role = groups.get(index) or header_role(fact) or content_role(fact)
+        if index in listed and role.role == "open_text" and _short_answers(fact):
+            role = Inferred("single_choice", "listed under attributes: in survey.yaml")
+        roles.append(role)
     return _one_id(roles, facts)
+
+
+def _short_answers(fact: ColumnFacts, most_words: float = 4.0) -> bool:
+    """Whether a column's answers read like options ("Every week", "25-34"), so survey.yaml's `attributes:`
+    may make it closed; longer answers stay open text (their quotes are evidence) unless `columns:` says
+    otherwise. 4 words: the longest option in our own fixtures (tests/ingest/test_survey_attributes.py)."""
+    counts = [len(a.split()) for a in fact.answers if a.strip()]
+    return bool(counts) and sum(counts) / len(counts) <= most_words
 
 
 def _match_overrides(facts, config: SurveyConfig, rel: str, problems: list) -> dict[int, Inferred]:
@@ -288,17 +303,20 @@ def build_source(survey: Survey, rel: str, config: SurveyConfig = SurveyConfig()
         problems.append(Problem(rel, f"survey.yaml names segment column {config.segment!r}, which this table does "
                                      "not have", hint="use a column name as `synth inspect` shows it",
                                 severity="warning"))
+    plan = plan_attributes(survey, keys, config, rel, problems)
     turns, attributes, memo = [], {}, {}
     for position, number in enumerate(survey.rows):
         speaker = ids[number]
         turns.extend(_turns(survey, number, position, speaker, memo))
-        attributes[speaker] = _attributes(survey, position, keys, shown, segment)
+        found = _attributes(survey, position, keys, shown, segment)
+        attributes[speaker] = plan.apply(found) if plan else found
     return Source(
         id="", path=rel, kind="survey", format=survey.header.fmt, sha256="", lines=lines, turns=tuple(turns),
         speakers=tuple(Speaker(ids[n], "participant", "survey respondent") for n in survey.rows),
         columns=_columns(survey), attributes=attributes, problems=tuple(problems), dropped_rows=survey.dropped,
         sheet=survey.table.sheet, sheets=survey.table.sheets,
-        identities=_identities(survey, ids), dates=_dates(survey, ids),
+        identities=_identities(survey, ids), dates=_dates(survey, ids), respondent_keys=_respondent_keys(survey, ids),
+        mapped_attributes=dict(plan.columns) if plan else {},
     )
 
 
@@ -310,6 +328,17 @@ def _dates(survey: Survey, ids: dict[int, str]) -> dict[str, str]:
     if column is None:
         return {}
     return {ids[number]: survey.facts[column].answers[position].strip() for position, number in enumerate(survey.rows)}
+
+
+def _respondent_keys(survey: Survey, ids: dict[int, str]) -> dict[str, str]:
+    """Respondent -> their id cell, where the id column is filled and the id is not repeated in this file
+    (a made-up "R<row>" or a repeat could join two different people across files)."""
+    column = next((i for i, r in enumerate(survey.inferred) if r.role == "respondent_id"), None)
+    if column is None:
+        return {}
+    cells = {number: survey.facts[column].answers[position].strip() for position, number in enumerate(survey.rows)}
+    counts = Counter(cells.values())
+    return {ids[number]: cell for number, cell in cells.items() if cell and counts[cell] == 1}
 
 
 def _identities(survey: Survey, ids: dict[int, str]) -> dict[str, tuple[str, ...]]:
@@ -406,7 +435,7 @@ def attribute_keys(survey: Survey) -> dict[int, str]:
                 and fact.label.casefold() not in GENERIC_LABELS:
             key = fact.label
         elif fact.question and len(fact.question) <= 80 and closed.count(fact.question) <= 1:
-            key = fact.question
+            key = SELECTED_CHOICE.sub("", fact.question)  # Qualtrics' "Q - Selected Choice" is the question
         else:
             key = fact.name
         key = fact.name if key in used or key == "segment" else key

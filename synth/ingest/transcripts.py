@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Mapping
 
 from synth.errors import InputError
-from synth.ingest import captions, documents, markdown, notes, segments, textlines
+from synth.ingest import captions, documents, markdown, notes, reviews, segments, textlines
 from synth.ingest.encoding import bomless_utf16, decode_bytes, split_lines
 from synth.ingest.pieces import DraftTurn, cut_pieces, merge_runs, span_text
 from synth.ingest.roles import assign_roles, attach_questions, load_role_overrides, normalise_role
@@ -136,9 +136,12 @@ def _read_format(path: Path, rel: str, fmt: str) -> Reading:
     if fmt == "json":
         drafts, problems = segments.read_json(lines, rel)
         return Reading(lines, drafts, problems=problems)
+    if fmt in {"txt", "md"} and reviews.looks_annotated(lines):
+        drafts, hints, problems = reviews.read_reviews(lines, rel)
+        if drafts:
+            return Reading(lines, drafts, hints=hints, problems=problems)
     if fmt in {"txt", "md"}:
-        reading = _read_text_lines(lines, rel, markdown_file=fmt == "md")
-        return replace(reading, problems=reading.problems + _annotation_problems(lines, rel))
+        return _read_text_lines(lines, rel, markdown_file=fmt == "md")
     known = ", ".join(sorted(set(SUFFIXES.values())))
     raise InputError(rel, f"unknown transcript format {fmt!r}", hint=f"use one of: {known}")
 
@@ -182,22 +185,6 @@ def _read_text_lines(
         problems = [] if preamble <= 5 else [_preamble_problem(rel, preamble)]
         return Reading(lines, merge_runs(drafts), problems=problems)
     return _read_unattributed(lines, rel, layout)
-
-
-REVIEW_MARKUP = re.compile(r"^\s*\[t\]|\[[+-]\d\]|##|\[(?:u|p|s|cc|cs)\]")  # "feature[+2]##text", "[t]title"
-
-
-def _annotation_problems(lines: tuple[str, ...], rel: str) -> list[Problem]:
-    """A warning when most lines carry review-annotation markup (the feature[+2]## / [t] style of
-    annotated product-review corpora): synth reads such a file as plain text, not as interviews."""
-    filled = [line for line in lines if line.strip()]
-    marked = sum(1 for line in filled if REVIEW_MARKUP.search(line))
-    if len(filled) < 5 or marked < 0.3 * len(filled):
-        return []
-    reason = (f"{marked} of {len(filled)} lines carry annotation markup (feature[+2]##, [t]): this looks like an "
-              "annotated review corpus, which synth reads as plain text, not as interviews")
-    return [Problem(rel, reason, "strip the markup and give each review its own file or row (a CSV with one review "
-                                 "per row reads as a survey)", severity="warning")]
 
 
 def _is_notes(speaker_lines: int, coded: int, bullets: int) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from synth.errors import InputError
@@ -160,3 +162,28 @@ def test_pdf_line_numbers_and_page_counters_stay_out_of_turns(tmp_path):
                      "The confirmation email never came."]  # fmt: skip
     assert source.lines[0].startswith("1 Interviewer")  # the verbatim line is kept; only the spans skip the number
     assert [t.text for t in source.turns if t.speaker == "Interviewer"][-1] == "Anything else?"
+
+
+@pytest.mark.parametrize(
+    ("pages", "participant"),
+    [
+        # a line-number column that the PDF text layer gives as lines of their own
+        ([["Usability session 4", "Interviewer: What did you expect to see here?", "41",
+           "Tomas: A list of my past orders, with", "42", "the dates next to them.", "43",
+           "Interviewer: And this page?", "44", "Tomas: Confusing, honestly.", "3/6"]], "Tomas"),
+        # line numbers in the right margin
+        ([["Interviewer: Where would you click first? 17", "Ines: Probably the search box at the top 18",
+           "because that is where I always look. 19", "Interviewer: Why there? 20", "Ines: Habit, I suppose. 21"]],
+         "Ines"),
+    ],
+)
+def test_pdf_line_number_columns_of_other_layouts_stay_out_of_quotes(tmp_path, pages, participant):
+    source = read(make_pdf(tmp_path / "layout.pdf", pages), "pdf")
+    assert_verbatim(source)
+    for turn in source.turns:
+        assert not re.search(r"(?<![\w.])\d{1,3}(?![\w.])", turn.text), turn.text  # no line number, no counter
+        for span in turn.spans:  # each cited line holds the quoted words
+            assert source.lines[span.line - 1][span.start:span.end] in turn.text
+    said = [t.text for t in source.turns if t.speaker == participant]
+    assert said[0] in ("A list of my past orders, with the dates next to them.",
+                       "Probably the search box at the top because that is where I always look.")

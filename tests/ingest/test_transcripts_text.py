@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from synth.errors import InputError
@@ -256,9 +258,24 @@ def test_utf8_and_cp1252_lines_in_one_file_are_each_decoded_right():
 
 def test_annotated_review_markup_is_warned_about():
     source = read_fixture("annotated_reviews.txt")
-    (warning,) = [p for p in source.problems if "annotation markup" in p.reason]
-    assert warning.severity == "warning" and "6 of 6 lines" in warning.reason and warning.hint
-    assert not [p for p in read_fixture("interview_colon.txt").problems if "annotation" in p.reason]
+    (warning,) = [p for p in source.problems if "annotated review corpus" in p.reason]
+    assert warning.severity == "warning" and "2 review(s)" in warning.reason and warning.hint
+    assert not [p for p in read_fixture("interview_colon.txt").problems if "annotated" in p.reason]
+
+
+def test_annotated_reviews_are_one_participant_each_without_markup():
+    """Our own corpus in the feature[+2]## / [t] style, with an annotator header line: each [t] review is a
+    participant, its sentences the turn, the title its heading; no markup and no header line in any quote."""
+    source = read_fixture("annotated_phone_reviews.txt")
+    assert [(s.name, s.role) for s in source.speakers] == [(f"Review {n}", "participant") for n in (1, 2, 3)]
+    first = source.turns[0]
+    assert first.heading == "great little phone for the price"
+    assert first.text == ("The battery easily lasts two days even with maps on. The screen is hard to read in "
+                          "direct sunlight. I bought it for my dad and he likes it.")
+    assert [s.line for s in first.spans] == [4, 5, 6]  # the cited lines hold the sentences
+    assert not any(re.search(r"\[[+-]\d\]|##|\[t\]|Annotated by", t.text) for t in source.turns)
+    assert "3 line(s) without ## skipped" in source.problems[0].reason
+    assert_verbatim(source)
 
 
 def test_text_garbled_before_it_was_saved_is_reported_and_quoted_as_written(tmp_path):
