@@ -334,7 +334,7 @@ def _quote_row(unit: Mapping[str, Any], persona: str, stage: str) -> list[str]:
     return [unit["id"], persona, stage, unit["text"], unit["participant_id"], unit["source"], unit["location"]]
 
 
-STREAM_ROWS = 20_000  # evidence rows from which the workbook streams (docs/exports.md, "journey_map.xlsx at scale")
+STREAM_ROWS = 20_000  # evidence rows above which the workbook streams (docs/performance.md, "journey_map.xlsx")
 
 
 def build_workbook(view: MapView, *, streaming: bool | None = None) -> Workbook:
