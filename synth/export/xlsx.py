@@ -18,14 +18,17 @@ import io
 import math
 import re
 import zipfile
+from copy import copy
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from synth.atomic import write_bytes
@@ -63,19 +66,44 @@ TITLE_FONT = Font(bold=True, size=14)
 
 # ---------------------------------------------------------------- cells and bytes
 
-def put(ws, row: int, column: int, value: Any, *, font: Font | None = None, fill: PatternFill | None = None):
-    """Write one neutralised, wrapped cell; never a formula."""
-    if isinstance(value, str):
-        value = neutralise_cell(ILLEGAL_CHARACTERS_RE.sub(" ", value))
-    cell = ws.cell(row=row, column=column, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"
-    cell.alignment = TOP_WRAP
-    if font is not None:
-        cell.font = font
-    if fill is not None:
-        cell.fill = fill
-    return cell
+class Cells:
+    """Makes one sheet's neutralised, wrapped cells (never a formula) for `ws.append`, in either workbook mode.
+
+    A plain cell copies the style of the sheet's first plain cell instead of setting
+    the alignment again: openpyxl hashes a style object on every assignment, a third
+    of the time of writing 10,000 evidence rows (bench/scale.py profile).
+    """
+
+    def __init__(self, ws) -> None:
+        self.ws = ws
+        self._plain: Cell | None = None
+
+    def __call__(self, value: Any, *, font: Font | None = None, fill: PatternFill | None = None) -> Cell:
+        if isinstance(value, str):
+            value = neutralise_cell(ILLEGAL_CHARACTERS_RE.sub(" ", value))
+        plain = font is None and fill is None
+        if plain and self._plain is not None:
+            cell = Cell(self.ws, 1, 1, value, style_array=copy(self._plain._style))  # 1, 1: placed by append
+        else:
+            cell = Cell(self.ws, 1, 1, value)
+            cell.alignment = TOP_WRAP
+            if font is not None:
+                cell.font = font
+            if fill is not None:
+                cell.fill = fill
+            if plain:
+                self._plain = cell
+        if isinstance(value, str):
+            cell.data_type = "s"
+        return cell
+
+
+def merge(ws, ref: str) -> None:
+    """Merge a range: write-only sheets only record it (their cells are already streamed)."""
+    if isinstance(ws, WriteOnlyWorksheet):
+        ws.merged_cells.add(ref)
+    else:
+        ws.merge_cells(ref)
 
 
 def workbook_bytes(wb: Workbook) -> bytes:
@@ -158,34 +186,32 @@ def emotion_fill(mean: float | None) -> PatternFill | None:
 # ---------------------------------------------------------------- sheets
 
 def write_map_sheet(ws, view: MapView, journey: Mapping[str, Any]) -> None:
-    """Stages as columns, lanes as rows; row 2 holds the stage labels."""
-    cells = journey["stages"]
+    """Stages as columns, lanes as rows; row 3 holds the stage labels. Rows are appended in order (streamable)."""
+    cells, put = journey["stages"], Cells(ws)
     last = get_column_letter(len(cells) + 1)
-    put(ws, 1, 1, view.map_title(journey), font=TITLE_FONT)
-    ws.merge_cells(f"A1:{last}1")  # the title spans the grid instead of overflowing into the next cell
-    ws.row_dimensions[1].height = 24
-    put(ws, 2, 1, _map_subtitle(view, journey))
-    ws.merge_cells(f"A2:{last}2")
-    put(ws, 3, 1, "Stage", font=HEADER_FONT, fill=HEADER_FILL)
-    for col, cell in enumerate(cells, start=2):
-        thin = bool(cell["evidence"].get("thin"))
-        put(ws, 3, col, cell["label"], font=HEADER_FONT, fill=THIN_FILL if thin else HEADER_FILL)
-        if thin:  # the header keeps the stage's name (readers look columns up by it); the note says why it is amber
-            ws.cell(3, col).comment = Comment(f"{THIN_NOTE}: one voice, not yet a pattern", "synth")
-    for row, (lane, label) in enumerate(LANES, start=4):
-        put(ws, row, 1, label, font=BOLD, fill=LANE_FILL)
-        texts = [_lane_cell(view, journey, cell, lane) for cell in cells]
-        for col, (cell, text) in enumerate(zip(cells, texts), start=2):
-            fill = emotion_fill(cell["emotion"].get("mean")) if lane == "emotion" else None
-            put(ws, row, col, text, fill=fill)
-        ws.row_dimensions[row].height = row_height(texts, [44] * len(texts))
-    evidence_row = len(LANES) + 4
-    put(ws, evidence_row, 1, "Evidence", font=BOLD, fill=LANE_FILL)
-    for col, cell in enumerate(cells, start=2):
-        put(ws, evidence_row, col, evidence_text(cell))
     _size_columns(ws, [18] + [44] * len(cells))
     ws.freeze_panes = "B4"
-    page_setup(ws, repeat_rows="1:3")
+    page_setup(ws, repeat_rows="1:3")  # before the first row: a write-only sheet writes its properties first
+    ws.row_dimensions[1].height = 24
+    ws.append([put(view.map_title(journey), font=TITLE_FONT)])
+    merge(ws, f"A1:{last}1")  # the title spans the grid instead of overflowing into the next cell
+    ws.append([put(_map_subtitle(view, journey))])
+    merge(ws, f"A2:{last}2")
+    header = [put("Stage", font=HEADER_FONT, fill=HEADER_FILL)]
+    for cell in cells:
+        thin = bool(cell["evidence"].get("thin"))
+        header.append(put(cell["label"], font=HEADER_FONT, fill=THIN_FILL if thin else HEADER_FILL))
+        if thin:  # the header keeps the stage's name (readers look columns up by it); the note says why it is amber
+            header[-1].comment = Comment(f"{THIN_NOTE}: one voice, not yet a pattern", "synth")
+    ws.append(header)
+    for row, (lane, label) in enumerate(LANES, start=4):
+        texts = [_lane_cell(view, journey, cell, lane) for cell in cells]
+        ws.row_dimensions[row].height = row_height(texts, [44] * len(texts))
+        line = [put(label, font=BOLD, fill=LANE_FILL)]
+        for cell, text in zip(cells, texts):
+            line.append(put(text, fill=emotion_fill(cell["emotion"].get("mean")) if lane == "emotion" else None))
+        ws.append(line)
+    ws.append([put("Evidence", font=BOLD, fill=LANE_FILL), *(put(evidence_text(cell)) for cell in cells)])
 
 
 def evidence_text(cell: Mapping[str, Any]) -> str:
@@ -203,7 +229,8 @@ MAX_ROW_LINES = 26  # Excel's tallest row is 409 pt: 26 lines of 15 pt; taller t
 
 def fitting_quotes(quotes: Sequence[str], width: int) -> str:
     """As many whole quotes as one row can show, then how many more the Quotes sheet holds."""
-    kept, lines = [], 0
+    kept: list[str] = []
+    lines = 0
     for i, quote in enumerate(quotes):
         need = max(1, math.ceil(len(quote) / width)) + (1 if kept else 0)
         if lines + need > MAX_ROW_LINES - 2 and kept:
@@ -238,25 +265,24 @@ def _size_columns(ws, widths: Sequence[int]) -> None:
 
 
 def write_table_sheet(ws, header: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[int]) -> None:
-    """A plain table: bold frozen header, wrapped cells, an autofilter."""
-    for col, name in enumerate(header, start=1):
-        put(ws, 1, col, name, font=HEADER_FONT, fill=HEADER_FILL)
-    ws.row_dimensions[1].height = row_height(header, widths)
-    last = 1
-    for last, row in enumerate(rows, start=2):
-        for col, value in enumerate(row, start=1):
-            put(ws, last, col, value)
-        ws.row_dimensions[last].height = row_height(row, widths)
+    """A plain table: bold frozen header, wrapped cells, an autofilter. Rows are appended in order (streamable)."""
+    put = Cells(ws)
     _size_columns(ws, widths)
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{last}"
     page_setup(ws, repeat_rows="1:1")
+    ws.row_dimensions[1].height = row_height(header, widths)
+    ws.append([put(name, font=HEADER_FONT, fill=HEADER_FILL) for name in header])
+    last = 1
+    for last, row in enumerate(rows, start=2):
+        ws.row_dimensions[last].height = row_height(row, widths)
+        ws.append([put(value) for value in row])
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{last}"
 
 
 def page_setup(ws, *, repeat_rows: str) -> None:
     """Print as A4 landscape, all columns on one page width, the header rows on every page."""
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4  # "9"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4  # "9"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -308,10 +334,22 @@ def _quote_row(unit: Mapping[str, Any], persona: str, stage: str) -> list[str]:
     return [unit["id"], persona, stage, unit["text"], unit["participant_id"], unit["source"], unit["location"]]
 
 
-def build_workbook(view: MapView) -> Workbook:
-    """The journey-map workbook of a view."""
-    wb = Workbook()
-    wb.remove(wb.active)
+STREAM_ROWS = 20_000  # evidence rows above which the workbook streams (docs/performance.md, "journey_map.xlsx")
+
+
+def build_workbook(view: MapView, *, streaming: bool | None = None) -> Workbook:
+    """The journey-map workbook of a view; `streaming` (default: above STREAM_ROWS units) uses write-only mode.
+
+    A write-only workbook streams each row to a temporary file as it is appended,
+    so memory stays flat in the number of units (openpyxl keeps every cell object
+    otherwise); the sheets, cells, styles, merges, notes and page setup are the same.
+    """
+    header, rows = evidence_table(view.doc, view.evidence_units())
+    if streaming is None:
+        streaming = len(rows) > STREAM_ROWS
+    wb = Workbook(write_only=streaming)
+    if wb.active is not None:
+        wb.remove(wb.active)
     taken = {t.casefold() for t in RESERVED_TITLES}
     for journey in view.maps:
         write_map_sheet(wb.create_sheet(sheet_title(view.map_title(journey), taken)), view, journey)
@@ -319,13 +357,13 @@ def build_workbook(view: MapView) -> Workbook:
     write_table_sheet(wb.create_sheet("Personas"), PERSONA_HEADER, persona_rows(view),
                       [14, 30, 10, 12, 8, 11, 10, 28, 40, 40, 40, 32, 16, 16, 60])
     write_table_sheet(wb.create_sheet("Quotes"), QUOTE_HEADER, quote_rows(view), [15, 30, 18, 70, 11, 34, 26])
-    header, rows = evidence_table(view.doc, view.evidence_units())
     write_table_sheet(wb.create_sheet("Evidence"), header, rows, [15, 11, 34, 24, 12, 40, 70, 14, 10, 24, 20, 10, 18, 12, 30, 40])
     return wb
 
 
-def write_xlsx(map_dict: Mapping[str, Any], path: Path, *, persona: str | None = None, approved_only: bool = False) -> Path:
-    """journey_map.xlsx for the shown maps and personas."""
+def write_xlsx(map_dict: Mapping[str, Any], path: Path, *, persona: str | None = None, approved_only: bool = False,
+               streaming: bool | None = None) -> Path:
+    """journey_map.xlsx for the shown maps and personas (`streaming`: see `build_workbook`)."""
     view = build_view(map_dict, persona=persona, approved_only=approved_only)
-    write_bytes(Path(path), workbook_bytes(build_workbook(view)))
+    write_bytes(Path(path), workbook_bytes(build_workbook(view, streaming=streaming)))
     return Path(path)

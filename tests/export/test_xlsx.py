@@ -14,9 +14,10 @@ from synth.export.xlsx import sheet_title
 from tests.export.conftest import FORMULA_QUOTE, SCRIPT_QUOTE, unit_by_text
 
 
-@pytest.fixture
-def book(map_doc, tmp_path):
-    return openpyxl.load_workbook(write_xlsx(map_doc, tmp_path / "journey_map.xlsx"))
+@pytest.fixture(params=[None, True], ids=["default", "streamed"])
+def book(map_doc, tmp_path, request):
+    """The workbook as written for this map, and as written in streaming (write-only) mode, as at scale."""
+    return openpyxl.load_workbook(write_xlsx(map_doc, tmp_path / "journey_map.xlsx", streaming=request.param))
 
 
 def grid(ws) -> tuple[dict[str, int], dict[str, int]]:
@@ -130,9 +131,30 @@ def test_personas_sheet(book, map_doc):
     assert "age band: 18-24 — 75% vs 43% overall" in rows["persona-2"]["distinguishing attributes"]
 
 
-def test_bytes_are_deterministic(map_doc, tmp_path):
-    first = write_xlsx(map_doc, tmp_path / "a.xlsx").read_bytes()
-    assert write_xlsx(map_doc, tmp_path / "b.xlsx").read_bytes() == first
+@pytest.mark.parametrize("streaming", [None, True])
+def test_bytes_are_deterministic(map_doc, tmp_path, streaming):
+    first = write_xlsx(map_doc, tmp_path / "a.xlsx", streaming=streaming).read_bytes()
+    assert write_xlsx(map_doc, tmp_path / "b.xlsx", streaming=streaming).read_bytes() == first
+
+
+def test_a_streamed_workbook_shows_the_same_cells_styles_and_layout(map_doc, tmp_path):
+    """Above STREAM_ROWS units the writer streams; a reader must not be able to tell the difference."""
+    normal = openpyxl.load_workbook(write_xlsx(map_doc, tmp_path / "a.xlsx", streaming=False))
+    streamed = openpyxl.load_workbook(write_xlsx(map_doc, tmp_path / "b.xlsx", streaming=True))
+    assert normal.sheetnames == streamed.sheetnames
+    for a, b in zip(normal.worksheets, streamed.worksheets):
+        assert (a.max_row, a.max_column, a.freeze_panes, a.print_title_rows) == (b.max_row, b.max_column, b.freeze_panes, b.print_title_rows)
+        assert {str(r) for r in a.merged_cells.ranges} == {str(r) for r in b.merged_cells.ranges}
+        assert a.auto_filter.ref == b.auto_filter.ref and a.page_setup.orientation == b.page_setup.orientation
+        assert {k: d.width for k, d in a.column_dimensions.items()} == {k: d.width for k, d in b.column_dimensions.items()}
+        for row_a, row_b in zip(a.iter_rows(), b.iter_rows()):
+            assert a.row_dimensions[row_a[0].row].height == b.row_dimensions[row_b[0].row].height
+            for x, y in zip(row_a, row_b):
+                if x.value is None and type(x).__name__ == "MergedCell":
+                    continue
+                assert (x.value, x.data_type) == (y.value, y.data_type)
+                assert [repr(s) for s in (x.font, x.fill, x.alignment)] == [repr(s) for s in (y.font, y.fill, y.alignment)]
+                assert (x.comment.text if x.comment else None) == (y.comment.text if y.comment else None)
 
 
 def test_thin_stages_are_marked_in_the_header_and_the_evidence_row(book, map_doc):
