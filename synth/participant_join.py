@@ -85,10 +85,12 @@ class JoinReport:
     def lines(self) -> list[str]:
         """The join for `synth inspect`: the summary, who was joined, what matched no one, the attribute mapping."""
         out = [self.summary_line()] if self.summary_line() else []
-        for pid, paths in self.located.items():
-            if pid in self.joined:
-                out.append(f"  {pid} is one person in {len(paths)} sources ({self.joined_by.get(pid, 'roster row')}): "
-                           f"{', '.join(paths)}")
+        joined = [(pid, paths) for pid, paths in self.located.items() if pid in self.joined]
+        for pid, paths in joined[:12]:
+            out.append(f"  {pid} is one person in {len(paths)} sources ({self.joined_by.get(pid, 'roster row')}): "
+                       f"{', '.join(paths)}")
+        if len(joined) > 12:
+            out.append(f"  … +{len(joined) - 12} more joined (run.json 'participants_join')")
         for row, pids, why in self.refused:
             where = f"{self.roster_path} row {row}: " if row else ""
             out.append(f"  not joined: {', '.join(pids)} ({where}{why})")

@@ -147,3 +147,13 @@ def test_a_first_name_only_one_speaker_has_still_joins(tmp_path):
     (folder / "interview_south.txt").unlink()
     participants, report = join_participants(*_read(folder))
     assert [p.attributes.get("age_band") for p in participants] == ["35-44"] and report.refused == ()
+
+
+def test_inspect_shows_the_respondent_id_join_without_a_roster(coded_study):
+    result = CliRunner().invoke(app, ["inspect", str(coded_study)])
+    assert result.exit_code == 0, result.output
+    assert "4 respondent(s) joined across survey files by their id" in result.output
+    assert "P01 is one person in 3 sources (respondent id): coder_a.xlsx, coder_b.xlsx, export.csv" in result.output
+    report = json.loads(CliRunner().invoke(app, ["inspect", str(coded_study), "--json"]).output)
+    (holder,) = [s for s in report if "join" in s]
+    assert holder["path"] == "coder_a.xlsx" and len(holder["join"]["joined_across_sources"]) == 4
