@@ -3,7 +3,8 @@
 Returns the **contract** shape: a list of sources, each with `path, kind,
 format, participants, units, speakers, columns: [{name, role}], problems`.
 Files that could not be read appear too, with kind "unreadable". A participants roster's
-entry also has `join` (`synth.participant_join.JoinReport.as_dict`, plus its printed `lines`).
+entry also has `join` (`synth.participant_join.JoinReport.as_dict`, plus its printed `lines`); without a
+roster, the first survey's entry has it when respondents were joined across survey files by their id.
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ def inspect_inputs(paths: Sequence[Path]) -> list[dict]:
     sources, problems, participants, units = ctx.sources, ctx.result.problems, ctx.participants, ctx.units
     report = [_describe(s, participants, units) for s in sources]
     join = ctx.result.join
-    for entry in report:
-        if entry["kind"] == "participants" and join is not None:
-            # the roster's entry says whom it joined: rows that matched no one, participants without a row
-            entry["join"] = join.as_dict() | {"lines": join.lines()}
+    holder = next((e for e in report if e["kind"] == "participants"), None)
+    if holder is None and join is not None and join.joined:  # no roster: the first survey says who was joined by id
+        holder = next((e for e in sorted(report, key=lambda e: e["path"]) if e["kind"] == "survey"), None)
+    if holder is not None and join is not None:
+        # the roster's entry says whom it joined: rows that matched no one, participants without a row
+        holder["join"] = join.as_dict() | {"lines": join.lines()}
     read = {s.path for s in sources}
     for problem in problems:
         if problem.path not in read:

@@ -9,7 +9,7 @@ The join rule, in order (the first that finds exactly one roster row wins):
    share identifies neither.
 2. **Names** (transcripts only): `synth.segment.find_roster_key`, i.e. the row's name
    column, or the one row whose full name starts with the speaker's first name. A first
-   name alone is refused when another speaker in the study has that first name (two "Sam"s
+   name alone is refused when another participant speaker in the study has that first name (two "Sam"s
    could be two people); the refusal is listed (`JoinReport.refused`).
 3. **Header** (a transcript with one participant labelled only "A" / "Participant"): the
    one row named in the first lines ("Interview with Brian Walsh").
@@ -85,10 +85,12 @@ class JoinReport:
     def lines(self) -> list[str]:
         """The join for `synth inspect`: the summary, who was joined, what matched no one, the attribute mapping."""
         out = [self.summary_line()] if self.summary_line() else []
-        for pid, paths in self.located.items():
-            if pid in self.joined:
-                out.append(f"  {pid} is one person in {len(paths)} sources ({self.joined_by.get(pid, 'roster row')}): "
-                           f"{', '.join(paths)}")
+        joined = [(pid, paths) for pid, paths in self.located.items() if pid in self.joined]
+        for pid, paths in joined[:12]:
+            out.append(f"  {pid} is one person in {len(paths)} sources ({self.joined_by.get(pid, 'roster row')}): "
+                       f"{', '.join(paths)}")
+        if len(joined) > 12:
+            out.append(f"  … +{len(joined) - 12} more joined (run.json 'participants_join')")
         for row, pids, why in self.refused:
             where = f"{self.roster_path} row {row}: " if row else ""
             out.append(f"  not joined: {', '.join(pids)} ({where}{why})")
@@ -199,7 +201,7 @@ Member = tuple[Source, str, "str | None", str]  # (source, speaker, roster row k
 
 
 def _refuse_shared_first_names(members: list[Member]) -> dict[str, list[int]]:
-    """Drop roster matches made on a first name alone when another speaker in the study has that first
+    """Drop roster matches made on a first name alone when another participant speaker has that first
     name too: "Sam" in two interviews could be two Sams, so neither is joined to the one "Sam Patel" row
     on it (and a "Sam" beside a "Sam O" the roster names as an alias is not joined either). A first
     name no other speaker has still joins; a stronger key (id, email, alias, full name) always does.

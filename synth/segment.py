@@ -357,12 +357,17 @@ def segment_sources(
     index = participant_index(participants, sources)
     segmenter = Segmenter(nlp, redactor, max_sentences, max_chars, keys={p.id: p.key for p in participants})
     units: list[Unit] = []
+    answered: dict[tuple[str, str], str] = {}  # (participant, survey answer) -> the survey source it came from
     for source in sources:
         given = (languages or {}).get(source.id)  # the caller's language holds for every unit: no detection
         language = given or source_language(source, index)
         for turn in source.turns:
             participant_id = index.get((source.id, turn.speaker))
-            if participant_id is not None and turn.spans:
-                units.extend(segmenter.turn_units(source, turn, participant_id, language, detect=not given))
+            if participant_id is None or not turn.spans:
+                continue
+            if source.kind == "survey":  # a coding workbook repeating the export's answer is one piece of evidence
+                if answered.setdefault((participant_id, turn.text), source.id) != source.id:
+                    continue
+            units.extend(segmenter.turn_units(source, turn, participant_id, language, detect=not given))
     log.info("segmented %d sources into %d units", len(sources), len(units))
     return units

@@ -7,6 +7,7 @@ interviewees are both labelled "Sam" beside a roster with one Sam.
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -38,9 +39,10 @@ def coded_study(tmp_path) -> Path:
     openpyxl = pytest.importorskip("openpyxl")
     folder = tmp_path / "coded"
     folder.mkdir()
-    lines = ["ResponseId,Finished,How did you hear about us?,What almost put you off signing up?"]
-    lines += [f"{rid},1,{heard},{text}" for rid, heard, text, _, _ in ANSWERS]
-    (folder / "export.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with (folder / "export.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["ResponseId", "Finished", "How did you hear about us?", "What almost put you off signing up?"])
+        writer.writerows([rid, 1, heard, text] for rid, heard, text, _, _ in ANSWERS)
     for coder in ("coder_a", "coder_b"):
         book = openpyxl.Workbook()
         sheet = book.active
@@ -83,7 +85,10 @@ def test_run_json_lists_the_respondent_id_join(coded_study, tmp_path):
     join = json.loads((out / "run.json").read_text())["participants_join"]
     assert [j["by"] for j in join["joined_across_sources"]] == ["respondent id"] * 4
     assert sorted(join["joined_across_sources"][0]["sources"]) == ["coder_a.xlsx", "coder_b.xlsx", "export.csv"]
-    assert len(json.loads((out / "map.json").read_text())["participants"]) == 4
+    doc = json.loads((out / "map.json").read_text())
+    assert len(doc["participants"]) == 4
+    texts = [u["text"] for u in doc["units"]]
+    assert len(texts) == len(set(texts)) == 4  # each answer once, though three files hold it
 
 
 @pytest.mark.skipif(not SHARED_QUALTRICS.is_dir(), reason="../shared/data/qualtrics-qualtRics is not beside the repo")
@@ -142,3 +147,13 @@ def test_a_first_name_only_one_speaker_has_still_joins(tmp_path):
     (folder / "interview_south.txt").unlink()
     participants, report = join_participants(*_read(folder))
     assert [p.attributes.get("age_band") for p in participants] == ["35-44"] and report.refused == ()
+
+
+def test_inspect_shows_the_respondent_id_join_without_a_roster(coded_study):
+    result = CliRunner().invoke(app, ["inspect", str(coded_study)])
+    assert result.exit_code == 0, result.output
+    assert "4 respondent(s) joined across survey files by their id" in result.output
+    assert "P01 is one person in 3 sources (respondent id): coder_a.xlsx, coder_b.xlsx, export.csv" in result.output
+    report = json.loads(CliRunner().invoke(app, ["inspect", str(coded_study), "--json"]).output)
+    (holder,) = [s for s in report if "join" in s]
+    assert holder["path"] == "coder_a.xlsx" and len(holder["join"]["joined_across_sources"]) == 4

@@ -132,7 +132,8 @@ def split_long_turns(source: Source, limits: Limits | None = None) -> Source:
             continue
         parts = _split_turn(source.lines, turn, limits.max_turn_chars)
         turns.extend(parts)
-        problems.append(_split_problem(source, turn, len(parts), limits.max_turn_chars))
+        if len(parts) > 1:  # a turn over the limit only by a run of spaces fits once they are one space
+            problems.append(_split_problem(source, turn, len(parts), limits.max_turn_chars))
     return replace(source, turns=tuple(turns), problems=tuple(problems))
 
 

@@ -20,11 +20,15 @@ TITLE = re.compile(r"^\s*\[t\]")
 HINT = "check the review count; give each review its own row in a CSV instead to keep its metadata"
 
 
+STRONG = re.compile(r"^\s*\[t\]|\[[+-]\d\]")  # what a markdown heading ("## Theme") never has
+
+
 def looks_annotated(lines: tuple[str, ...]) -> bool:
-    """At least 5 filled lines, 30% of them with review markup (chosen on our own fixtures)."""
+    """At least 5 filled lines, 30% of them with review markup (chosen on our own fixtures), and at
+    least one `[t]` title or `[+2]` feature score, so markdown notes with `##` headings never qualify."""
     filled = [line for line in lines if line.strip()]
     marked = sum(1 for line in filled if REVIEW_MARKUP.search(line))
-    return len(filled) >= 5 and marked >= 0.3 * len(filled)
+    return len(filled) >= 5 and marked >= 0.3 * len(filled) and any(STRONG.search(line) for line in filled)
 
 
 def read_reviews(lines: tuple[str, ...], rel: str) -> tuple[list[DraftTurn], dict[str, tuple[str, str]], list[Problem]]:
@@ -36,7 +40,7 @@ def read_reviews(lines: tuple[str, ...], rel: str) -> tuple[list[DraftTurn], dic
     left_out = 0
     for number, line in enumerate(lines, 1):
         if TITLE.match(line):
-            heading, current = line[TITLE.match(line).end():].strip() or None, None  # type: ignore[union-attr]
+            heading, current = TITLE.sub("", line, count=1).strip() or None, None
             continue
         if not titled and not line.strip():
             current = None

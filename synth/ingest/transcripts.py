@@ -136,7 +136,7 @@ def _read_format(path: Path, rel: str, fmt: str) -> Reading:
     if fmt == "json":
         drafts, problems = segments.read_json(lines, rel)
         return Reading(lines, drafts, problems=problems)
-    if fmt in {"txt", "md"} and reviews.looks_annotated(lines):
+    if fmt == "txt" and reviews.looks_annotated(lines):
         drafts, hints, problems = reviews.read_reviews(lines, rel)
         if drafts:
             return Reading(lines, drafts, hints=hints, problems=problems)

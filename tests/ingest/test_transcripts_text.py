@@ -278,6 +278,16 @@ def test_annotated_reviews_are_one_participant_each_without_markup():
     assert_verbatim(source)
 
 
+def test_hash_headings_without_review_scores_are_not_reviews(tmp_path):
+    text = "## Booking\nInterviewer: How did booking go?\nLea: Fine.\n## Arrival\nInterviewer: And the check-in?\n" \
+           "Lea: Slow, the queue was long.\n## Leaving\nInterviewer: Anything else?\nLea: No.\n"
+    path = tmp_path / "notes.txt"
+    path.write_text(text, encoding="utf-8")
+    source = transcripts.read(path, "notes.txt", "txt")
+    assert {s.name for s in source.speakers} == {"Interviewer", "Lea"}
+    assert not any("annotated review" in p.reason for p in source.problems)
+
+
 def test_text_garbled_before_it_was_saved_is_reported_and_quoted_as_written(tmp_path):
     from synth.ingest import read_inputs
 
