@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,8 @@ def get_nlp(name: str | None = None):
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     try:
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"}).initialize()
+        lemmatizer: Any = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        lemmatizer.initialize()
     except Exception:  # spacy-lookups-data missing: lemmas fall back to lower-case text
         log.warning("spacy-lookups-data is not installed; lemmas fall back to lower-case words")
     return nlp

@@ -18,7 +18,7 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass, field, replace
-from typing import Mapping, Protocol, Sequence
+from typing import Any, Mapping, Protocol, Sequence
 
 from synth.clean import clean_for_model, is_non_answer
 from synth.language import UNDETERMINED, detect_language
@@ -145,7 +145,7 @@ def turn_text(source: Source, turn: Turn) -> str:
 class Segmenter:
     """Cuts participant turns into units; see `segment_sources`."""
 
-    nlp: object
+    nlp: Any  # a spaCy Language
     redactor: TextRedactor
     max_sentences: int = 3
     max_chars: int = 400
@@ -279,7 +279,10 @@ def _cut_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[int
         trimmed = _trim(text, start, start + cut)
         if trimmed:
             pieces.append(trimmed)
-        start = _trim(text, start + cut, end)[0]
+        rest = _trim(text, start + cut, end)
+        if rest is None:  # only spaces after the cut (cannot happen on a trimmed sentence)
+            return pieces
+        start = rest[0]
     pieces.append((start, end))
     return pieces
 

@@ -94,6 +94,8 @@ def _bold_label(paragraph, text: str, style_bold: dict[str | None, bool]) -> Lab
         return None
     name = bold.strip().rstrip(":").strip()
     after = AFTER_BOLD.match(text, len(bold))
+    if after is None:  # the pattern matches the empty string, so this does not happen
+        return None
     rest = text[after.end() :]
     colon = bold.strip().endswith(":") or ":" in text[len(bold) : after.end()]
     if not (colon or after.group("ts") or not rest.strip()) or not looks_like_name(name):

@@ -68,11 +68,11 @@ class _LocatingDecoder(json.JSONDecoder):
     def __init__(self) -> None:
         super().__init__(strict=False)
         self.parse_string = _locate_string
-        self.scan_once = json.scanner.py_make_scanner(self)
+        self.scan_once = json.scanner.py_make_scanner(self)  # type: ignore[attr-defined]  # stdlib, not in typeshed
 
 
 def _locate_string(text: str, end: int, strict: bool) -> tuple[Located, int]:
-    value, after = json.decoder.scanstring(text, end, strict)
+    value, after = json.decoder.scanstring(text, end, strict)  # type: ignore[attr-defined]  # stdlib, not in typeshed
     located = Located(value)
     located.start, located.end = end - 1, after
     return located, after
@@ -198,7 +198,8 @@ def _text_of(item: dict) -> Located | None:
 def _entry(item: Any, in_ms: bool) -> Entry | None:
     if not isinstance(item, dict):
         return None
-    texts = [_text_of(item)] if _text_of(item) else _rev_elements(item.get("elements"))
+    own = _text_of(item)
+    texts = [own] if own else _rev_elements(item.get("elements"))
     if not texts:
         return None
     return Entry(_speaker_of(item), texts, _start_of(item, in_ms))

@@ -129,7 +129,8 @@ def _import_id(cell: str) -> str:
 def _surveymonkey(grid, width) -> Header:
     """Row 1 blank means "same question as the column before"; row 2 names the part."""
     first, second = grid[0], grid[1]
-    questions, names = [], []
+    questions: list[str] = []
+    names: list[str] = []
     for i in range(width):
         question = first[i] or (questions[-1] if questions and second[i] else "")
         questions.append(question)

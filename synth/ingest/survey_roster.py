@@ -46,7 +46,7 @@ def read_roster(table: Table, rel: str) -> Source:
         identities[person] = tuple(dict.fromkeys([person] + [v.strip() for i in aliases
                                                              for v in ALIAS_SPLIT.split(cells[i]) if v.strip()]))
         rows[person] = number
-    problems = ()
+    problems: tuple[Problem, ...] = ()
     if repeated:
         problems = (Problem(rel, f"{len(repeated)} participant(s) are listed more than once; the last row wins",
                             row=repeated[0], column=names[key], hint="keep one row per participant",

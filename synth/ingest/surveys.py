@@ -257,7 +257,7 @@ def _one_id(roles: list[Inferred], facts) -> tuple[Inferred, ...]:
     """Only the first id column names respondents; later ones are metadata."""
     ids = [i for i, r in enumerate(roles) if r.role == "respondent_id"]
     set_in_config = [i for i in ids if roles[i].reason == "set in survey.yaml"]
-    keep = (set_in_config or ids or [None])[0]
+    keep = next(iter(set_in_config or ids), None)
     return tuple(
         Inferred("metadata", f"another id column ({facts[keep].name!r} names respondents)")
         if r.role == "respondent_id" and i != keep else r
@@ -280,7 +280,9 @@ def _drop_empty_rows(grid, rows: list[int], inferred) -> tuple[list[int], list[i
     """Rows kept, rows left out, and those of them whose every open answer is a test string."""
     answer_cols = [i for i, r in enumerate(inferred) if r.role in ANSWER_ROLES]
     open_cols = [i for i, r in enumerate(inferred) if r.role == "open_text"]
-    kept, dropped, tests = [], [], []
+    kept: list[int] = []
+    dropped: list[int] = []
+    tests: list[int] = []
     for number in rows:
         cells = grid[number]
         answered = any(cells[i].strip() for i in answer_cols) or not answer_cols
@@ -304,7 +306,9 @@ def build_source(survey: Survey, rel: str, config: SurveyConfig = SurveyConfig()
                                      "not have", hint="use a column name as `synth inspect` shows it",
                                 severity="warning"))
     plan = plan_attributes(survey, keys, config, rel, problems)
-    turns, attributes, memo = [], {}, {}
+    turns: list[Turn] = []
+    attributes: dict[str, dict[str, str]] = {}
+    memo: dict[str, bool] = {}
     for position, number in enumerate(survey.rows):
         speaker = ids[number]
         turns.extend(_turns(survey, number, position, speaker, memo))
@@ -368,7 +372,8 @@ def respondent_ids(survey: Survey, rel: str) -> tuple[dict[int, str], list[Probl
     if repeated:
         problems.append(Problem(rel, f"{len(repeated)} respondent id(s) appear more than once; each row is kept "
                                      "as its own respondent", hint="check for duplicated responses",
-                                row=repeated[0], column=survey.facts[column].name, severity="warning"))
+                                row=repeated[0], column=survey.facts[column].name if column is not None else None,
+                                severity="warning"))
     return ids, problems
 
 
