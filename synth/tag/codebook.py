@@ -26,8 +26,9 @@ TOP_KEYS = ("version", "settings", *SECTIONS, "none_examples", "sentiment", "com
 COMPETITOR_KEYS = ("name", "aliases")
 SENTIMENT_KEYS = ("positive_words", "negative_words", "intensifiers", "positive_examples", "negative_examples",
                   "neutral_examples")
-WEIGHT_KEYS = ("rules", "similarity", "classifier", "question")
-DEFAULT_WEIGHTS = {"rules": 0.8, "similarity": 0.6, "classifier": 0.6, "question": 0.5}
+WEIGHT_KEYS = ("rules", "similarity", "classifier", "question", "prior")
+# prior: share of a kind's meaning given to the zero-shot description prior (chosen on the NaPiRE and complaints dev halves)
+DEFAULT_WEIGHTS = {"rules": 0.8, "similarity": 0.6, "classifier": 0.6, "question": 0.5, "prior": 0.4}
 DEFAULT_THRESHOLDS = {"stages": 0.45, "kinds": 0.5, "touchpoints": 0.7}
 DEFAULT_NEGATIONS = ("not", "no", "never", "without", "hardly", "barely", "nothing", "nobody", "neither", "nor")
 SETTING_KEYS = ("weights", "negations", "neutral_band", "negation_window")
