@@ -89,8 +89,8 @@ class Tagger:
             meaning = clf  # labels exist: the learned model decides
         else:
             meaning = 1 - (1 - w["similarity"] * sims.prob) * (1 - w["classifier"] * clf)
-            if section == "kinds" and w["similarity"] + w["classifier"] > 0:  # zero-shot prior: a share of the meaning
-                meaning = (1 - self.prior_share) * meaning + self.prior_share * self.prior.score(vectors)
+            if section == "kinds" and w["similarity"] + w["classifier"] > 0:  # zero-shot prior: lifts, never lowers
+                meaning = meaning + self.prior_share * np.clip(self.prior.score(vectors) - meaning, 0, None)
         meaning = 1 - (1 - meaning) * (1 - w["question"] * q)
         thresholds = np.array([c.threshold for c in codes]) if k else np.zeros(0)
         gated = w["similarity"] + w["classifier"] > 0  # a rules-only codebook has no meaning to gate on
