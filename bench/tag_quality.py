@@ -13,8 +13,10 @@ chosen on the dev half, figures are on the test half, labels come from the dev h
 vs reasons for satisfaction (pain_point), NLU++ hotels (stage, with docs/hotel-codebook.yaml), a sentiment
 set of NaPiRE (dis)satisfaction answers (negative/positive) with NLU++ hotel requests as neutral, and 160
 banking77 queries we labelled ourselves (tests/data/labelled/banking77_pain_refs.csv holds line numbers and
-labels only); that set is small, so its labelled figures are 5-fold cross-validation (`synth eval --folds 5`
-beside 5-fold plain LR, 128 labels per fold) and nothing was tuned on it.
+labels only), and 180 autistica-citsci focus-group comments we labelled for motivation
+(tests/data/labelled/autistica_motivation_refs.csv: file, line and label). These two sets are small, so their
+labelled figures are 5-fold cross-validation (`synth eval --folds 5` beside 5-fold plain LR, 4/5 of the rows
+as labels per fold), and nothing was tuned on them.
 The data is never copied; it is read from ../shared/data, and embeddings are cached in --cache.
 """
 
@@ -25,6 +27,7 @@ import csv
 import glob
 import json
 import random
+import re
 import sys
 import tempfile
 import time
@@ -44,6 +47,7 @@ from synth.tag.codebook import load_codebook  # noqa: E402
 from synth.tag.evaluate import NONE, evaluate_labelled, score_multi, score_single, sentiment_label  # noqa: E402
 from synth.tag.rules import RuleMatcher  # noqa: E402
 from synth.tag.sentiment import lexicon_score  # noqa: E402
+from synth.tag.similarity import NONE_DESCRIPTION  # noqa: E402
 
 LABELS = 300
 STAGE_OF_INTENT = {"booking": "booking", "check_in": "arrival", "check_out": "departure"} | {
@@ -57,7 +61,6 @@ NEGATIVE_FILES = ("v_168_dissatisfaction_causes_92.csv", "v_170_dissatisfaction_
 POSITIVE_FILES = ("v_169_dissatisfaction_effects_195.csv", "v_172_satisfaction_effects_185.csv")
 # NaPiRE's file names do not match its questions; the survey codebook says: v_168 reasons for dissatisfaction,
 # v_170 consequences of dissatisfying RE, v_169 reasons for satisfaction, v_172 consequences of satisfying RE.
-NONE_DESCRIPTION = "A neutral statement, a plain question or a fact, with no problem, wish, step or feeling."
 SENTIMENT_DESCRIPTIONS = {
     "positive": "The writer is pleased: praise, thanks, something that went well.",
     "negative": "The writer is unhappy: a complaint, a problem, something that went badly.",
@@ -140,13 +143,37 @@ def _is_utf8(raw: bytes) -> bool:
 def banking_examples(data: Path) -> list[LabelledExample]:
     """Our own pain_point labels on 160 banking77 test queries, joined to the text at load (no text in the repo)."""
     refs = ROOT / "tests" / "data" / "labelled" / "banking77_pain_refs.csv"
-    lines = [l for l in refs.read_text(encoding="utf-8").splitlines() if l and not l.startswith("#")][1:]
     with (data / "banking77" / "test.csv").open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
         text_at = {}
         for row in reader:
             text_at[reader.line_num] = row[0]
-    return [_kinds(text_at[int(l.split(",")[0])], l.split(",")[1] == "pain_point") for l in lines]
+    return [_kinds(text_at[int(ref[0])], ref[1] == "pain_point") for ref in _refs(refs)]
+
+
+def _refs(path: Path) -> list[list[str]]:
+    """The rows of a refs CSV after its `#` comment lines and header."""
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    return [line.split(",") for line in lines[1:]]
+
+
+ITEM = re.compile(r"^\s*[*-]\s*(\([^)]*\)\s*:?\s*)?")  # "-   item", or "* (R, *T* d): comment" with speaker codes
+
+
+def autistica_examples(data: Path, refs_name: str = "autistica_motivation_refs.csv") -> list[LabelledExample]:
+    """Our own motivation labels on autistica-citsci comments (file, line, label), joined to the text at load.
+
+    The default is the test set (180 focus-group comments); autistica_motivation_dev_refs.csv (150 user-test
+    and workshop items) is the dev set that motivation constants were chosen on.
+    """
+    folder = data / "autistica-citsci"
+    files: dict[str, list[str]] = {}
+    out = []
+    for name, line, label in _refs(ROOT / "tests" / "data" / "labelled" / refs_name):
+        lines = files.setdefault(name, (folder / name).read_text(encoding="utf-8").splitlines())
+        text = ITEM.sub("", lines[int(line) - 1]).strip().strip("\u201c\u201d\"").strip()
+        out.append(LabelledExample(text, None, (label,) if label else (), labelled=frozenset({"kinds"})))
+    return out
 
 
 def napire_pain_examples(data: Path) -> list[LabelledExample]:
@@ -176,20 +203,21 @@ def write_labelled(path: Path, examples: list[LabelledExample], column: str) -> 
     return path
 
 
-def synth_eval(folder: Path, name: str, test, train, column: str, codebook_path, embedder) -> tuple[float, float]:
+def synth_eval(folder: Path, name: str, test, train, column: str, codebook_path, embedder,
+               kind: str = "pain_point") -> tuple[float, float]:  # fmt: skip
     """(zero-config, with `train` as --train) F1 of the set's target, read back from `synth eval`'s report."""
     book = load_codebook(codebook_path)
     test_csv = write_labelled(folder / f"{name}-test.csv", test, column)
     train_rows = list(read_labelled(write_labelled(folder / f"{name}-train.csv", train, column)))
     zero = evaluate_labelled(test_csv, book, embedder)
     taught = evaluate_labelled(test_csv, book, embedder, training=train_rows)
-    return _target(zero, column), _target(taught, column)
+    return _target(zero, column, kind), _target(taught, column, kind)
 
 
-def _target(report, column: str) -> float:
+def _target(report, column: str, kind: str = "pain_point") -> float:
     field = next(f for f in report.fields if f.name == column)
     if column == "kinds":
-        return next(s.f1 for s in field.labels if s.label == "pain_point")
+        return next(s.f1 for s in field.labels if s.label == kind)
     return field.macro_f1
 
 
@@ -199,9 +227,9 @@ def _vectors(embedder, examples) -> np.ndarray:
     return embedder.encode([clean_for_model(e.text) or e.text for e in examples])
 
 
-def rules_pain(test, codebook) -> list[bool]:
+def rules_kind(test, codebook, kind: str) -> list[bool]:
     hits = RuleMatcher(codebook, get_nlp()).match([clean_for_model(e.text) or e.text for e in test])
-    return [h.evidence("kinds", "pain_point")[0] > 0 for h in hits]
+    return [h.evidence("kinds", kind)[0] > 0 for h in hits]
 
 
 def rules_stage(test, codebook) -> list[str]:
@@ -227,17 +255,18 @@ def plain_lr(train_x: np.ndarray, train_y: list, test_x: np.ndarray) -> list:
     return list(LogisticRegression(max_iter=2000).fit(train_x, train_y).predict(test_x))
 
 
-def pain_baselines(test, train, codebook, embedder) -> dict[str, float]:
+def pain_baselines(test, train, codebook, embedder, kind: str = "pain_point") -> dict[str, float]:
+    """Baselines for one kind (pain_point unless told) against "none", on the same rows and embeddings."""
     gold = [frozenset(e.kinds) for e in test]
     x_test, x_train = _vectors(embedder, test), _vectors(embedder, train)
-    pain = next(c for c in codebook.kinds if c.id == "pain_point")
+    code = next(c for c in codebook.kinds if c.id == kind)
     methods = {
-        "keyword rules": rules_pain(test, codebook),
-        "zero-shot cosine": list(zero_shot(x_test, [pain.description, NONE_DESCRIPTION], embedder) == 0),
-        "plain LR, 300 labels": plain_lr(x_train, ["pain_point" in e.kinds for e in train], x_test),
+        "keyword rules": rules_kind(test, codebook, kind),
+        "zero-shot cosine": list(zero_shot(x_test, [code.description, NONE_DESCRIPTION], embedder) == 0),
+        "plain LR, 300 labels": plain_lr(x_train, [kind in e.kinds for e in train], x_test),
     }
-    predicted = {k: [frozenset({"pain_point"}) if p else frozenset() for p in v] for k, v in methods.items()}
-    return {k: score_multi("kinds", gold, p, ["pain_point"]).labels[0].f1 for k, p in predicted.items()}
+    predicted = {k: [frozenset({kind}) if p else frozenset() for p in v] for k, v in methods.items()}
+    return {k: score_multi("kinds", gold, p, [kind]).labels[0].f1 for k, p in predicted.items()}
 
 
 def stage_baselines(test, train, codebook, embedder) -> dict[str, float]:
@@ -272,31 +301,34 @@ SETS = {
     "hotels_stage": (hotel_examples, "stage", ROOT / "docs" / "hotel-codebook.yaml", stage_baselines, "stage macro-F1"),
     "sentiment": (sentiment_examples, "sentiment", None, sentiment_baselines, "sentiment macro-F1"),
     "banking77_ours": (banking_examples, "kinds", None, pain_baselines, "pain_point F1 (5-fold)"),
+    "autistica_motivation": (autistica_examples, "kinds", None, pain_baselines, "motivation F1 (5-fold)"),
 }
+FOLDED = {"banking77_ours": "pain_point", "autistica_motivation": "motivation"}  # our own small sets: kind scored
 
 
-def folds_figure(data: Path, embedder, folder: Path, k: int = 5) -> dict:
-    """Our banking77 labels: zero-config on all 160 rows; with labels = `synth eval --folds 5` beside 5-fold plain LR."""
+def folds_figure(name: str, data: Path, embedder, folder: Path, k: int = 5) -> dict:
+    """One of our own small sets: zero-config on all rows; with labels = `synth eval --folds 5` beside 5-fold plain LR."""
     from sklearn.model_selection import cross_val_predict
 
-    rows = banking_examples(data)
-    path = write_labelled(folder / "banking77.csv", rows, "kinds")
+    build, _, _, _, what = SETS[name]
+    kind, rows = FOLDED[name], build(data)
+    path = write_labelled(folder / f"{name}.csv", rows, "kinds")
     book = load_codebook(None)
-    zero = _target(evaluate_labelled(path, book, embedder), "kinds")
-    taught = _target(evaluate_labelled(path, book, embedder, folds=k), "kinds")
-    base = pain_baselines(rows, rows, book, embedder)
-    y = ["pain_point" in e.kinds for e in rows]
+    zero = _target(evaluate_labelled(path, book, embedder), "kinds", kind)
+    taught = _target(evaluate_labelled(path, book, embedder, folds=k), "kinds", kind)
+    base = pain_baselines(rows, rows, book, embedder, kind)
+    y = [kind in e.kinds for e in rows]
     lr = cross_val_predict(LogisticRegression(max_iter=2000), _vectors(embedder, rows), y, cv=k)
     gold = [frozenset(e.kinds) for e in rows]
-    base["plain LR, 300 labels"] = score_multi("kinds", gold, [frozenset({"pain_point"}) if p else frozenset() for p in lr],
-                                               ["pain_point"]).labels[0].f1  # fmt: skip
-    return {"figure": "pain_point F1 (5-fold)", "test_rows": len(rows), "labels": len(rows) * (k - 1) // k,
+    base["plain LR, 300 labels"] = score_multi("kinds", gold, [frozenset({kind}) if p else frozenset() for p in lr],
+                                               [kind]).labels[0].f1  # fmt: skip
+    return {"figure": what, "test_rows": len(rows), "labels": len(rows) * (k - 1) // k,
             "synth zero-config": round(zero, 4), "synth, 300 labels": round(taught, 4), **{k_: round(v, 4) for k_, v in base.items()}}  # fmt: skip
 
 
 def figure(name: str, data: Path, embedder, folder: Path) -> dict:
-    if name == "banking77_ours":
-        return folds_figure(data, embedder, folder)
+    if name in FOLDED:
+        return folds_figure(name, data, embedder, folder)
     build, column, codebook_path, baselines, what = SETS[name]
     dev, test = halves(build(data))
     train = random.Random(0).sample(dev, min(LABELS, len(dev)))
@@ -325,10 +357,10 @@ def main() -> None:
 def render(results: dict, model: str) -> str:
     lines = [f"model: {model}  ({results['seconds']} s); test halves, labels from the dev halves", ""]
     columns = ["synth zero-config", "synth, 300 labels", "keyword rules", "zero-shot cosine", "plain LR, 300 labels"]
-    lines.append(f"{'set':<15} {'figure':<19} {'rows':>5} " + " ".join(f"{c:>21}" for c in columns))
+    lines.append(f"{'set':<21} {'figure':<22} {'rows':>5} " + " ".join(f"{c:>21}" for c in columns))
     for name, r in results.items():
         if name != "seconds":
-            lines.append(f"{name:<15} {r['figure']:<19} {r['test_rows']:>5} " + " ".join(f"{r[c]:>21.3f}" for c in columns))
+            lines.append(f"{name:<21} {r['figure']:<22} {r['test_rows']:>5} " + " ".join(f"{r[c]:>21.3f}" for c in columns))
     return "\n".join(lines)
 
 

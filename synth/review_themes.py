@@ -104,6 +104,22 @@ def rename_themes(doc: dict, decisions: Mapping[str, ThemeDecision], notes: list
         old, theme["label"] = theme["label"], decision.label
         for key in ("personas", "maps"):
             _relabel(doc[key], theme["id"], old, decision.label)
+        _rename_in_names(doc["personas"], old, decision.label)
+
+
+def _rename_in_names(personas: list[dict], old: str, new: str) -> None:
+    """A draft persona name built from the theme's label follows the rename.
+
+    The draft composes names as "Who (theme label)", or the label alone with a capital
+    (`synth.synthesize._compose`); either form is rewritten. A name the reviewer gave
+    (`synth review RUN rename`) is applied after this, so it still wins.
+    """
+    for persona in personas:
+        name = persona.get("name") or ""
+        if f"({old})" in name:
+            persona["name"] = name.replace(f"({old})", f"({new})")
+        elif old and name.casefold() == old.casefold():
+            persona["name"] = new[:1].upper() + new[1:]
 
 
 def merge_themes(doc: dict, decisions: Mapping[str, ThemeDecision], notes: list[str]) -> bool:

@@ -204,3 +204,15 @@ def test_a_renamed_theme_keeps_its_label_when_a_bigger_one_is_merged_into_it():
     out, notes = apply_to_dict(review, doc)
     assert [(t["id"], t["label"], len(t["unit_ids"])) for t in out["themes"]] == [("t-small", "Mine", 6)] and notes == []
     assert all(u["themes"] == ["t-small"] for u in out["units"])
+
+
+def test_a_persona_name_built_from_a_theme_label_follows_the_rename():
+    theme = {"id": "theme-usage-pain_point-1", "stage": "usage", "kind": "pain_point", "label": "slot booking",
+             "unit_ids": ["u1", "u2"]}
+    doc = {"units": [], "stages": [], "kinds": [], "participants": [], "maps": [], "themes": [theme],
+           "personas": [{"id": "persona-1", "name": "Family with children (slot booking)", "pain_points": []},
+                        {"id": "persona-2", "name": "Slot booking", "pain_points": []},
+                        {"id": "persona-3", "name": "Weekly shopper (price)", "pain_points": []}]}
+    out, _ = apply_to_dict(Review(themes={theme["id"]: ThemeDecision("Trouble booking a slot", ["u1", "u2"])}), doc)
+    assert [p["name"] for p in out["personas"]] == ["Family with children (Trouble booking a slot)",
+                                                    "Trouble booking a slot", "Weekly shopper (price)"]

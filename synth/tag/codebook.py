@@ -26,7 +26,8 @@ SECTIONS = ("stages", "kinds", "touchpoints")
 LANE_KINDS = ("pain_point", "motivation", "action", "emotion")  # the journey map's lanes need these
 SENTIMENT_KEYS = ("positive_words", "negative_words", "intensifiers", "positive_examples", "negative_examples",
                   "neutral_examples")
-DEFAULT_WEIGHTS = {"rules": 0.8, "similarity": 0.6, "classifier": 0.6, "question": 0.5}
+# prior: share of a kind's meaning given to the zero-shot description prior (chosen on the NaPiRE and complaints dev halves)
+DEFAULT_WEIGHTS = {"rules": 0.8, "similarity": 0.6, "classifier": 0.6, "question": 0.5, "prior": 0.4}
 DEFAULT_THRESHOLDS = {"stages": 0.45, "kinds": 0.5, "touchpoints": 0.7}
 DEFAULT_NEGATIONS = ("not", "no", "never", "without", "hardly", "barely", "nothing", "nobody", "neither", "nor")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -215,6 +216,7 @@ class _WeightsIn(_Shape):
     similarity: Number | None = None
     classifier: Number | None = None
     question: Number | None = None
+    prior: Number | None = None  # share of a kind's meaning from its description (synth.tag.similarity)
 
     @field_validator("*")
     @classmethod

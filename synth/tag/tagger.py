@@ -31,7 +31,7 @@ from synth.tag.codebook import SECTIONS, Codebook
 from synth.tag.labelled import LabelledExample
 from synth.tag.rules import RuleHits, RuleMatcher
 from synth.tag.sentiment import SentimentScorer
-from synth.tag.similarity import ExampleIndex
+from synth.tag.similarity import NONE_DESCRIPTION, DescriptionPrior, ExampleIndex
 
 MIN_REASON = 0.2  # weighted evidence below this is not worth showing as a reason
 MIN_LABELLED = 30  # labelled rows of a section from which its learned classifier alone carries the meaning
@@ -64,8 +64,11 @@ class Tagger:
         matrix = embedder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
         vectors = {t: matrix[i] for i, t in enumerate(texts)}
         self.indexes = {s: ExampleIndex(codebook.section(s), vectors) for s in SECTIONS}
+        self.prior = DescriptionPrior(codebook.kinds, vectors, codebook.none_examples)
         self.classifiers = {s: _train_section(codebook, s, training, vectors, seed) for s in SECTIONS}
         self.learned = {s: _labelled_count(training, s) >= MIN_LABELLED for s in SECTIONS}
+        # the zero-shot prior gives way to labels: its share shrinks linearly to 0 at MIN_LABELLED labelled rows
+        self.prior_share = self.codebook.weights["prior"] * max(0.0, 1 - _labelled_count(training, "kinds") / MIN_LABELLED)
         self.sentiment = SentimentScorer(codebook, vectors, training, seed=seed)
 
     def score_section(self, section: str, vectors: np.ndarray, hits: list[RuleHits], questions=None) -> SectionScores:
@@ -86,6 +89,8 @@ class Tagger:
             meaning = clf  # labels exist: the learned model decides
         else:
             meaning = 1 - (1 - w["similarity"] * sims.prob) * (1 - w["classifier"] * clf)
+            if section == "kinds" and w["similarity"] + w["classifier"] > 0:  # zero-shot prior: lifts, never lowers
+                meaning = meaning + self.prior_share * np.clip(self.prior.score(vectors) - meaning, 0, None)
         meaning = 1 - (1 - meaning) * (1 - w["question"] * q)
         thresholds = np.array([c.threshold for c in codes]) if k else np.zeros(0)
         gated = w["similarity"] + w["classifier"] > 0  # a rules-only codebook has no meaning to gate on
@@ -223,7 +228,7 @@ def _training_texts(codebook: Codebook, training: Sequence[LabelledExample]) -> 
     texts = {t for s in SECTIONS for c in codebook.section(s) for t in (*c.examples, *c.negatives)}
     texts |= set(codebook.sentiment.positive_examples) | set(codebook.sentiment.negative_examples)
     texts |= set(codebook.sentiment.neutral_examples) | set(codebook.none_examples)
-    texts |= {e.text for e in training}
+    texts |= {e.text for e in training} | {NONE_DESCRIPTION}
     return sorted(texts)
 
 

@@ -1,10 +1,11 @@
 import re
+from dataclasses import replace
 
 import pytest
 
+from synth.nlp import get_nlp
 from synth.tag.codebook import load_codebook
 from synth.tag.rules import RuleMatcher, normalise_for_rules
-from synth.nlp import get_nlp
 from tests.tag.helpers import kinds_of, tag
 
 REASON = re.compile(r"^(pattern '.+' \(\w+\)|nearest example: '.+' \(-?\d\.\d\d\)|classifier \d\.\d\d|question: '.+')")
@@ -58,7 +59,7 @@ def test_patterns_match_lemmas():
 def test_every_label_has_a_score_and_a_reason_a_reviewer_can_read():
     result = tag(["I first heard about it from my sister.", "The checkout kept crashing when I paid by card.",
                   "I called customer service and never got my refund."])
-    labels = [l for t in result.taggings for l in ((t.stage,) if t.stage else ()) + t.kinds + t.touchpoints]
+    labels = [x for t in result.taggings for x in ((t.stage,) if t.stage else ()) + t.kinds + t.touchpoints]
     assert labels
     for label in labels:
         assert 0.0 <= label.score <= 1.0
@@ -80,8 +81,11 @@ def test_training_examples_teach_the_classifier():
 
     text = "Zorbly quantics flummox the grobbet."
     training = [LabelledExample(f"Zorbly quantics flummox the grobbet number {i}.", "loyalty", ("pain_point",)) for i in range(4)]
-    before = tag([text]).taggings[0]
-    after = tag([text], training=training).taggings[0]
+    # the description prior (test_prior.py) is not what training teaches: hold it out to see the classifier's share
+    book = load_codebook(None)
+    book = replace(book, weights={**book.weights, "prior": 0.0})
+    before = tag([text], codebook=book).taggings[0]
+    after = tag([text], codebook=book, training=training).taggings[0]
     assert after.stage is not None and after.stage.id == "loyalty"
     def pain(t):
         return max([k.score for k in t.kinds if k.id == "pain_point"], default=0.0)
