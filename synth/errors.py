@@ -63,7 +63,7 @@ class ConfigError(SynthError):
     """A setting, codebook, survey.yaml or template is invalid."""
 
     def __init__(self, message: str, *, path: str | None = None, line: int | None = None, hint: str = "") -> None:
-        self.path, self.line = path, line
+        self.path, self.line, self.message = path, line, message
         where = ""
         if path:
             where = f"{path}, line {line}: " if line else f"{path}: "

@@ -19,7 +19,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from synth.errors import ConfigError
 
-Loc = tuple[int | str, ...]
+Loc = tuple[Any, ...]  # keys and list positions (a key may be a number: `2026: ...`)
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -119,7 +119,7 @@ def _config_error(error: Any, *, where: str, wording: Wording, document: Any, at
     line = line_of(document, full)
     if kind in ("value_error", "assertion_error"):
         message = str(error["ctx"]["error"]) if "ctx" in error and "error" in error["ctx"] else error["msg"]
-        return cls(message, path=where, line=line)
+        return cls(message, path=where, line=line, hint=hints.get(field, ""))
     item = bool(loc) and isinstance(loc[-1], int)
     if not item and field in wording.messages:
         return cls(wording.messages[field].format(type=_yaml_type(error.get("input"))), path=where,

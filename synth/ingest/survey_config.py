@@ -22,19 +22,23 @@ value its `values:` map does not list is kept as written.
 
 Roles: respondent_id, open_text, single_choice, multi_choice, ordinal,
 numeric, metadata, pii, ignored. A mistake (bad YAML, an unknown key or role)
-is an InputError naming survey.yaml and the line.
+is an InputError naming survey.yaml and the line (pydantic models over ruamel.yaml,
+`synth.yamlcheck`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Annotated, Any, Mapping, TypeVar
 
-import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationInfo
 
 from synth.errors import InputError
 from synth.records import COLUMN_ROLES
+from synth.yamlcheck import Wording, entry_line, line_of, load_yaml, validate
+
+M = TypeVar("M", bound=BaseModel)
 
 CONFIG_NAMES = ("survey.yaml", "survey.yml")
 KEYS = ("columns", "segment", "sheet", "id_column", "attributes")
@@ -70,82 +74,97 @@ def load_survey_config(folder: Path, rel_folder: str = "") -> SurveyConfig:
 
 
 def parse_survey_config(text: str, rel: str = "survey.yaml") -> SurveyConfig:
-    """Validate survey.yaml text; raises InputError with the line of the first mistake."""
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(rel, "not valid YAML", line=mark.line + 1 if mark else None,
-                         hint="check the indentation and the ':' after each key") from None
+    """Validate survey.yaml text (the pydantic models below, lines from ruamel); raises InputError with
+    the line of the first mistake."""
+    root, errors = load_yaml(text, rel)
+    if errors:
+        raise InputError(rel, "not valid YAML", line=errors[0].line, hint="check the indentation and the ':' after each key")
     if root is None:
         return SurveyConfig(path=rel)
-    if not isinstance(root, yaml.MappingNode):
-        raise InputError(rel, "must be a mapping of settings", line=_line(root), hint=f"keys: {', '.join(KEYS)}")
-    values: dict[str, Any] = {}
-    for key_node, value_node in root.value:
-        key = key_node.value
-        if key not in KEYS:
-            raise InputError(rel, f"unknown key {key!r}", line=_line(key_node), hint=f"keys: {', '.join(KEYS)}")
-        parse = {"columns": _columns, "attributes": _attributes}.get(key)
-        values[key] = parse(value_node, rel) if parse else _scalar(value_node, key, rel)
-    return SurveyConfig(path=rel, **values)
+    if not isinstance(root, Mapping):
+        raise InputError(rel, "must be a mapping of settings", line=line_of(root, ()), hint=f"keys: {', '.join(KEYS)}")
+    top = _checked(_SurveyIn, dict(root), TOP, root, (), rel)
+    columns = {str(k).strip(): _role(k, v, root, rel) for k, v in (top.columns or {}).items()}
+    attributes = {str(k).strip(): _attribute(str(k).strip(), v, root, rel) for k, v in (top.attributes or {}).items()}
+    scalars = {key: str(getattr(top, key)).strip() for key in ("segment", "sheet", "id_column") if key in root}
+    return SurveyConfig(path=rel, columns=columns, attributes=attributes, **scalars)
 
 
-def _scalar(node, key: str, rel: str) -> str:
-    if not isinstance(node, yaml.ScalarNode) or not str(node.value).strip():
-        raise InputError(rel, f"{key!r} must be one column or sheet name", line=_line(node),
-                         hint=f"write it as '{key}: Name'")
-    return str(node.value).strip()
+Scalar = str | int | float  # a column or sheet name as the researcher typed it (`Q7`, `2026`)
 
 
-def _columns(node, rel: str) -> dict[str, str]:
-    if not isinstance(node, yaml.MappingNode):
-        raise InputError(rel, "'columns' must map column names to roles", line=_line(node),
-                         hint="for example:  columns: {Q7: open_text}")
-    roles: dict[str, str] = {}
-    for key_node, value_node in node.value:
-        role = str(getattr(value_node, "value", "")).strip().lower()
-        if not isinstance(value_node, yaml.ScalarNode) or role not in COLUMN_ROLES:
-            raise InputError(rel, f"the role of column {key_node.value!r} must be one of {', '.join(COLUMN_ROLES)}. "
-                             f"Got {role or 'nothing'!r} instead.", line=_line(value_node),
-                             hint="fix the role name")
-        roles[str(key_node.value).strip()] = role
-    return roles
+class _Shape(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _attributes(node, rel: str) -> dict[str, AttributeSpec]:
-    if not isinstance(node, yaml.MappingNode):
-        raise InputError(rel, "'attributes' must map column names to attribute names", line=_line(node),
-                         hint="for example:  attributes: {What is your age?: age_band}")
-    specs: dict[str, AttributeSpec] = {}
-    for key_node, value_node in node.value:
-        column = str(key_node.value).strip()
-        if isinstance(value_node, yaml.ScalarNode) and str(value_node.value).strip():
-            specs[column] = AttributeSpec(str(value_node.value).strip(), line=_line(key_node))
-            continue
-        specs[column] = _attribute_spec(column, value_node, rel, _line(key_node))
-    return specs
+def _named(value: Any, info: ValidationInfo) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)) or not str(value).strip():
+        raise ValueError(NAME_MESSAGE.format(key=info.field_name))
+    return value
 
 
-def _attribute_spec(column: str, node, rel: str, line: int | None) -> AttributeSpec:
-    """`{name: ..., values: {...}}` for one column; anything else is an InputError at its line."""
+Name = Annotated[Scalar, BeforeValidator(_named)]
+
+
+class _SurveyIn(_Shape):
+    sheet: Name | None = None
+    id_column: Name | None = None
+    segment: Name | None = None
+    columns: dict[Scalar, Any] | None = None
+    attributes: dict[Scalar, Any] | None = None
+
+
+class _AttributeIn(_Shape):
+    name: Name
+    values: dict[Scalar, Any] | None = None
+
+
+NAME_MESSAGE = "{key!r} must be one column or sheet name"
+TOP = Wording(
+    "survey.yaml", unknown="unknown key {key!r}",
+    messages={"columns": "'columns' must map column names to roles", "attributes": "'attributes' must map column names "
+              "to attribute names", **{k: NAME_MESSAGE.format(key=k) for k in ("sheet", "id_column", "segment")}},
+    hints={"": f"keys: {', '.join(KEYS)}", "columns": "for example:  columns: {Q7: open_text}",
+           "attributes": "for example:  attributes: {What is your age?: age_band}",
+           **{k: f"write it as '{k}: Name'" for k in ("sheet", "id_column", "segment")}},
+)  # fmt: skip
+
+
+def _checked(model: type[M], value: Any, wording: Wording, root: Any, at: tuple, rel: str) -> M:
+    built, errors = validate(model, value, where=rel, wording=wording, document=root, at=at)
+    if built is None:
+        first = errors[0]
+        raise InputError(rel, first.message, line=first.line, hint=first.hint)
+    return built
+
+
+def _role(column: Scalar, value: Any, root: Any, rel: str) -> str:
+    role = str(value).strip().lower() if isinstance(value, (str, int, float)) and value is not None else ""
+    if role not in COLUMN_ROLES:
+        raise InputError(rel, f"the role of column {str(column)!r} must be one of {', '.join(COLUMN_ROLES)}. "
+                         f"Got {role or 'nothing'!r} instead.", line=line_of(root, ("columns", column), key=True),
+                         hint="fix the role name")  # fmt: skip
+    return role
+
+
+def _attribute(column: str, value: Any, root: Any, rel: str) -> AttributeSpec:
+    """`new_name`, or `{name: ..., values: {...}}`, for one column; anything else is an InputError at its line."""
+    line = line_of(root, ("attributes", column), key=True)
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value).strip():
+        return AttributeSpec(str(value).strip(), line=line)
     hint = f"write it as '{column}: new_name' or with 'name:' and 'values:' under it"
-    if not isinstance(node, yaml.MappingNode):
-        raise InputError(rel, f"attribute {column!r} needs a name", line=_line(node), hint=hint)
-    fields = {str(k.value): v for k, v in node.value}
-    unknown = sorted(set(fields) - {"name", "values"})
-    name = fields.get("name")
-    if unknown or not isinstance(name, yaml.ScalarNode) or not str(name.value).strip():
-        raise InputError(rel, f"attribute {column!r}: " + (f"unknown key {unknown[0]!r}" if unknown else "no 'name'"),
-                         line=_line(node), hint=hint)
-    values = fields.get("values")
-    if values is not None and not (isinstance(values, yaml.MappingNode)
-                                   and all(isinstance(v, yaml.ScalarNode) for _, v in values.value)):
-        raise InputError(rel, f"attribute {column!r}: 'values' must map answers to values", line=_line(values),
-                         hint="for example:  values: {Every week: weekly}")
-    mapped = {str(k.value).strip(): str(v.value).strip() for k, v in values.value} if values is not None else {}
-    return AttributeSpec(str(name.value).strip(), mapped, line)
-
-
-def _line(node) -> int | None:
-    return node.start_mark.line + 1 if getattr(node, "start_mark", None) else None
+    if not isinstance(value, Mapping):
+        raise InputError(rel, f"attribute {column!r} needs a name", line=line, hint=hint)
+    wording = Wording(f"attribute {column!r}", unknown="attribute " + repr(column) + ": unknown key {key!r}",
+                      messages={"values": f"attribute {column!r}: 'values' must map answers to values"},
+                      hints={"": hint, "values": "for example:  values: {Every week: weekly}"})  # fmt: skip
+    if "name" not in value or not isinstance(value.get("name"), (str, int, float)) or not str(value["name"]).strip():
+        unknown = sorted(set(map(str, value)) - {"name", "values"})
+        reason = f"unknown key {unknown[0]!r}" if unknown else "no 'name'"
+        raise InputError(rel, f"attribute {column!r}: {reason}", line=entry_line(root, ("attributes", column)), hint=hint)
+    spec = _checked(_AttributeIn, dict(value), wording, root, ("attributes", column), rel)
+    if spec.values and any(isinstance(v, (list, dict)) for v in spec.values.values()):
+        raise InputError(rel, wording.messages["values"], line=line_of(root, ("attributes", column, "values")),
+                         hint=wording.hints["values"])  # fmt: skip
+    mapped = {str(k).strip(): "" if v is None else str(v).strip() for k, v in (spec.values or {}).items()}
+    return AttributeSpec(str(spec.name).strip(), mapped, line)

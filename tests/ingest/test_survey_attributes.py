@@ -101,7 +101,7 @@ def test_config_is_parsed_with_both_forms():
     [
         ("attributes: [Q1, Q2]\n", 1, "'attributes' must map column names"),
         ("attributes:\n  Q1:\n    values: {a: b}\n", 3, "attribute 'Q1': no 'name'"),
-        ("attributes:\n  Q1:\n    name: x\n    vales: {a: b}\n", 3, "unknown key 'vales'"),
+        ("attributes:\n  Q1:\n    name: x\n    vales: {a: b}\n", 4, "unknown key 'vales'"),
         ("attributes:\n  Q1:\n    name: x\n    values: [a, b]\n", 4, "'values' must map answers"),
         ("attributes:\n  Q1:\n", 2, "attribute 'Q1' needs a name"),
     ],
