@@ -219,27 +219,28 @@ def load_role_overrides(path: Path, rel: str) -> tuple[dict[str, str], set[str],
 
 
 def _read_roles_file(path: Path, where: str) -> tuple[dict[str, str], list[Problem]]:
-    import yaml
+    """Speaker name -> role from one roles file (ruamel.yaml, so each problem names its line)."""
+    from synth.yamlcheck import line_of, load_yaml
 
     hint = "write one 'speaker name: interviewer', 'speaker name: participant' or 'speaker name: staff' per line"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = None if mark is None else mark.line + 1
-        return {}, [Problem(where, "the speaker roles file could not be read", hint, line)]
+        data, errors = load_yaml(path.read_text(encoding="utf-8-sig"), where)
+    except (OSError, UnicodeDecodeError):
+        return {}, [Problem(where, "the speaker roles file could not be read", hint)]
+    if errors:
+        return {}, [Problem(where, "the speaker roles file could not be read", hint, errors[0].line)]
     if data is None:
         return {}, []
-    if not isinstance(data, dict):
-        return {}, [Problem(where, "the speaker roles file must map speaker names to roles", hint)]
+    if not isinstance(data, Mapping):
+        return {}, [Problem(where, "the speaker roles file must map speaker names to roles", hint, line_of(data, ()))]
     roles, problems = {}, []
     for name, value in data.items():
-        if isinstance(value, dict):  # `Name: {role: staff}`
+        if isinstance(value, Mapping):  # `Name: {role: staff}`
             value = value.get("role")
         role = STAFF if is_staff({"role": value}) else normalise_role(value)
         if role is None:
             reason = f"a role must be 'interviewer', 'participant' or 'staff'. Got {str(value)[:20]!r} instead"
-            problems.append(Problem(where, reason, hint))
+            problems.append(Problem(where, reason, hint, line_of(data, (name,), key=True)))
             continue
         roles[str(name)] = role
     log.debug("read %d speaker roles from %s", len(roles), where)

@@ -156,8 +156,8 @@ def test_speakers_yaml_marks_a_staff_member_as_a_participant_with_the_staff_role
 @pytest.mark.parametrize(
     "content, reason, line",
     [
-        ("Ann: boss\n", "Got 'boss' instead", None),
-        ("- Ann\n- Ben\n", "must map speaker names to roles", None),
+        ("Ann: boss\n", "Got 'boss' instead", 1),  # each problem names its line
+        ("- Ann\n- Ben\n", "must map speaker names to roles", 1),
         ("Ann: [interviewer\n", "could not be read", 2),
     ],
 )
