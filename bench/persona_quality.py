@@ -165,7 +165,7 @@ def _crosstab(answer, labels) -> None:
     heads = [f"persona {c + 1}" if c >= 0 else "none" for c in personas]
     print("\n| Q2 answer | " + " | ".join(heads) + " |\n|---|" + "---|" * len(heads))
     for value in sorted(set(answer)):
-        counts = [sum(1 for a, l in zip(answer, labels) if a == value and l == c) for c in personas]
+        counts = [sum(1 for a, got in zip(answer, labels) if a == value and got == c) for c in personas]
         print(f"| {value[:100]} | " + " | ".join(str(c) for c in counts) + " |")
 
 
@@ -173,7 +173,7 @@ AMI_SPLITS = {"all 20": ("ES", "IS", "TS"), "dev (ES2004, ES2011, IS1003)": ("ES
 
 
 def ami_synth_run(work: Path) -> None:
-    """Run `synth run` as a user does (defaults; only the output folder and a shared cache given) and score it."""
+    """Run `synth run` as a user does (defaults; only the meeting files and the output folder given) and score it."""
     import hashlib
     import json
     import subprocess
@@ -183,16 +183,12 @@ def ami_synth_run(work: Path) -> None:
     roles = ("Project Manager", "Marketing", "Industrial Designer", "User Interface")
     print("\n## `synth run` with defaults on AMI (auto-K, tags on)\n\n| meetings | speakers | k chosen | ARI vs role | unassigned | Cramér's V |\n|---|---|---|---|---|---|")
     for title, prefixes in AMI_SPLITS.items():
-        folder = work / ("in-" + "-".join(prefixes))
-        folder.mkdir(parents=True, exist_ok=True)
-        for meeting in sorted(AMI.glob("*.json")):
-            link = folder / meeting.name
-            if meeting.name.startswith(prefixes) and not link.exists():
-                link.symlink_to(meeting)
+        meetings = [str(m) for m in sorted(AMI.glob("*.json")) if m.name.startswith(prefixes)]  # files, not links:
+        # synth reads no link that leaves its input folder
         out = work / ("out-" + "-".join(prefixes))
         if (out / "map.draft.json").exists():
             (out / "map.draft.json").unlink()  # a fresh run each time, not a warm start from the last one
-        subprocess.run([str(Path(sys.executable).parent / "synth"), "run", str(folder), "-o", str(out), "--cache-dir", str(work / "cache")],
+        subprocess.run([str(Path(sys.executable).parent / "synth"), "run", *meetings, "-o", str(out)],
                        check=True, capture_output=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
         doc = json.loads((out / "map.json").read_text())
         key = {hashlib.sha1(f"{s['path']}\0{r}".encode()).hexdigest()[:12]: r for s in doc["sources"] for r in roles}

@@ -76,7 +76,8 @@ def cluster_participants(
     matrix = features.combined(weights)
     ids = features.participant_ids
     present = _with_evidence(participants, units)
-    reasons = {ids[row]: "no evidence: no text and no closed answers" for row in range(len(ids)) if row not in set(present)}
+    placed = set(present)  # built once: a set per row made this step quadratic (26 s at 18,000 participants)
+    reasons = {ids[row]: "no evidence: no text and no closed answers" for row in range(len(ids)) if row not in placed}
     notes = [f"{len(reasons)} participant(s) have no evidence or attributes and fit no persona"] if reasons else []
     staff = {row for row in present if is_staff(participants[row].attributes)}
     if staff:  # the service blueprint's backstage, not customers (synth.staff)
@@ -110,8 +111,6 @@ def cluster_participants(
     if dependence is not None and dependence >= SOURCE_DEPENDENCE_WARN:
         notes.append(f"personas follow the source kind (Cramér's V {dependence:.2f} >= {SOURCE_DEPENDENCE_WARN}): "
                      "check that they describe people, not interviews vs survey answers")
-    from synth.cluster_features import align_attributes
-
     return Clustering(
         assignments=assignments,
         k=chosen_k,
@@ -121,7 +120,7 @@ def cluster_participants(
         warnings=tuple(notes),
         unassigned=dict(sorted(reasons.items())),
         source_dependence=None if dependence is None else round(dependence, 4),
-        attribute_mapping=align_attributes(participants)[1],
+        attribute_mapping=dict(features.attribute_mapping),
     )
 
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -54,6 +54,7 @@ class FeatureBlocks:
     text: np.ndarray
     tags: np.ndarray
     attributes: np.ndarray
+    attribute_mapping: Mapping[str, str] = field(default_factory=dict)  # `align_attributes`' mapping
 
     def combined(self, weights: Mapping[str, float]) -> np.ndarray:
         """The weighted matrix the clusterer sees; empty or zero-weight blocks drop out."""
@@ -104,8 +105,8 @@ def build_features(
         normalise_rows(_by_kind(_relative_profile(pairs, _word_profile(pairs, units, ids), ids), groups)),
     ]) if pairs.keys else np.zeros((len(ids), 0))
     tags = _by_kind(_relative_profile(pairs, _tag_profile(pairs, units, tag_result), ids), groups) if pairs.keys else np.zeros((len(ids), 0))
-    aligned, _ = align_attributes(participants)
-    return FeatureBlocks(ids, text, tags, attribute_matrix(aligned))
+    aligned, mapping = align_attributes(participants)
+    return FeatureBlocks(ids, text, tags, attribute_matrix(aligned), mapping)
 
 
 def participant_kinds(participants: Sequence[Participant], kinds: Mapping[str, str]) -> list[str]:
