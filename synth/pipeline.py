@@ -45,6 +45,7 @@ class RunResult:
     warnings: list[str] = field(default_factory=list)
     review_notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    cached_stages: list[str] = field(default_factory=list)  # stages answered from the stage cache
     files: list[Path] = field(default_factory=list)
     clustering: Any = None  # synth.records.Clustering, for run.json's persona block
     quality: dict = field(default_factory=dict)  # saturation and agreement (synth.agreement.summary)
@@ -99,7 +100,7 @@ def _validate(ctx: Context) -> None:
 def _ingest(ctx: Context) -> None:
     from synth.ingest import read_inputs
 
-    ctx.sources, problems = read_inputs(ctx.settings.inputs, exclude=[ctx.settings.output, ctx.settings.embedding_cache])
+    ctx.sources, problems = read_inputs(ctx.settings.inputs, exclude=[ctx.settings.output, ctx.settings.embedding_cache, ctx.settings.cache_root / "stages"])
     ctx.result.problems.extend(problems)
     if ctx.settings.strict and problems:
         first = problems[0]
@@ -192,7 +193,9 @@ def _tag(ctx: Context) -> None:
 def _cluster(ctx: Context) -> None:
     s = ctx.settings
     previous = _previous_assignments(ctx)
-    warm = previous if _warm_start_applies(ctx, previous) else None
+    from synth.rerun import warm_start_applies
+
+    warm = previous if warm_start_applies(ctx.participants, ctx.units, previous, s.personas) else None
     key = ctx.keys["cluster"] = ctx.cache.key("cluster", ctx.keys["tag"], s.personas, s.seed, s.weights, s.resamples, warm)
     stored = ctx.cache.get("cluster", key)
     if stored is None:
@@ -209,24 +212,6 @@ def _cluster(ctx: Context) -> None:
     ctx.reporter.done("cluster")
     ctx.result.warnings.extend(ctx.clustering.warnings)
     ctx.result.clustering = ctx.clustering
-
-
-def _warm_start_applies(ctx: Context, previous: Mapping[str, str]) -> bool:
-    """Whether `cluster_participants` would warm-start from `previous` (the rule of
-    `synth.cluster._warm_labels`, tested to agree): when it would not, the previous draft
-    does not change the clustering and stays out of its cache key, so the first re-run of
-    unchanged inputs is answered from the cache too."""
-    from synth.staff import is_staff
-
-    speaking = {u.participant_id for u in ctx.units}
-    ids = [p.id for p in ctx.participants
-           if (p.id in speaking or any(str(v).strip() for v in p.attributes.values())) and not is_staff(p.attributes)]
-    personas = sorted({previous[pid] for pid in ids if previous.get(pid)})
-    k = ctx.settings.personas
-    if len(personas) < 2 or (k is not None and k != len(personas)):
-        return False
-    here = set(ids)
-    return not (here <= set(previous) and all(pid in here for pid, persona in previous.items() if persona))
 
 
 def _previous_assignments(ctx: Context) -> dict[str, str]:
@@ -351,6 +336,7 @@ def context(settings: Settings, reporter=None, *, until: str | None = None) -> C
 
     ctx = Context(settings, reporter or SilentReporter(), RunResult(output=Path(settings.output)), Workspace(settings.output))
     ctx.cache = StageCache(settings.cache_root / "stages")
+    ctx.result.cached_stages = ctx.cache.hits  # filled as stages hit
     if until is not None:
         return run_stages(ctx, until)
     ctx.workspace.check_writable_target()

@@ -1,4 +1,4 @@
-"""What the segment stage stores in the stage cache, and how a re-run puts it back.
+"""What the stage cache stores for segmentation and how a re-run puts it back; when the warm start counts.
 
 Segmentation is cached as one result for the whole study, not per source: the
 redactor is built from every source (a name known from one transcript or the
@@ -19,7 +19,7 @@ shown path and id, language and problems).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from synth.records import Participant, Problem, Source, Unit
 
@@ -66,3 +66,22 @@ def _text(lines: Sequence[str] | None, unit: Unit) -> str | None:
     if lines is None or not unit.spans or any(not 1 <= s.line <= len(lines) for s in unit.spans):
         return None
     return " ".join(lines[s.line - 1][s.start:s.end] for s in unit.spans)
+
+
+def warm_start_applies(participants: Sequence[Participant], units: Sequence[Unit], previous: Mapping[str, str],
+                       k: int | None) -> bool:
+    """Whether `cluster_participants` would warm-start from `previous` (the rule of
+    `synth.cluster._warm_labels`, tested to agree). When it would not, the previous draft does
+    not change the clustering and stays out of its cache key, so the first re-run of unchanged
+    inputs is answered from the cache too. Here, not in synth.cluster: importing that module
+    costs scikit-learn, which a fully cached run never needs."""
+    from synth.staff import is_staff
+
+    speaking = {u.participant_id for u in units}
+    ids = [p.id for p in participants
+           if (p.id in speaking or any(str(v).strip() for v in p.attributes.values())) and not is_staff(p.attributes)]
+    personas = sorted({previous[pid] for pid in ids if previous.get(pid)})
+    if len(personas) < 2 or (k is not None and k != len(personas)):
+        return False
+    here = set(ids)
+    return not (here <= set(previous) and all(pid in here for pid, persona in previous.items() if persona))
