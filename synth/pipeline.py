@@ -335,7 +335,7 @@ def context(settings: Settings, reporter=None, *, until: str | None = None) -> C
     from synth.stage_cache import StageCache
 
     ctx = Context(settings, reporter or SilentReporter(), RunResult(output=Path(settings.output)), Workspace(settings.output))
-    ctx.cache = StageCache(settings.cache_root / "stages")
+    ctx.cache = StageCache(settings.cache_root / "stages", store=settings.redact)
     ctx.result.cached_stages = ctx.cache.hits  # filled as stages hit
     if until is not None:
         return run_stages(ctx, until)

@@ -8,12 +8,13 @@ ingested sources themselves (text, turns, speakers, columns, roster), the redact
 setting and `stage_cache.code_fingerprint()` (synth's code, spaCy and its
 pipelines' versions).
 
-What is stored holds no verbatim participant text: each unit's `text` (the
-unredacted words) is blanked and rebuilt on restore from the freshly read
-source lines through `Unit.spans` (`synth.segment` keeps
-`" ".join(lines[s.line - 1][s.start:s.end] for s in spans) == text`). Source
-records are not stored at all, only what segmentation changed in them (the
-shown path and id, language and problems).
+What is stored holds no unredacted participant text: each unit's `text` (the
+verbatim words) and `clean_text` (made from them, for the model) are blanked and
+rebuilt on restore from the freshly read source lines through `Unit.spans`
+(`synth.segment` keeps `" ".join(lines[s.line - 1][s.start:s.end] for s in
+spans) == text`, and `clean_text == clean_for_model(text)`). Source records are
+not stored at all, only what segmentation changed in them (the shown path and
+id, language and problems).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def pack(sources: Sequence[Source], participants: Sequence[Participant], units: 
          problems: Sequence[Problem]) -> SegmentResult:
     """The stage's output, ready to store (`sources` in ingest order, after aliasing)."""
     return SegmentResult(
-        units=tuple(replace(u, text="") for u in units),
+        units=tuple(replace(u, text="", clean_text="") for u in units),
         shown=tuple((s.id, s.path, s.language, tuple(s.problems)) for s in sources),
         participants=tuple(participants),
         problems=tuple(problems),
@@ -52,13 +53,15 @@ def unpack(stored: SegmentResult, ingested: Sequence[Source]) -> tuple[list[Sour
         return None
     sources = [replace(s, id=i, path=p, language=lang, problems=probs)
                for s, (i, p, lang, probs) in zip(ingested, stored.shown)]
+    from synth.clean import clean_for_model
+
     lines = {shown.id: original.lines for shown, original in zip(sources, ingested)}
     units = []
     for unit in stored.units:
         text = _text(lines.get(unit.source_id), unit)
         if text is None:
             return None
-        units.append(replace(unit, text=text))
+        units.append(replace(unit, text=text, clean_text=clean_for_model(text)))
     return sources, list(stored.participants), units, list(stored.problems)
 
 

@@ -15,8 +15,9 @@ Storage is one sqlite file (`<cache>/stages/stages.sqlite`, the standard
 library's sqlite3, as the embedding cache uses). On disk a key is
 HMAC-SHA256 under the cache folder's random salt, never a plain hash of
 participant words. Values are pickles of redacted records only: the pipeline
-blanks each unit's verbatim `text` before storing and rebuilds it from the
-freshly read source lines (`Unit.spans` locate it exactly). Pickle is read only
+blanks each unit's verbatim `text` and `clean_text` before storing and rebuilds
+them from the freshly read source lines (`Unit.spans` locate them exactly);
+a run with `--no-redact` stores nothing (its quotes are unredacted). Pickle is read only
 from the user's own cache folder; anything unreadable (corrupt file, other
 format, a class that changed) is logged without participant text and the stage
 is recomputed: a cache never stops a run.
@@ -135,8 +136,9 @@ def file_fingerprint(path: Path | None) -> str:
 class StageCache:
     """Stage results by key in one sqlite file; `get` and `put` never raise."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, store: bool = True) -> None:
         self.folder = Path(folder)
+        self.store = store  # False with --no-redact: unredacted quotes are never written to the cache
         self._salt: bytes | None = None
         self.hits: list[str] = []  # stage names answered from the cache, for run.json
 
@@ -167,6 +169,8 @@ class StageCache:
 
     def put(self, stage: str, key: str, value: Any, *, retry: bool = True) -> None:
         """Store a value (redacted records only); a full disk or a locked file only costs the next run time."""
+        if not self.store:
+            return
         try:
             blob = FORMAT + zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
             with closing(self._connect()) as db, db:

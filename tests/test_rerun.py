@@ -198,3 +198,36 @@ def test_persona_ids_skip_scipy_only_when_the_answer_is_the_same():
             for r, c in pairs.items():
                 if overlap[r][c] >= 0.3:
                     assert reference[r] == old[c]
+
+
+def test_the_stage_cache_holds_no_unredacted_participant_words(cold):
+    """Every stored value, decompressed, lacks a name the redactor removes (it is in the source)."""
+    import pickle
+    import sqlite3
+    import zlib
+
+    from synth.stage_cache import FORMAT
+
+    s, _ = cold
+    assert "Maya Patel" in (SAMPLE_INPUTS / "interview_01.txt").read_text(encoding="utf-8")
+    assert "Patel" not in (s.output / "map.json").read_text(encoding="utf-8")
+    with sqlite3.connect(s.cache_dir / "stages" / DB_NAME) as db:
+        blobs = [bytes(b) for (b,) in db.execute("SELECT value FROM results")]
+    assert len(blobs) >= 4
+    for blob in blobs:
+        raw = zlib.decompress(blob[len(FORMAT):])
+        pickle.loads(raw)  # a real value, not noise
+        assert b"Patel" not in raw and "Patel".encode("utf-16-le") not in raw
+
+
+def test_a_run_without_redaction_stores_no_stage_results(tmp_path):
+    run(settings(SAMPLE_INPUTS, tmp_path / "run", tmp_path / "cache", redact=False))
+    db = tmp_path / "cache" / "stages" / DB_NAME
+    assert not db.exists() or not sqlite3_rows(db)
+
+
+def sqlite3_rows(path: Path) -> list:
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT stage FROM results").fetchall()
