@@ -1,4 +1,9 @@
-"""Atomic file writes: a reader never sees half a file, a crash never leaves one."""
+"""Atomic file writes: a reader never sees half a file, a crash never leaves one.
+
+A file whose bytes would not change is left as it is (not rewritten, its
+modification time kept): re-runs and review decisions rewrite only the outputs
+that changed, so file watchers, sync tools and `make` see only real changes.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,21 @@ import tempfile
 from pathlib import Path
 
 
-def write_bytes(path: Path, data: bytes) -> None:
+def same_bytes(path: Path, data: bytes) -> bool:
+    """True when `path` already holds exactly `data` (size first, so a changed file costs one stat)."""
+    try:
+        if path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def write_bytes(path: Path, data: bytes) -> bool:
+    """Write `data` atomically; False (and nothing written) when the file already holds it."""
     path = Path(path)
+    if same_bytes(path, data):
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -18,7 +36,8 @@ def write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return True
 
 
-def write_text(path: Path, text: str) -> None:
-    write_bytes(path, text.encode("utf-8"))
+def write_text(path: Path, text: str) -> bool:
+    return write_bytes(path, text.encode("utf-8"))

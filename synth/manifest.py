@@ -72,6 +72,7 @@ def run_json_text(settings, result, sources, embedder, codebook, version: str) -
         "warnings": result.warnings,
         "review": result.review_notes,
         "timings_s": result.timings,
+        "cached_stages": list(result.cached_stages),  # stages answered from the stage cache (synth.stage_cache)
         "outputs": sorted(str(Path(f).relative_to(settings.output)) for f in result.files),
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

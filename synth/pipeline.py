@@ -45,6 +45,7 @@ class RunResult:
     warnings: list[str] = field(default_factory=list)
     review_notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    cached_stages: list[str] = field(default_factory=list)  # stages answered from the stage cache
     files: list[Path] = field(default_factory=list)
     clustering: Any = None  # synth.records.Clustering, for run.json's persona block
     quality: dict = field(default_factory=dict)  # saturation and agreement (synth.agreement.summary)
@@ -74,20 +75,24 @@ class Context:
     representativeness: dict = field(default_factory=dict)
     fit_warnings: list = field(default_factory=list)  # "the codebook may not fit", carried into map.json's run
     draft: MapDocument | None = None
+    draft_text: str = ""  # the draft's JSON (map.draft.json), made once
     reviewed: MapDocument | None = None
+    cache: Any = None  # synth.stage_cache.StageCache: per-stage results kept between runs
+    keys: dict[str, str] = field(default_factory=dict)  # stage -> its cache key (the next stage chains on it)
 
 
 def _validate(ctx: Context) -> None:
     """Everything checkable before the slow steps: -o, review.yaml, the previous draft, codebook, labels."""
-    from synth.tag import read_labelled
     from synth.tag.codebook import load_codebook
-    from synth.tag.labelled import cleaned_examples
 
     ctx.workspace.check_writable_target()
     ctx.review = ctx.workspace.read_review()  # a broken review.yaml stops here, untouched
     ctx.previous = ctx.workspace.previous_draft()
     ctx.codebook = load_codebook(ctx.settings.codebook)
-    ctx.examples = cleaned_examples(read_labelled(ctx.settings.train)) if ctx.settings.train else []
+    if ctx.settings.train:  # pandas only when there is a training file (0.4 s)
+        from synth.tag.labelled import cleaned_examples, read_labelled
+
+        ctx.examples = cleaned_examples(read_labelled(ctx.settings.train))
     if ctx.settings.coded:
         agreement.read_coded(ctx.settings.coded)  # a broken coded sample stops here, before the slow steps
 
@@ -95,7 +100,7 @@ def _validate(ctx: Context) -> None:
 def _ingest(ctx: Context) -> None:
     from synth.ingest import read_inputs
 
-    ctx.sources, problems = read_inputs(ctx.settings.inputs, exclude=[ctx.settings.output, ctx.settings.embedding_cache])
+    ctx.sources, problems = read_inputs(ctx.settings.inputs, exclude=[ctx.settings.output, ctx.settings.embedding_cache, ctx.settings.cache_root / "stages"])
     ctx.result.problems.extend(problems)
     if ctx.settings.strict and problems:
         first = problems[0]
@@ -103,25 +108,40 @@ def _ingest(ctx: Context) -> None:
 
 
 def _segment(ctx: Context) -> None:
-    from synth.nlp import get_nlp
+    """Redact and segment; from the stage cache when the ingested sources and settings are unchanged."""
     from synth.participant_join import join_participants
+    from synth.rerun import pack, unpack
+
+    rosters = [s for s in ctx.sources if s.kind == "participants"]
+    evidence = [s for s in ctx.sources if s.kind != "participants"]
+    ctx.participants, join = join_participants(evidence, rosters)
+    from synth.stage_cache import records_fingerprint
+
+    read = records_fingerprint((ctx.sources, ctx.result.problems))
+    key = ctx.keys["segment"] = ctx.cache.key("segment", read, ctx.settings.redact)
+    stored = ctx.cache.get("segment", key)
+    restored = unpack(stored, ctx.sources) if stored is not None else None
+    if restored is None:
+        restored = _segment_afresh(ctx, rosters, evidence)
+        ctx.cache.put("segment", key, pack(*restored))
+    ctx.sources, ctx.participants, ctx.units, ctx.result.problems = restored
+    ctx.result.sources, ctx.result.participants, ctx.result.units = len(ctx.sources), len(ctx.participants), len(ctx.units)
+    ctx.result.join = join.locate(ctx.participants, ctx.sources)
+
+
+def _segment_afresh(ctx: Context, rosters: list, evidence: list) -> tuple[list, list, list, list]:
+    from synth.nlp import get_nlp
     from synth.privacy.paths import alias_sources
     from synth.redact import Redactor
     from synth.segment import languages_by_units, segment_sources
 
     ctx.nlp = get_nlp()
-    roster = {k: v for s in ctx.sources if s.kind == "participants" for k, v in s.attributes.items()}
-    evidence = [s for s in ctx.sources if s.kind != "participants"]
-    ctx.participants, ctx.result.join = join_participants(evidence, [s for s in ctx.sources if s.kind == "participants"])
+    roster = {k: v for s in rosters for k, v in s.attributes.items()}
     redactor = Redactor.from_sources(evidence, ctx.participants, enabled=ctx.settings.redact, nlp=ctx.nlp, roster=roster)
-    ctx.units = segment_sources(evidence, ctx.participants, redactor=redactor, nlp=ctx.nlp)
-    ctx.sources = languages_by_units(ctx.sources, ctx.units)  # a source's language follows its units
+    units = segment_sources(evidence, ctx.participants, redactor=redactor, nlp=ctx.nlp)
+    sources = languages_by_units(ctx.sources, units)  # a source's language follows its units
     # file names holding a name are shown by alias from here on
-    ctx.sources, ctx.participants, ctx.units, ctx.result.problems = alias_sources(
-        ctx.sources, ctx.participants, ctx.units, ctx.result.problems, redactor
-    )
-    ctx.result.sources, ctx.result.participants, ctx.result.units = len(ctx.sources), len(ctx.participants), len(ctx.units)
-    ctx.result.join = ctx.result.join.locate(ctx.participants, ctx.sources)
+    return alias_sources(sources, ctx.participants, units, ctx.result.problems, redactor)
 
 
 def _require_evidence(ctx: Context) -> None:
@@ -153,29 +173,45 @@ def _embed(ctx: Context) -> None:
 
 def _tag(ctx: Context) -> None:
     from synth.review import review_training
-    from synth.tag import tag_units
     from synth.tag.fit import codebook_fit_warnings
 
     examples = ctx.examples + review_training(ctx.review, ctx.previous)
-    ctx.tag_result = tag_units(ctx.units, ctx.vectors, ctx.codebook, ctx.embedder, training=examples, seed=ctx.settings.seed)
+    key = ctx.keys["tag"] = ctx.cache.key(
+        "tag", ctx.keys["segment"], ctx.embedder.model_id, ctx.codebook.path, ctx.codebook.sha256, examples, ctx.settings.seed,
+    )
+    ctx.tag_result = ctx.cache.get("tag", key)
+    if ctx.tag_result is None:
+        from synth.tag import tag_units
+
+        ctx.tag_result = tag_units(ctx.units, ctx.vectors, ctx.codebook, ctx.embedder, training=examples, seed=ctx.settings.seed)
+        ctx.cache.put("tag", key, ctx.tag_result)
     ctx.fit_warnings = [p.describe() for p in codebook_fit_warnings(ctx.tag_result.taggings, ctx.codebook)]
     ctx.result.warnings.extend(ctx.fit_warnings)
     ctx.result.embedded_new, ctx.result.embedded_cached = ctx.embedder.misses, ctx.embedder.hits
 
 
 def _cluster(ctx: Context) -> None:
-    from synth.cluster import cluster_participants, representativeness
-
     s = ctx.settings
-    ctx.clustering = cluster_participants(
-        ctx.participants, ctx.units, ctx.vectors, ctx.tag_result, k=s.personas, seed=s.seed, weights=s.weights,
-        resamples=s.resamples, progress=ctx.reporter.stage("cluster", s.resamples),
-        kinds={src.id: src.kind for src in ctx.sources}, previous=_previous_assignments(ctx),
-    )
+    previous = _previous_assignments(ctx)
+    from synth.rerun import warm_start_applies
+
+    warm = previous if warm_start_applies(ctx.participants, ctx.units, previous, s.personas) else None
+    key = ctx.keys["cluster"] = ctx.cache.key("cluster", ctx.keys["tag"], s.personas, s.seed, s.weights, s.resamples, warm)
+    stored = ctx.cache.get("cluster", key)
+    if stored is None:
+        from synth.cluster import cluster_participants, representativeness
+
+        clustering = cluster_participants(
+            ctx.participants, ctx.units, ctx.vectors, ctx.tag_result, k=s.personas, seed=s.seed, weights=s.weights,
+            resamples=s.resamples, progress=ctx.reporter.stage("cluster", s.resamples),
+            kinds={src.id: src.kind for src in ctx.sources}, previous=previous,
+        )
+        stored = (clustering, representativeness(ctx.units, ctx.vectors, clustering))
+        ctx.cache.put("cluster", key, stored)
+    ctx.clustering, ctx.representativeness = stored
     ctx.reporter.done("cluster")
     ctx.result.warnings.extend(ctx.clustering.warnings)
     ctx.result.clustering = ctx.clustering
-    ctx.representativeness = representativeness(ctx.units, ctx.vectors, ctx.clustering)
 
 
 def _previous_assignments(ctx: Context) -> dict[str, str]:
@@ -187,27 +223,48 @@ def _previous_assignments(ctx: Context) -> dict[str, str]:
 
 
 def _synthesize(ctx: Context) -> None:
+    """The draft map; from the stage cache when clustering, the previous draft's ids and --coded are unchanged."""
+    import json
+
+    from synth.persona_ids import cluster_groups, match_ids
+    from synth.review import previous_memberships
+    from synth.stage_cache import file_fingerprint
+
+    previous = previous_memberships(ctx.previous)
+    run_info = manifest.map_run_info(ctx.settings, ctx.embedder, ctx.codebook, ctx.clustering, __version__)
+    run_info["warnings"] = list(ctx.fit_warnings)  # the report renders from map.json only
+    coded = file_fingerprint(ctx.settings.coded)
+    ids = match_ids(cluster_groups(ctx.participants, ctx.clustering), previous)  # all the previous draft decides here
+    key = ctx.keys["synthesize"] = ctx.cache.key("synthesize", ctx.keys["cluster"], ids, run_info, coded)
+    text = ctx.cache.get("synthesize", key)
+    if isinstance(text, str):
+        ctx.draft, ctx.draft_text = MapDocument.from_dict(json.loads(text), where="the cached draft map"), text
+        return
+    ctx.draft = _draft(ctx, previous, run_info)
+    ctx.draft_text = ctx.draft.to_json()
+    ctx.cache.put("synthesize", key, ctx.draft_text)
+
+
+def _draft(ctx: Context, previous: dict, run_info: dict) -> MapDocument:
     from synth.agreement import annotate_draft
     from synth.competitors import add_map_extras
     from synth.export.mapjson import Vocabulary, build_map
-    from synth.review import previous_memberships
+    from synth.nlp import get_nlp
     from synth.study_order import study_order
     from synth.synthesize import build_maps, synthesize_personas
 
     vocabulary = Vocabulary.from_codebook(ctx.codebook)
     personas = synthesize_personas(
         ctx.participants, ctx.units, ctx.tag_result, ctx.clustering, stage_ids=vocabulary.stage_ids,
-        labels=vocabulary.labels, representativeness=ctx.representativeness, previous=previous_memberships(ctx.previous),
+        labels=vocabulary.labels, representativeness=ctx.representativeness, previous=previous,
     )
     maps = build_maps(personas, ctx.participants, ctx.units, ctx.tag_result, stage_ids=vocabulary.stage_ids, labels=vocabulary.labels)
-    run_info = manifest.map_run_info(ctx.settings, ctx.embedder, ctx.codebook, ctx.clustering, __version__)
-    run_info["warnings"] = list(ctx.fit_warnings)  # the report renders from map.json only
-    ctx.draft = MapDocument.from_dict(add_map_extras(build_map(
+    draft = MapDocument.from_dict(add_map_extras(build_map(
         run=run_info, sources=ctx.sources, participants=ctx.participants, units=ctx.units, tag_result=ctx.tag_result,
         personas=personas, maps=maps, vocabulary=vocabulary, representativeness=ctx.representativeness,
         unassigned=ctx.clustering.unassigned,
-    ), ctx.codebook, ctx.nlp), where="the draft map")
-    ctx.draft = annotate_draft(ctx.draft, coded=ctx.settings.coded, order=study_order(ctx.participants, ctx.sources))
+    ), ctx.codebook, ctx.nlp or get_nlp()), where="the draft map")
+    return annotate_draft(draft, coded=ctx.settings.coded, order=study_order(ctx.participants, ctx.sources))
 
 
 def _review(ctx: Context) -> None:
@@ -224,9 +281,10 @@ def _export(ctx: Context) -> None:
 
     assert ctx.draft is not None and ctx.reviewed is not None
     ws = ctx.workspace
-    draft_text = ctx.draft.to_json()
+    draft_text = ctx.draft_text or ctx.draft.to_json()
     files = ws.write_generated({DRAFT_NAME: lambda path: write_text(path, draft_text)})
-    files += ws.write_generated(generated_files(ctx.reviewed), prune=True)
+    made = made_from(draft_text, ctx.review)
+    files += ws.write_generated(generated_files(ctx.reviewed), prune=True, made_from=made)
     files.append(ws.create_review(ctx.draft))
     ctx.result.files = files
     ctx.result.review_notes.extend(ws.notes)
@@ -275,8 +333,11 @@ def run(settings: Settings, reporter=None, *, until: str | None = None) -> RunRe
 def context(settings: Settings, reporter=None, *, until: str | None = None) -> Context:
     """The shared context after running the stages (through `until`)."""
     from synth.progress import SilentReporter
+    from synth.stage_cache import StageCache
 
     ctx = Context(settings, reporter or SilentReporter(), RunResult(output=Path(settings.output)), Workspace(settings.output))
+    ctx.cache = StageCache(settings.cache_root / "stages", store=settings.redact)
+    ctx.result.cached_stages = ctx.cache.hits  # filled as stages hit
     if until is not None:
         return run_stages(ctx, until)
     ctx.workspace.check_writable_target()
@@ -350,6 +411,19 @@ def refresh(run_dir: Path, change: Callable[[Any], None] | None = None) -> tuple
     with ws.lock():
         if change is not None:
             ws.edit_review(change)
-        reviewed, notes = reviewed_document(ws.read_draft(), ws.read_review())
-        files = ws.write_generated(generated_files(reviewed), prune=True)
+        review = ws.read_review()
+        reviewed, notes = reviewed_document(ws.read_draft(), review)
+        made = made_from(ws.read_generated(DRAFT_NAME), review)
+        files = ws.write_generated(generated_files(reviewed), prune=True, made_from=made)
     return files, notes + ws.notes
+
+
+def made_from(draft_text: str, review) -> str:
+    """What the generated files render from: the draft, the reviewer's decisions (the reviewed
+    map is a pure function of both, `reviewed_document`) and synth's code (an upgrade re-renders).
+    Hashing these, not the reviewed map's JSON, saves serialising 1.5 MB on the demo."""
+    import hashlib
+
+    from synth.stage_cache import code_fingerprint, fingerprint
+
+    return hashlib.sha256(f"{code_fingerprint()}\n{fingerprint(review)}\n{draft_text}".encode()).hexdigest()

@@ -7,8 +7,7 @@ we are (stability, size, evidence), and quotes from different people.
 for everyone ("all"): stages across, lanes down.
 
 Persona ids are stable across re-runs: a cluster takes the id of the previous
-persona it overlaps most (Jaccard over participant keys, Hungarian matching);
-new clusters get the next free number, larger clusters first.
+persona it overlaps most (`synth.persona_ids`).
 """
 
 from __future__ import annotations
@@ -19,11 +18,12 @@ from collections import defaultdict
 from typing import Mapping, Sequence
 
 import numpy as np
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from synth.opportunities import channel_paths, stage_opportunities
+from synth.persona_ids import MIN_ID_OVERLAP, cluster_groups, match_ids  # noqa: F401 - re-exported
 from synth.records import Clustering, JourneyMap, Participant, Persona, StageCell, TagResult, Unit
 from synth.staff import is_staff
+from synth.stopwords import STOP_WORDS
 from synth.synthesize_evidence import (
     Evidence,
     attribute_lifts,
@@ -41,7 +41,6 @@ ALL_MAP = "all"
 ALL_NAME = "All participants"
 UNSTABLE_BELOW = 0.6
 SMALL_BELOW = 3  # participants
-MIN_ID_OVERLAP = 0.3  # Jaccard needed to keep a previous persona's id
 NAME_CHARS = 60
 NAME_WORDS = 2  # distinctive words in a name when no theme stands out
 NAME_WORD_POOL = 12  # distinctive words looked at before fillers are dropped
@@ -69,7 +68,7 @@ def synthesize_personas(
     `previous` maps a persona id of the last run to its participants' keys (ids are
     accepted too), so a re-run keeps ids for clusters that stayed similar.
     """
-    groups = _groups(participants, clustering)
+    groups = cluster_groups(participants, clustering)
     ids = match_ids(groups, previous)
     evidence = Evidence.from_result(tag_result)
     values = attribute_values(participants)
@@ -105,52 +104,10 @@ def _users(findings) -> dict[str, tuple[str, int]]:
     return {f.ref: (f.label, f.participants) for f in findings if f.ref}
 
 
-def _groups(participants: Sequence[Participant], clustering: Clustering) -> list[list[Participant]]:
-    """Members of each cluster index (empty lists kept so indices line up with stability)."""
-    groups: list[list[Participant]] = [[] for _ in range(max(clustering.k, 0))]
-    for p in participants:
-        index = clustering.assignments.get(p.id, -1)
-        if 0 <= index < len(groups):
-            groups[index].append(p)
-    return groups
-
-
 def _indexed(groups: list[list[Participant]]) -> list[tuple[int, list[Participant]]]:
     """Non-empty clusters, largest first (ties: first member id)."""
     present = [(i, g) for i, g in enumerate(groups) if g]
     return sorted(present, key=lambda item: (-len(item[1]), min(p.id for p in item[1])))
-
-
-def match_ids(groups: Sequence[Sequence[Participant]], previous: Mapping[str, set[str]]) -> list[str]:
-    """Persona ids for the non-empty groups (largest first): previous ids by best overlap, else new numbers."""
-    from scipy.optimize import linear_sum_assignment
-
-    ordered = sorted([g for g in groups if g], key=lambda g: (-len(g), min(p.id for p in g)))
-    old_ids = sorted(previous)
-    ids: list[str | None] = [None] * len(ordered)
-    if ordered and old_ids:
-        overlap = np.array([[_jaccard(g, previous[o]) for o in old_ids] for g in ordered])
-        rows, cols = linear_sum_assignment(-overlap)
-        for r, c in zip(rows, cols):
-            if overlap[r, c] >= MIN_ID_OVERLAP:
-                ids[r] = old_ids[c]
-    used = set(old_ids) | {i for i in ids if i}
-    number = 1
-    for index in range(len(ids)):
-        while ids[index] is None:
-            candidate = f"persona-{number}"
-            number += 1
-            if candidate not in used:
-                ids[index] = candidate
-                used.add(candidate)
-    return [str(i) for i in ids]
-
-
-def _jaccard(group: Sequence[Participant], members: set[str]) -> float:
-    mine = {p.key for p in group}
-    hits = sum(1 for p in group if p.key in members or p.id in members)
-    union = len(mine) + len(members) - hits
-    return hits / union if union else 0.0
 
 
 def _draft(pid: str, group: list[Participant], stability: float, ctx: _Context, k: int) -> Persona:

@@ -115,8 +115,7 @@ def is_substantive(quote: str) -> bool:
     """A statement worth showing as a persona's quote: 5+ words, 3+ of them content words
     (not stop words, fillers, pleasantries or speech-recognition tags), and not a question
     back to the interviewer ("Can you hear me?", "Thanks so much, that was great")."""
-    from spacy.lang.en.stop_words import STOP_WORDS
-
+    from synth.stopwords import STOP_WORDS
     from synth.tag.themes import FILLERS
 
     text = _PLACEHOLDER.sub(" ", re.sub(r"\{\w+\}|\[\w+\]|<[^>]+>", " ", quote))
@@ -239,7 +238,7 @@ def distinctive_words(member_units: Sequence[Unit], all_units: Sequence[Unit], l
 
 
 def _word_users(units: Sequence[Unit]) -> dict[str, set[str]]:
-    from spacy.lang.en.stop_words import STOP_WORDS
+    from synth.stopwords import STOP_WORDS
 
     users: dict[str, set[str]] = defaultdict(set)
     for unit in units:

@@ -175,16 +175,20 @@ class Workspace:
 
     # ------------------------------------------------------------ generated files
 
-    def _ledger(self) -> dict[str, str]:
+    def _ledger(self, section: str = "files") -> dict[str, str]:
         try:
             data = json.loads((self.root / LEDGER_NAME).read_text(encoding="utf-8"))
-            return {str(k): str(v) for k, v in data.get("files", {}).items()}
+            return {str(k): str(v) for k, v in data.get(section, {}).items()}
         except (OSError, ValueError, AttributeError):
             return {}
 
-    def _save_ledger(self, ledger: Mapping[str, str]) -> None:
-        text = json.dumps({"about": "files synth wrote here, with their sha256", "files": dict(sorted(ledger.items()))}, indent=1)
-        write_text(self.root / LEDGER_NAME, text + "\n")
+    def _save_ledger(self, ledger: Mapping[str, str], made_from: Mapping[str, str] | None = None) -> None:
+        doc: dict[str, Any] = {"about": "files synth wrote here, with their sha256", "files": dict(sorted(ledger.items()))}
+        made_from = self._ledger("made_from") if made_from is None else made_from
+        made = {rel: fp for rel, fp in sorted(made_from.items()) if rel in ledger}
+        if made:
+            doc["made_from"] = made  # rel -> fingerprint of what it was rendered from (`write_generated`)
+        write_text(self.root / LEDGER_NAME, json.dumps(doc, indent=1) + "\n")
 
     def _keep_aside(self, rel: str) -> None:
         """Move a hand-edited generated file to NAME.edited.EXT (numbered if taken)."""
@@ -212,25 +216,40 @@ class Workspace:
         elif not legacy:
             self._keep_aside(rel)
 
-    def write_generated(self, files: Mapping[str, Callable[[Path], Any]], *, prune: bool = False) -> list[Path]:
+    def write_generated(
+        self, files: Mapping[str, Callable[[Path], Any]], *, prune: bool = False, made_from: str | None = None,
+    ) -> list[Path]:
         """Write generated files (rel path -> writer(path)); with `prune`, drop stale persona drafts.
 
         Hand-edited copies are kept aside first; after, every written file's hash is recorded.
-        Call it holding `lock()`.
+        `made_from` fingerprints what the writers render from (the reviewed map and synth's
+        code): a file made from the same fingerprint that still holds the bytes synth wrote is
+        not rendered again (a re-run with nothing changed renders nothing). Call it holding `lock()`.
         """
-        ledger = self._ledger()
+        ledger, made = self._ledger(), self._ledger("made_from")
         legacy = not (self.root / LEDGER_NAME).exists() and not ledger
         written = []
         for rel, writer in files.items():
-            self._guard(rel, ledger, legacy)
             path = self.root / rel
+            written.append(path)
+            if made_from is not None and made.get(rel) == made_from and self._unchanged(rel, ledger):
+                continue
+            self._guard(rel, ledger, legacy)
             writer(path)
             ledger[rel] = sha256_of(path)
-            written.append(path)
+            if made_from is None:
+                made.pop(rel, None)
+            else:
+                made[rel] = made_from
         if prune:
             self._drop_stale(ledger, set(files))
-        self._save_ledger(ledger)
+        self._save_ledger(ledger, made)
         return written
+
+    def _unchanged(self, rel: str, ledger: Mapping[str, str]) -> bool:
+        """The file is there with the bytes synth last wrote (not edited by hand, not deleted)."""
+        path = self.root / rel
+        return rel in ledger and path.is_file() and sha256_of(path) == ledger[rel]
 
     def _drop_stale(self, ledger: dict[str, str], current: set[str]) -> None:
         """Generated persona drafts no longer produced: deleted if untouched, else kept with a notice."""

@@ -17,42 +17,71 @@ pipeline applied the reviewer's decisions: exporters only render. Formats:
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 import catalogue
 
 from synth.document import MapDocument
 from synth.errors import ConfigError
-from synth.export.highlights import write_highlights_csv
-from synth.export.html import write_persona_pdf, write_report_html
-from synth.export.markdown import write_markdown, write_persona_markdown
-from synth.export.refiqda import write_qdc, write_qdpx
-from synth.export.tables import write_evidence_csv, write_evidence_export, write_whiteboard_csv
-from synth.export.template import is_template_path, render_template
-from synth.export.xlsx import write_xlsx
+
+if TYPE_CHECKING:
+    from synth.export.highlights import write_highlights_csv
+    from synth.export.html import write_persona_pdf, write_report_html
+    from synth.export.markdown import write_markdown, write_persona_markdown
+    from synth.export.refiqda import write_qdc, write_qdpx
+    from synth.export.tables import write_evidence_csv, write_evidence_export, write_whiteboard_csv
+    from synth.export.template import is_template_path, render_template
+    from synth.export.xlsx import write_xlsx
+
+# format -> (module, writer): loaded on first use, so importing one exporter (or `synth.export.view`,
+# which a fully cached run needs) does not import openpyxl, Jinja and WeasyPrint's helpers (0.65 s)
+_FORMATS = {
+    "xlsx": ("synth.export.xlsx", "write_xlsx"),
+    "csv": ("synth.export.tables", "write_whiteboard_csv"),
+    "md": ("synth.export.markdown", "write_markdown"),
+    "html": ("synth.export.html", "write_report_html"),
+    "evidence-csv": ("synth.export.tables", "write_evidence_export"),
+    "highlights": ("synth.export.highlights", "write_highlights_csv"),
+    "qdpx": ("synth.export.refiqda", "write_qdpx"),
+    "qdc": ("synth.export.refiqda", "write_qdc"),
+    "persona-pdf": ("synth.export.html", "write_persona_pdf"),
+}
+_HOMES = {name: module for module, name in _FORMATS.values()} | {
+    "write_persona_markdown": "synth.export.markdown", "write_evidence_csv": "synth.export.tables",
+    "is_template_path": "synth.export.template", "render_template": "synth.export.template",
+}
+FORMATS = tuple(_FORMATS)  # the built-in names `synth export --to` accepts
+
+
+def _lazy_writer(module: str, name: str) -> Any:
+    def writer(map_dict: Mapping[str, Any], out: Path, **options: Any) -> Path:
+        return getattr(importlib.import_module(module), name)(map_dict, out, **options)
+
+    writer.__name__ = name
+    return writer
+
 
 #: Exporters by `--to` name: a `catalogue` registry, so a plug-in package can add a format through the
 #: `synth_exporters` entry-point group (a callable `(map_dict, out, *, persona, approved_only) -> Path`).
+#: The built-in ones are registered as loaders, so nothing heavy is imported until a format is used.
 exporters = catalogue.create("synth", "exporters", entry_points=True)
-for _name, _writer in {
-    "xlsx": write_xlsx,
-    "csv": write_whiteboard_csv,
-    "md": write_markdown,
-    "html": write_report_html,
-    "evidence-csv": write_evidence_export,
-    "highlights": write_highlights_csv,
-    "qdpx": write_qdpx,
-    "qdc": write_qdc,
-    "persona-pdf": write_persona_pdf,
-}.items():
-    exporters.register(_name, func=_writer)
-FORMATS = tuple(exporters.get_all())  # the built-in names, in the order `--to` lists them
+for _format, (_module, _name) in _FORMATS.items():
+    exporters.register(_format, func=_lazy_writer(_module, _name))
 
 __all__ = [
-    "FORMATS", "export", "exporters", "render_template", "write_evidence_csv", "write_markdown", "write_persona_markdown",
+    "FORMATS", "export", "exporters", "is_template_path", "render_template", "write_evidence_csv", "write_evidence_export",
+    "write_highlights_csv", "write_markdown", "write_persona_markdown", "write_persona_pdf", "write_qdc", "write_qdpx",
     "write_report_html", "write_whiteboard_csv", "write_xlsx",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Writers load on first use (PEP 562)."""
+    if name in _HOMES:
+        return getattr(importlib.import_module(_HOMES[name]), name)
+    raise AttributeError(f"module 'synth.export' has no attribute {name!r}")
 
 
 def export(
@@ -63,6 +92,8 @@ def export(
     map_dict = document.to_dict() if isinstance(document, MapDocument) else document
     if to in exporters:
         return [exporters.get(to)(map_dict, out, persona=persona, approved_only=approved_only)]
+    from synth.export.template import is_template_path, render_template
+
     if is_template_path(to):
         return [render_template(map_dict, Path(to), out, persona=persona, approved_only=approved_only)]
     raise ConfigError(

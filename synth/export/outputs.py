@@ -33,23 +33,48 @@ def with_header(header: str, text: str) -> str:
 
 
 def generated_files(document: MapDocument) -> dict[str, Writer]:
-    """map.json, evidence.csv, personas/*.md, journey_map.xlsx and report.html."""
-    from synth.export import write_evidence_csv, write_xlsx
-    from synth.export.html import render_report
-    from synth.export.markdown import persona_filename, render_persona_markdown
+    """map.json, evidence.csv, personas/*.md, journey_map.xlsx and report.html.
+
+    Each writer imports its exporter when called: a re-run whose files are all unchanged
+    (`Workspace.write_generated` skips them) imports none of openpyxl, Jinja or the HTML code.
+    """
+    from synth.export.markdown import persona_filename
     from synth.export.view import build_view
 
     reviewed = document.to_dict()
     files: dict[str, Writer] = {
         "map.json": lambda path: write_text(path, dumps_map(reviewed)),
-        "evidence.csv": lambda path: write_evidence_csv(reviewed, path),
+        "evidence.csv": lambda path: _evidence_csv(reviewed, path),
     }
     for p in build_view(reviewed).personas:
-        files[f"personas/{persona_filename(p['id'])}"] = _persona_writer(reviewed, p["id"], render_persona_markdown)
-    files["journey_map.xlsx"] = lambda path: write_xlsx(reviewed, path)
-    files["report.html"] = lambda path: write_text(path, with_header(HTML_HEADER, render_report(reviewed)))
+        files[f"personas/{persona_filename(p['id'])}"] = _persona_writer(reviewed, p["id"])
+    files["journey_map.xlsx"] = lambda path: _xlsx(reviewed, path)
+    files["report.html"] = lambda path: _report(reviewed, path)
     return files
 
 
-def _persona_writer(reviewed: Mapping[str, Any], persona_id: str, render) -> Writer:
-    return lambda path: write_text(path, with_header(MD_HEADER, render(reviewed, persona_id)))
+def _evidence_csv(reviewed: Mapping[str, Any], path: Path) -> None:
+    from synth.export.tables import write_evidence_csv
+
+    write_evidence_csv(reviewed, path)
+
+
+def _xlsx(reviewed: Mapping[str, Any], path: Path) -> None:
+    from synth.export.xlsx import write_xlsx
+
+    write_xlsx(reviewed, path)
+
+
+def _report(reviewed: Mapping[str, Any], path: Path) -> None:
+    from synth.export.html import render_report
+
+    write_text(path, with_header(HTML_HEADER, render_report(reviewed)))
+
+
+def _persona_writer(reviewed: Mapping[str, Any], persona_id: str) -> Writer:
+    def write(path: Path) -> None:
+        from synth.export.markdown import render_persona_markdown
+
+        write_text(path, with_header(MD_HEADER, render_persona_markdown(reviewed, persona_id)))
+
+    return write

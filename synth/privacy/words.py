@@ -18,7 +18,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from spacy.lang.en.stop_words import STOP_WORDS
+from synth.stopwords import STOP_WORDS
 
 INTERVIEWER = "Interviewer"
 MENTIONED = "[name]"
