@@ -118,9 +118,10 @@ def main() -> None:
     work = args.keep or Path(tempfile.mkdtemp(prefix="synth-scale-"))
     models = work / "models"
     models.mkdir(parents=True, exist_ok=True)
-    warm_in = work / "in-warmup" / "survey.csv"
-    write_survey(warm_in, 50, texts)
-    run_child(warm_in.parent, work / "out-warmup", args.model, fresh_cache(work, "warmup", models))
+    if not any(models.iterdir()):  # make the model once (the static one is distilled: ~30 s), untimed
+        warm_in = work / "in-warmup" / "survey.csv"
+        write_survey(warm_in, 50, texts)
+        run_child(warm_in.parent, work / "out-warmup", args.model, fresh_cache(work, "warmup", models))
     print(f"{len(texts):,} source texts; model {args.model}; load average before {os.getloadavg()[0]:.2f}")
     results = []
     for n in sorted(args.sizes):
