@@ -47,19 +47,25 @@ def real_texts() -> list[str]:
     return [" ".join(t.split()) for t in texts if len(t.split()) >= 3]
 
 
+FILE_ROWS = 50_000  # answers per export file: synth refuses a table over `max_rows` (100,000 lines, docs/limits.md)
+
+
 def write_survey(path: Path, n: int, texts: list[str], seed: int = 0) -> None:
-    """A Google Forms export with `n` respondents, each answering the open question."""
+    """Google Forms exports with `n` respondents in all, each answering the open question, at most
+    FILE_ROWS per file (`path`, then `path` with -2, -3 ... before the suffix)."""
     rng = random.Random(seed)
     bands = ["18-24", "25-34", "35-44", "45-54", "55-64", "65+"]
     channels = ["Mobile app", "Website", "Phone", "In person", "Email"]
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["Timestamp", "Age band", "Which channel do you use most?", QUESTION])
-        for i in range(n):
-            answer = " ".join(rng.choice(texts) for _ in range(rng.choice((1, 2, 2, 3))))
-            stamp = f"{1 + i % 12}/{1 + i % 28}/2026 {i % 24}:{i % 60:02d}:{(i * 7) % 60:02d}"
-            writer.writerow([stamp, rng.choice(bands), rng.choice(channels), answer])
+    for part, first in enumerate(range(0, n, FILE_ROWS), start=1):
+        target = path if part == 1 else path.with_name(f"{path.stem}-{part}{path.suffix}")
+        with open(target, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["Timestamp", "Age band", "Which channel do you use most?", QUESTION])
+            for i in range(first, min(n, first + FILE_ROWS)):
+                answer = " ".join(rng.choice(texts) for _ in range(rng.choice((1, 2, 2, 3))))
+                stamp = f"{1 + i % 12}/{1 + i % 28}/2026 {i % 24}:{i % 60:02d}:{(i * 7) % 60:02d}"
+                writer.writerow([stamp, rng.choice(bands), rng.choice(channels), answer])
 
 
 def run_child(inputs: Path, out: Path, model: str, cache: Path) -> tuple[int, float, float]:
@@ -68,12 +74,15 @@ def run_child(inputs: Path, out: Path, model: str, cache: Path) -> tuple[int, fl
     cmd = [sys.executable, "-m", "synth", "run", str(inputs), "-o", str(out), "--model", model,
            "--cache-dir", str(cache)]  # fmt: skip
     started = time.perf_counter()
-    child = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(child.pid, 0)
-    wall = time.perf_counter() - started
-    if child.stderr is not None:
-        child.stderr.close()
-    return os.waitstatus_to_exitcode(status), wall, usage.ru_maxrss / 1024
+    with tempfile.TemporaryFile() as errors:
+        child = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - started
+        code = os.waitstatus_to_exitcode(status)
+        if code:  # synth's own one-line message (it never prints participant text)
+            errors.seek(0)
+            print(errors.read().decode(errors="replace")[-1500:], file=sys.stderr)
+    return code, wall, usage.ru_maxrss / 1024
 
 
 def fresh_cache(work: Path, name: str, models: Path) -> Path:
@@ -118,9 +127,10 @@ def main() -> None:
     work = args.keep or Path(tempfile.mkdtemp(prefix="synth-scale-"))
     models = work / "models"
     models.mkdir(parents=True, exist_ok=True)
-    warm_in = work / "in-warmup" / "survey.csv"
-    write_survey(warm_in, 50, texts)
-    run_child(warm_in.parent, work / "out-warmup", args.model, fresh_cache(work, "warmup", models))
+    if not any(models.iterdir()):  # make the model once (the static one is distilled: ~30 s), untimed
+        warm_in = work / "in-warmup" / "survey.csv"
+        write_survey(warm_in, 50, texts)
+        run_child(warm_in.parent, work / "out-warmup", args.model, fresh_cache(work, "warmup", models))
     print(f"{len(texts):,} source texts; model {args.model}; load average before {os.getloadavg()[0]:.2f}")
     results = []
     for n in sorted(args.sizes):
