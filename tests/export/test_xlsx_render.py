@@ -37,7 +37,9 @@ def rendered(demo_map, tmp_path_factory):
 def test_prints_landscape_in_far_fewer_pages(rendered, demo_map):
     _, reader, texts = rendered
     assert all(p.mediabox.width > p.mediabox.height for p in reader.pages)
-    assert len(texts) <= 80  # 243 A4 portrait pages before page setup; 52 now (evidence is the long tail)
+    # 243 A4 portrait pages before page setup; 52-83 since, as the demo's wording changed (same 747 evidence rows:
+    # evidence is the long tail, and wrapped text decides its row heights)
+    assert len(texts) <= 100
 
 
 def test_each_map_fits_one_page_width_with_its_full_title(rendered, demo_map):
