@@ -88,7 +88,7 @@ def cluster_participants(
     if warm is not None:
         joined = sum(1 for r in present if ids[r] not in (previous or {}))
         how = f"kept from the previous run ({joined} new participant(s) joined the nearest persona)"
-        labels, chosen_k, more = warm, int(warm.max()) + 1, []
+        labels, chosen_k, more = warm, int(warm.max()) + 1, list[str]()
     else:
         labels, chosen_k, how, more = _choose_partition(matrix[present], k, seed)
     notes += more

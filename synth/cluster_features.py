@@ -160,7 +160,7 @@ def _mean_vectors(pairs: _Pairs, vectors: np.ndarray) -> np.ndarray:
 
 def _word_profile(pairs: _Pairs, units: Sequence[Unit], ids: Sequence[str]) -> np.ndarray:
     """Sublinear TF-IDF over words that enough participants use (rare words are noise, not personas)."""
-    counts = [defaultdict(int) for _ in pairs.keys]
+    counts: list[defaultdict[str, int]] = [defaultdict(int) for _ in pairs.keys]
     users: dict[str, set[str]] = defaultdict(set)
     for index, rows in enumerate(pairs.rows):
         for row in rows:

@@ -212,7 +212,8 @@ def _attribute_phrases(lifts) -> list[str]:
     bare 0/1, Yes/No or question code. A "yes"/1 answer to a named question or option
     reads as that option's name ("Meetups"); a "no"/0 answer, or any answer to a
     question known only by its code ("Q6", "v_123"), is left out."""
-    phrases, seen = [], set()
+    phrases: list[str] = []
+    seen: set[str] = set()
     for lift in lifts:
         phrase = _attribute_phrase(lift)
         if phrase and lift.name not in seen and phrase.casefold() not in {p.casefold() for p in phrases}:

@@ -146,7 +146,7 @@ def stage_sentiment(units: Sequence[Unit], evidence: Evidence, stage_ids: Sequen
     values: dict[str, list[float]] = defaultdict(list)
     for unit in units:
         stage = evidence.stage_of(unit)
-        if stage in stage_ids:
+        if stage is not None and stage in stage_ids:
             values[stage].append(evidence.sentiment(unit))
     return {s: (float(np.mean(values[s])), len(values[s])) for s in stage_ids if values.get(s)}
 

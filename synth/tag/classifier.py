@@ -40,9 +40,9 @@ class SectionClassifier:
             return self
         for code in self.code_ids:
             rows = [i for i in range(len(positive)) if code in positive[i] or code in negative[i]]
-            y = np.array([code in positive[i] for i in rows])
-            if y.any() and not y.all():
-                self.models_[code] = self._model().fit(vectors[rows], y)
+            hit = np.array([code in positive[i] for i in rows])
+            if hit.any() and not hit.all():
+                self.models_[code] = self._model().fit(vectors[rows], hit)
         return self
 
     def _model(self) -> LogisticRegression:

@@ -206,13 +206,13 @@ def score_taggings(examples: Sequence[LabelledExample], present: Sequence[str], 
     for column, section in (("kinds", codebook.kinds), ("touchpoints", codebook.touchpoints)):
         if column in present:
             gold_sets = [frozenset(getattr(e, column)) for e in examples]
-            predicted = [frozenset(label.id for label in getattr(t, column)) for t in taggings]
-            fields.append(score_multi(column, gold_sets, predicted, [c.id for c in section]))
+            predicted_sets = [frozenset(label.id for label in getattr(t, column)) for t in taggings]
+            fields.append(score_multi(column, gold_sets, predicted_sets, [c.id for c in section]))
     if "sentiment" in present:
         rows = [i for i, e in enumerate(examples) if e.sentiment]
-        gold = [examples[i].sentiment for i in rows]
-        predicted = [sentiment_label(taggings[i].sentiment, codebook.neutral_band) for i in rows]
-        fields.append(score_single("sentiment", gold, predicted, ["positive", "negative", "neutral"]))
+        moods = [str(examples[i].sentiment) for i in rows]
+        guessed = [sentiment_label(taggings[i].sentiment, codebook.neutral_band) for i in rows]
+        fields.append(score_single("sentiment", moods, guessed, ["positive", "negative", "neutral"]))
     return Report(source, len(examples), tuple(fields))
 
 

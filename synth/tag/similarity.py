@@ -52,9 +52,10 @@ class ExampleIndex:
                     if j != i and other is not None:
                         xs.append(float((other @ own[row]).max()))
                         ys.append(0)
-            if self.negatives[i] is not None:
-                xs.extend(float(v) for v in (self.negatives[i] @ own.T).max(axis=1))
-                ys.extend([0] * len(self.negatives[i]))
+            negatives = self.negatives[i]
+            if negatives is not None:
+                xs.extend(float(v) for v in (negatives @ own.T).max(axis=1))
+                ys.extend([0] * len(negatives))
         if len(set(ys)) < 2:
             return 8.0, -4.0  # too few examples to learn from: 0.5 at cosine 0.5
         model = LogisticRegression(C=100.0, class_weight="balanced").fit(np.array(xs)[:, None], ys)
@@ -72,8 +73,9 @@ class ExampleIndex:
             best = sims.argmax(axis=1)
             cosine[:, j] = sims[np.arange(n), best]
             effective[:, j] = cosine[:, j]
-            if self.negatives[j] is not None:
-                neg = (vectors @ self.negatives[j].T).max(axis=1)
+            negatives = self.negatives[j]
+            if negatives is not None:
+                neg = (vectors @ negatives.T).max(axis=1)
                 effective[:, j] -= np.clip(neg - cosine[:, j], 0, None) * 2
             for i in range(n):
                 nearest[i][j] = code.examples[best[i]]

@@ -21,7 +21,7 @@ one or two pieces of evidence.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -83,7 +83,7 @@ class Tagger:
             self._negated_positive_is_pain(rule, patterns, hits)
         sims = self.indexes[section].score(vectors)
         clf = self.classifiers[section].predict_proba(vectors) if n else np.zeros((0, k))
-        q, shown = questions if questions is not None else (np.zeros((n, k)), [None] * n)
+        q, shown = questions if questions is not None else (np.zeros((n, k)), list[str | None]([None] * n))
         w = self.codebook.weights
         if self.learned[section]:
             meaning = clf  # labels exist: the learned model decides
@@ -190,8 +190,9 @@ def explain(codebook: Codebook, section: str, s: SectionScores, i: int, j: int) 
     if s.nearest[i][j]:
         parts.append((w["similarity"] * s.sim[i, j], f"nearest example: '{s.nearest[i][j]}' ({s.cosine[i, j]:.2f})"))
     parts.append((w["classifier"] * s.clf[i, j], f"classifier {s.clf[i, j]:.2f}"))
-    if s.question[i, j] > 0 and s.questions[i]:
-        parts.append((w["question"] * s.question[i, j], f"question: '{_shorten(s.questions[i])}'"))
+    question = s.questions[i]
+    if s.question[i, j] > 0 and question:
+        parts.append((w["question"] * s.question[i, j], f"question: '{_shorten(question)}'"))
     parts.sort(key=lambda p: -p[0])
     shown = [text for weight, text in parts[:2] if weight >= MIN_REASON] or [parts[0][1]]
     if s.rule[i, j] < 0:
@@ -220,7 +221,8 @@ def with_descriptions(codebook: Codebook) -> Codebook:
     def extend(code):
         return replace(code, examples=(*code.examples, code.description)) if code.description else code
 
-    return replace(codebook, **{s: tuple(extend(c) for c in codebook.section(s)) for s in SECTIONS})
+    sections: dict[str, Any] = {s: tuple(extend(c) for c in codebook.section(s)) for s in SECTIONS}
+    return replace(codebook, **sections)
 
 
 def _training_texts(codebook: Codebook, training: Sequence[LabelledExample]) -> list[str]:
