@@ -8,13 +8,15 @@ Each format family lives in its own module and exposes two functions:
   `InputError` (with line/row and a hint) for what cannot be read. Problems
   that do not stop the file go in `Source.problems`.
 
-`read_inputs` walks the folders in sorted order, asks each family in turn, and
+Families are found in the `readers` registry (a plug-in package adds one through the `synth_readers`
+entry points). `read_inputs` walks the folders in sorted order, asks each family in turn, and
 turns every failure into a `Problem`: one bad file never stops a folder.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import logging
 import os
@@ -22,6 +24,8 @@ import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
+
+import catalogue
 
 from synth.errors import InputError
 from synth.hashing import sha256_of
@@ -186,14 +190,29 @@ def _media_problem(rel: str) -> Problem | None:
     return Problem(rel, f"not read: {suffix} files are not transcripts or surveys", hint, severity="warning")
 
 
-def _families():
-    from synth.ingest import surveys, transcripts
+#: Format families by name: a `catalogue` registry, so a plug-in package can add a reader through the
+#: `synth_readers` entry-point group (a module or object with `sniff(path, head)` and `read(path, rel, fmt)`,
+#: as above). The built-in families are asked first, in this order; plug-ins after them, by name.
+readers = catalogue.create("synth", "readers", entry_points=True)
+readers.register("surveys", func=lambda: importlib.import_module("synth.ingest.surveys"))
+readers.register("transcripts", func=lambda: importlib.import_module("synth.ingest.transcripts"))
+BUILT_IN = ("surveys", "transcripts")
 
-    return (surveys, transcripts)
+
+def _families() -> list:
+    """The families to ask, built-in first; a registered entry is a loader (called) or the family itself."""
+    found = readers.get_all()
+    names = [n for n in BUILT_IN if n in found] + sorted(n for n in found if n not in BUILT_IN)
+    return [_family(found[n]) for n in names]
 
 
-def read_file(path: Path, rel: str) -> Source:
-    """Read one file with the first family that claims it; raises InputError.
+def _family(entry):
+    return entry if hasattr(entry, "sniff") else entry()
+
+
+def read_file(path: Path, rel: str, families: Sequence | None = None) -> Source:
+    """Read one file with the first family that claims it (`families`: from `_families()`, looked up once per
+    folder by `read_inputs`, since finding entry points costs milliseconds); raises InputError.
 
     The limits of `synth.ingest.limits` apply: size and zip directory are checked
     before reading, table shape after, and over-long turns are split.
@@ -204,7 +223,7 @@ def read_file(path: Path, rel: str) -> Source:
     if not data.strip():
         raise InputError(rel, "the file is empty", hint="remove it or export it again")
     head = _decode_head(data[:HEAD_BYTES], rel, path.suffix.lower())
-    for family in _families():
+    for family in families if families is not None else _families():
         fmt = family.sniff(path, head)
         if fmt:
             source = family.read(path, rel, fmt)
@@ -246,6 +265,7 @@ def read_inputs(paths: Sequence[Path], exclude: Sequence[Path] = ()) -> tuple[li
     """Read everything under `paths` but `exclude` (the output folder); the sources read and every problem."""
     sources: list[Source] = []
     files, problems = walk_inputs(paths, exclude)
+    families = _families()
     for path, rel in files:
         if DOC_FILE.match(Path(rel).name):
             problems.append(Problem(rel, "a documentation file (README, LICENSE ...), not research material: skipped",
@@ -257,7 +277,7 @@ def read_inputs(paths: Sequence[Path], exclude: Sequence[Path] = ()) -> tuple[li
             problems.extend([notice] if notice else [])
             continue
         try:
-            source = read_file(path, rel)
+            source = read_file(path, rel, families)
         except InputError as exc:
             problems.append(exc.to_problem())
             continue
