@@ -111,8 +111,9 @@ def check_table(source: Source, limits: Limits | None = None) -> None:
     if source.kind == "transcript":
         return
     hint = "sample the respondents, or keep only the columns you need, and export again"
-    if len(source.lines) > limits.max_rows:
-        raise InputError(source.path, f"the table has {len(source.lines):,} rows, over the limit of "
+    rows = data_rows(source)
+    if rows > limits.max_rows:
+        raise InputError(source.path, f"the table has {rows:,} rows, over the limit of "
                          f"{limits.max_rows:,}", hint=hint)  # fmt: skip
     if len(source.columns) > limits.max_columns:
         raise InputError(source.path, f"the table has {len(source.columns):,} columns, over the limit of "
@@ -203,3 +204,14 @@ def _cut_point(line: str, start: int, limit: int) -> int:
 
 def _mib(size: int) -> str:
     return f"{size / MIB:,.1f} MiB" if size >= MIB else f"{size:,} bytes"
+
+
+def data_rows(source: Source) -> int:
+    """Rows below the header, the ones `max_rows` counts: every respondent row of a survey, kept or dropped,
+    every row of a roster. Header lines (one to three, by export tool) do not count, so a form of exactly
+    `max_rows` respondents is read."""
+    if source.kind == "survey":
+        return len(source.speakers) + source.dropped_rows
+    if source.rows:
+        return len(source.rows)
+    return max(len(source.lines) - 1, 0)

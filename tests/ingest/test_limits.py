@@ -312,3 +312,16 @@ def test_a_huge_markdown_heading_is_read_as_text_not_copied_into_every_unit(tmp_
     assert_verbatim(source)
     assert all(t.heading is None for t in source.turns)
     assert all(len(t.text) <= limits.LIMITS.max_turn_chars for t in source.turns)
+
+
+def test_the_row_limit_counts_respondents_not_header_lines(tmp_path, monkeypatch):
+    """A form of exactly `max_rows` respondents is read; one more is refused (the header line never counts)."""
+    monkeypatch.setattr(limits, "LIMITS", replace(limits.LIMITS, max_rows=5))
+    rows = "".join(f"R{n},{20 + n},It was fine and I booked it in the end\n" for n in range(5))
+    header = "ResponseId,Age,What did you think of booking?\n"
+    (tmp_path / "survey.csv").write_text(header + rows)
+    sources, problems = read_inputs([tmp_path])
+    assert [len(s.speakers) for s in sources] == [5] and not [p for p in problems if "over the limit" in p.reason]
+    (tmp_path / "survey.csv").write_text(header + rows + "R9,29,It was fine and I booked it in the end\n")
+    sources, (problem,) = read_inputs([tmp_path])
+    assert sources == [] and "6 rows, over the limit of 5" in problem.reason
