@@ -36,7 +36,7 @@ units' current persona, so review merges do not leave it stale.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Set
 from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
@@ -110,22 +110,46 @@ def detect_names(units: Sequence[Mapping[str, Any]], nlp, *, excluded: Set[str] 
         for name in sorted(set(_compared_names(doc, has_tags, excluded))):
             hits[name].append(unit)
     out = {}
+    study = _StudyWords(units)
     for name, found in hits.items():
         if len({u["participant_id"] for u in found}) < MIN_PARTICIPANTS or _is_place_or_money(name):
             continue
-        if _mostly_lower_case(name, units):
+        if _mostly_lower_case(name, study):
             continue  # an ordinary word a transcript capitalised ("Yeah", "Hand"), not a name
-        if _question_sources(name, units) >= SUBJECT_SOURCES:
+        if _question_sources(name, study) >= SUBJECT_SOURCES:
             continue  # the study's own subject: the researchers ask about it
         pattern = _alias_pattern([name])  # every unit naming it, not only the comparing ones
         out[name] = [u["id"] for u in units if pattern.search(u["text"])]
     return out
 
 
-def _question_sources(name: str, units: Sequence[Mapping[str, Any]]) -> int:
+class _StudyWords:
+    """What the name checks look up across the whole study, gathered once: each candidate name used to scan
+    every unit again (two regex passes per name), which made detection grow with units x names (at 100,000
+    answers most of synthesize)."""
+
+    def __init__(self, units: Sequence[Mapping[str, Any]]) -> None:
+        self.texts = [u["text"] for u in units]
+        self.questions = sorted({(str(u.get("source_id")), u.get("question") or "") for u in units})
+        self._words: Counter[str] | None = None
+
+    def count(self, word: str) -> int:
+        """Occurrences of `word` as a whole word, case-sensitive (`(?<!\\w)word(?!\\w)`)."""
+        if not _WORD.fullmatch(word):
+            pattern = _alias_pattern([word], ignore_case=False)
+            return sum(len(pattern.findall(t)) for t in self.texts)
+        if self._words is None:  # a word of word characters matches exactly the maximal runs equal to it
+            self._words = Counter(w for t in self.texts for w in _WORD.findall(t))
+        return self._words[word]
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _question_sources(name: str, study: _StudyWords) -> int:
     """How many sources put `name` in a researcher's question (interview question, survey column header)."""
     pattern = _alias_pattern([name], ignore_case=False)
-    return len({u.get("source_id") for u in units if pattern.search(u.get("question") or "")})
+    return len({source for source, question in study.questions if pattern.search(question)})
 
 
 def _compared_names(doc, has_tags: bool, excluded: Set[str]) -> Iterable[str]:
@@ -146,7 +170,7 @@ def _has_cue(words: Sequence[str]) -> bool:
     return any(pair in CUE_PAIRS for pair in zip(words, words[1:]))
 
 
-def _mostly_lower_case(name: str, units: Sequence[Mapping[str, Any]]) -> bool:
+def _mostly_lower_case(name: str, study: _StudyWords) -> bool:
     """A one-word name the participants write in lower case at least as often as capitalised.
 
     Products keep their capital ("FreshDrop", "Ocado"); a transcriber's capital on an ordinary
@@ -154,10 +178,7 @@ def _mostly_lower_case(name: str, units: Sequence[Mapping[str, Any]]) -> bool:
     """
     if " " in name:
         return False
-    lower = _alias_pattern([name.lower()], ignore_case=False)
-    exact = _alias_pattern([name], ignore_case=False)
-    texts = [u["text"] for u in units]
-    return sum(len(lower.findall(t)) for t in texts) >= sum(len(exact.findall(t)) for t in texts)
+    return study.count(name.lower()) >= study.count(name)
 
 
 @lru_cache(maxsize=1)
