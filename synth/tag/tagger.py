@@ -1,17 +1,19 @@
 """Tag evidence units: stage, kinds, touchpoints and sentiment, each with a score and a reason.
 
-Four kinds of evidence are scored in [0, 1] for every code and combined as
-independent evidence, each weighted by the codebook's `settings.weights`:
+Meaning leads, rules are boosts that need context (docs/tagging.md has the whole formula):
 
-    score = 1 - (1 - w_rules * rule) (1 - w_similarity * sim) (1 - w_classifier * clf) (1 - w_question * q)
+    meaning = 1 - (1 - w_similarity * sim) (1 - w_classifier * clf)       (clf alone once labels exist)
+    meaning += share * max(0, prior - meaning)                              (kinds: the zero-shot prior)
+    meaning = 1 - (1 - meaning) (1 - w_question * q)
+    score   = 1 - (1 - meaning) (1 - w_rules * gate(meaning, threshold))    (a matched pattern lifts)
 
-- rule: a codebook pattern matched on lemmas (1), negation-aware: a pattern that
-  only appears negated ("not confusing at all") multiplies the score by
-  `1 - w_rules` instead;
 - sim: calibrated similarity to the code's example sentences (`similarity.py`);
 - clf: a logistic-regression classifier on embeddings (`classifier.py`);
-- q (stages only): the question the unit answers matched the stage's patterns or
-  examples.
+- prior (kinds only): closeness to the code's description against "nothing to tag"
+  (`similarity.DescriptionPrior`); its share `w_prior * max(0, 1 - labelled / 30)` gives way to labels;
+- q (stages only): the question the unit answers matched the stage's patterns or examples;
+- rule: a codebook pattern matched on lemmas, negation-aware, gated by the meaning so that a bare word
+  never makes a code on its own (`rules.py`).
 
 A stage is the best-scoring stage above its threshold (or none); kinds and
 touchpoints are every code above its threshold. The reason shown is the strongest
