@@ -11,18 +11,17 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, TypeVar
+from typing import Any, Mapping
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import field_validator
 
 from synth.atomic import write_text
 from synth.document import MapDocument
 from synth.errors import ReviewError
 from synth.review_themes import THEMES_HEADER, ThemeDecision, parse_theme
-from synth.yamlcheck import Wording, line_of, validate
+from synth.yamlcheck import M, Scalar, Shape, Wording, line_of, validate
 
 STATUSES = ("draft", "approved", "rejected")
-M = TypeVar("M", bound=BaseModel)
 
 HEADER = """\
 # synth review file: your decisions about this run's persona drafts.
@@ -129,14 +128,9 @@ def _line_of(node, key) -> int | None:
     return line_of(node, (key,), key=True)
 
 
-class _Shape(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-Scalar = str | int | float  # a name or id the reviewer typed: `name: 2026` is the text "2026"
-
-
-class _TopIn(_Shape):
+class _TopIn(Shape):
     version: int | None = None
     personas: dict[Scalar, Any] | None = None
     units: dict[Scalar, Any] | None = None
@@ -144,7 +138,7 @@ class _TopIn(_Shape):
     themes: dict[Scalar, Any] | None = None
 
 
-class _PersonaIn(_Shape):
+class _PersonaIn(Shape):
     status: str | None = None
     name: Scalar | None = None
     merge_into: Scalar | None = None
@@ -159,12 +153,12 @@ class _PersonaIn(_Shape):
         return value
 
 
-class _ParticipantIn(_Shape):
+class _ParticipantIn(Shape):
     persona: Scalar
     key: Scalar | None = None
 
 
-class _UnitIn(_Shape):
+class _UnitIn(Shape):
     stage: Scalar | None = None
     kinds: list[Scalar] | Scalar | None = None
 

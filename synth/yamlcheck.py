@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -21,6 +21,13 @@ from synth.errors import ConfigError
 
 Loc = tuple[Any, ...]  # keys and list positions (a key may be a number: `2026: ...`)
 M = TypeVar("M", bound=BaseModel)
+Scalar = str | int | float  # a name or id as typed in YAML: `name: 2026` is the text "2026"
+
+
+class Shape(BaseModel):
+    """Base of every settings-file model: an unknown key is an error (a typo never passes silently)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def load_yaml(text: str, where: str) -> tuple[Any, list[ConfigError]]:

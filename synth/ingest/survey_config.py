@@ -30,15 +30,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Mapping, TypeVar
+from typing import Annotated, Any, Mapping
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationInfo
+from pydantic import BeforeValidator, ValidationInfo
 
 from synth.errors import InputError
 from synth.records import COLUMN_ROLES
-from synth.yamlcheck import Wording, entry_line, line_of, load_yaml, validate
-
-M = TypeVar("M", bound=BaseModel)
+from synth.yamlcheck import M, Scalar, Shape, Wording, entry_line, line_of, load_yaml, validate
 
 CONFIG_NAMES = ("survey.yaml", "survey.yml")
 KEYS = ("columns", "segment", "sheet", "id_column", "attributes")
@@ -90,11 +88,6 @@ def parse_survey_config(text: str, rel: str = "survey.yaml") -> SurveyConfig:
     return SurveyConfig(path=rel, columns=columns, attributes=attributes, **scalars)
 
 
-Scalar = str | int | float  # a column or sheet name as the researcher typed it (`Q7`, `2026`)
-
-
-class _Shape(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def _named(value: Any, info: ValidationInfo) -> Any:
@@ -106,7 +99,7 @@ def _named(value: Any, info: ValidationInfo) -> Any:
 Name = Annotated[Scalar, BeforeValidator(_named)]
 
 
-class _SurveyIn(_Shape):
+class _SurveyIn(Shape):
     sheet: Name | None = None
     id_column: Name | None = None
     segment: Name | None = None
@@ -114,7 +107,7 @@ class _SurveyIn(_Shape):
     attributes: dict[Scalar, Any] | None = None
 
 
-class _AttributeIn(_Shape):
+class _AttributeIn(Shape):
     name: Name
     values: dict[Scalar, Any] | None = None
 

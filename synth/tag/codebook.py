@@ -17,10 +17,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Strict, ValidationInfo, field_validator
+from pydantic import BaseModel, Strict, ValidationInfo, field_validator
 
 from synth.errors import ConfigError
-from synth.yamlcheck import Wording, entry_line, line_of, load_yaml, validate
+from synth.yamlcheck import Shape, Wording, entry_line, line_of, load_yaml, validate
 
 SECTIONS = ("stages", "kinds", "touchpoints")
 LANE_KINDS = ("pain_point", "motivation", "action", "emotion")  # the journey map's lanes need these
@@ -179,11 +179,7 @@ Number = Annotated[float, Strict()]  # strict: `true` is not a threshold, nor is
 Phrases = tuple[str, ...]
 
 
-class _Shape(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class _CodeIn(_Shape):
+class _CodeIn(Shape):
     """One `- id: ...` entry of stages, kinds or touchpoints."""
 
     id: str
@@ -211,7 +207,7 @@ class _CodeIn(_Shape):
         return value
 
 
-class _WeightsIn(_Shape):
+class _WeightsIn(Shape):
     rules: Number | None = None
     similarity: Number | None = None
     classifier: Number | None = None
@@ -226,7 +222,7 @@ class _WeightsIn(_Shape):
         return value
 
 
-class _SettingsIn(_Shape):
+class _SettingsIn(Shape):
     weights: _WeightsIn | None = None
     negations: Phrases | None = None
     neutral_band: Number | None = None
@@ -247,7 +243,7 @@ class _SettingsIn(_Shape):
         return value
 
 
-class _SentimentIn(_Shape):
+class _SentimentIn(Shape):
     positive_words: Phrases = ()
     negative_words: Phrases = ()
     intensifiers: Phrases = ()
@@ -258,14 +254,14 @@ class _SentimentIn(_Shape):
     _phrases = field_validator("*")(_strip_all)
 
 
-class _CompetitorIn(_Shape):
+class _CompetitorIn(Shape):
     name: str
     aliases: Phrases = ()
 
     _phrases = field_validator("aliases")(_strip_all)
 
 
-class _TopIn(_Shape):
+class _TopIn(Shape):
     """The codebook's top level; each code entry is checked on its own (`_CodeIn`), so that one bad
     entry does not hide the errors of the others."""
 
