@@ -267,3 +267,24 @@ def test_repeated_words_get_distinct_ids_and_same_name_files_stay_apart():
     one, two = transcript("wave1/a.txt", speech[:1]), transcript("wave2/a.txt", speech[:1])
     keys = {p.key for p in build_participants([one, two])}
     assert len(keys) == 2
+
+
+def test_inspecting_a_transcript_loads_spacy_without_torch(tmp_path):
+    """`synth inspect` and runs with a torch-free model pay no 2 s torch import for spaCy (synth.nlp.import_spacy)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    transcript = tmp_path / "interview.txt"
+    transcript.write_text("Interviewer: How do you shop?\nAna: I order online. It is quick.\n", encoding="utf-8")
+    code = (
+        "import sys; from synth.cli import app\n"
+        f"sys.argv = ['synth', 'inspect', {str(transcript)!r}]\n"
+        "try:\n    app()\nexcept SystemExit:\n    pass\n"
+        "print('MODULES', sorted(m for m in ('spacy', 'torch') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True,
+                          env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    assert "MODULES ['spacy']" in done.stdout
+    assert "1 participants · 1 units" in done.stdout  # the transcript was really segmented with spaCy

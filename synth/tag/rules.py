@@ -13,10 +13,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc
-
+from synth.nlp import import_spacy
 from synth.tag.codebook import SECTIONS, Codebook
+
+import_spacy()  # spaCy without torch (see synth.nlp.import_spacy), before the spaCy imports below
+
+from spacy.matcher import Matcher, PhraseMatcher  # noqa: E402
+from spacy.tokens import Doc  # noqa: E402
 
 _CLAUSE_BREAKS = frozenset({"but", "although", "though", "however", "yet", "whereas", "except"})
 _CONTRACTIONS = (
