@@ -1,12 +1,13 @@
 """Tagging quality on real third-party labels: synth (zero-config and 300 labels) beside three baselines.
 
-    .venv/bin/python bench/tag_quality.py [--data ../shared/data] [--model all-MiniLM-L6-v2] [--cache DIR] [--json]
+    .venv/bin/python bench/tag_quality.py [--data ../shared/data] [--model all-MiniLM-L6-v2] [--cache DIR] [--json] [--dev]
 
 Every synth figure goes through the code `synth eval` runs: each set is written to a labelled CSV in a
 temporary folder and scored by `evaluate_labelled` with the default codebook and weights; the 300-label
 figure passes the training rows as `synth eval FILE --train LABELLED` does. Baselines, on the same rows and
 the same embeddings: keyword rules (the codebook's patterns alone), zero-shot cosine to the codebook's label
-descriptions, and plain scikit-learn logistic regression (default settings) on the same 300 labelled rows.
+descriptions, plain scikit-learn logistic regression (default settings) on the same 300 labelled rows, and for
+sentiment VADER alone (compound >= 0.05 positive, <= -0.05 negative, the VADER authors' cut).
 
 Sets (see docs/tagging.md): complaints-social-media (pain_point; split in halves by seed 0: constants were
 chosen on the dev half, figures are on the test half, labels come from the dev half), NaPiRE 2018 coded causes
@@ -16,8 +17,11 @@ banking77 queries we labelled ourselves (tests/data/labelled/banking77_pain_refs
 labels only), and 180 autistica-citsci focus-group comments we labelled for motivation
 (tests/data/labelled/autistica_motivation_refs.csv: file, line and label). These two sets are small, so their
 labelled figures are 5-fold cross-validation (`synth eval --folds 5` beside 5-fold plain LR, 4/5 of the rows
-as labels per fold), and nothing was tuned on them.
-The data is never copied; it is read from ../shared/data, and embeddings are cached in --cache.
+as labels per fold), and nothing was tuned on them. 240 complaints-social-media tweets we labelled for sentiment
+(tests/data/labelled/complaints_sentiment_*refs.csv: tweet id and label) come as a dev file (120 tweets of the
+complaints dev half; sentiment constants were chosen on it) and a test file (120 of the test half; "with labels"
+trains on the 120 dev tweets). `--dev` scores the dev halves and dev files with no labels: what constants were
+chosen on. The data is never copied; it is read from ../shared/data, and embeddings are cached in --cache.
 """
 
 from __future__ import annotations
@@ -46,10 +50,11 @@ from synth.tag import LabelledExample, read_labelled  # noqa: E402
 from synth.tag.codebook import load_codebook  # noqa: E402
 from synth.tag.evaluate import NONE, evaluate_labelled, score_multi, score_single, sentiment_label  # noqa: E402
 from synth.tag.rules import RuleMatcher  # noqa: E402
-from synth.tag.sentiment import lexicon_score  # noqa: E402
+from synth.tag.sentiment import lexicon_score, vader_scores  # noqa: E402
 from synth.tag.similarity import NONE_DESCRIPTION  # noqa: E402
 
 LABELS = 300
+VADER_CUT = 0.05  # the VADER authors' cut on the compound score for positive / negative
 STAGE_OF_INTENT = {"booking": "booking", "check_in": "arrival", "check_out": "departure"} | {
     intent: "stay"
     for intent in ("restaurant", "swimming_pool", "parking", "pets", "accesibility", "wifi", "gym", "spa",
@@ -176,6 +181,19 @@ def autistica_examples(data: Path, refs_name: str = "autistica_motivation_refs.c
     return out
 
 
+def tweet_sentiment_examples(data: Path, refs_name: str = "complaints_sentiment_refs.csv") -> list[LabelledExample]:
+    """Our own sentiment labels on complaints-social-media tweets (tweet id, label), joined to the text at load.
+
+    The default is the test set (120 tweets of the complaints test half); complaints_sentiment_dev_refs.csv (120
+    tweets of the dev half) is the dev set that sentiment constants were chosen on.
+    """
+    path = data / "complaints-social-media" / "complaints-data.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        text_of = {r[0]: r[1] for r in csv.reader(handle) if len(r) >= 2}
+    return [LabelledExample(text_of[tweet], None, (), sentiment=label, labelled=frozenset({"sentiment"}))
+            for tweet, label in _refs(ROOT / "tests" / "data" / "labelled" / refs_name)]  # fmt: skip
+
+
 def napire_pain_examples(data: Path) -> list[LabelledExample]:
     causes = napire_texts(data, CAUSE_FILES, skip_uncodable=True)
     control = napire_texts(data, POSITIVE_FILES[:1], skip_uncodable=False)
@@ -204,14 +222,15 @@ def write_labelled(path: Path, examples: list[LabelledExample], column: str) -> 
 
 
 def synth_eval(folder: Path, name: str, test, train, column: str, codebook_path, embedder,
-               kind: str = "pain_point") -> tuple[float, float]:  # fmt: skip
+               kind: str = "pain_point") -> tuple[float, float | None]:  # fmt: skip
     """(zero-config, with `train` as --train) F1 of the set's target, read back from `synth eval`'s report."""
     book = load_codebook(codebook_path)
     test_csv = write_labelled(folder / f"{name}-test.csv", test, column)
+    zero = _target(evaluate_labelled(test_csv, book, embedder), column, kind)
+    if not train:
+        return zero, None
     train_rows = list(read_labelled(write_labelled(folder / f"{name}-train.csv", train, column)))
-    zero = evaluate_labelled(test_csv, book, embedder)
-    taught = evaluate_labelled(test_csv, book, embedder, training=train_rows)
-    return _target(zero, column, kind), _target(taught, column, kind)
+    return zero, _target(evaluate_labelled(test_csv, book, embedder, training=train_rows), column, kind)
 
 
 def _target(report, column: str, kind: str = "pain_point") -> float:
@@ -251,45 +270,49 @@ def zero_shot(vectors: np.ndarray, descriptions: list[str], embedder) -> np.ndar
     return (vectors @ embedder.encode(descriptions).T).argmax(axis=1)
 
 
-def plain_lr(train_x: np.ndarray, train_y: list, test_x: np.ndarray) -> list:
-    return list(LogisticRegression(max_iter=2000).fit(train_x, train_y).predict(test_x))
+def plain_lr(embedder, train, train_y: list, test_x: np.ndarray) -> list | None:
+    """Plain LR on the `train` rows' embeddings; None with no rows (the --dev table)."""
+    if not train:
+        return None
+    return list(LogisticRegression(max_iter=2000).fit(_vectors(embedder, train), train_y).predict(test_x))
 
 
 def pain_baselines(test, train, codebook, embedder, kind: str = "pain_point") -> dict[str, float]:
     """Baselines for one kind (pain_point unless told) against "none", on the same rows and embeddings."""
     gold = [frozenset(e.kinds) for e in test]
-    x_test, x_train = _vectors(embedder, test), _vectors(embedder, train)
+    x_test = _vectors(embedder, test)
     code = next(c for c in codebook.kinds if c.id == kind)
     methods = {
         "keyword rules": rules_kind(test, codebook, kind),
         "zero-shot cosine": list(zero_shot(x_test, [code.description, NONE_DESCRIPTION], embedder) == 0),
-        "plain LR, 300 labels": plain_lr(x_train, [kind in e.kinds for e in train], x_test),
+        "plain LR, 300 labels": plain_lr(embedder, train, [kind in e.kinds for e in train], x_test),
     }
-    predicted = {k: [frozenset({kind}) if p else frozenset() for p in v] for k, v in methods.items()}
+    predicted = {k: [frozenset({kind}) if p else frozenset() for p in v] for k, v in methods.items() if v is not None}
     return {k: score_multi("kinds", gold, p, [kind]).labels[0].f1 for k, p in predicted.items()}
 
 
 def stage_baselines(test, train, codebook, embedder) -> dict[str, float]:
     gold, order = [e.stage for e in test], [c.id for c in codebook.stages] + [NONE]
-    x_test, x_train = _vectors(embedder, test), _vectors(embedder, train)
+    x_test = _vectors(embedder, test)
     ids = [c.id for c in codebook.stages]
     methods = {
         "keyword rules": rules_stage(test, codebook),
         "zero-shot cosine": [ids[i] for i in zero_shot(x_test, [c.description for c in codebook.stages], embedder)],
-        "plain LR, 300 labels": plain_lr(x_train, [e.stage for e in train], x_test),
+        "plain LR, 300 labels": plain_lr(embedder, train, [e.stage for e in train], x_test),
     }
-    return {k: score_single("stage", gold, p, order).macro_f1 for k, p in methods.items()}
+    return {k: score_single("stage", gold, p, order).macro_f1 for k, p in methods.items() if p is not None}
 
 
 def sentiment_baselines(test, train, codebook, embedder) -> dict[str, float]:
     gold, order = [e.sentiment for e in test], list(SENTIMENT_DESCRIPTIONS)
-    x_test, x_train = _vectors(embedder, test), _vectors(embedder, train)
+    x_test = _vectors(embedder, test)
     methods = {
         "keyword rules": rules_sentiment(test, codebook),
         "zero-shot cosine": [order[i] for i in zero_shot(x_test, list(SENTIMENT_DESCRIPTIONS.values()), embedder)],
-        "plain LR, 300 labels": plain_lr(x_train, [e.sentiment for e in train], x_test),
+        "plain LR, 300 labels": plain_lr(embedder, train, [e.sentiment for e in train], x_test),
+        "VADER alone": [sentiment_label(c, VADER_CUT - 1e-9) for c in vader_scores([e.text for e in test])[:, 3]],
     }
-    return {k: score_single("sentiment", gold, p, order).macro_f1 for k, p in methods.items()}
+    return {k: score_single("sentiment", gold, p, order).macro_f1 for k, p in methods.items() if p is not None}
 
 
 # ---------------------------------------------------------------- figures
@@ -300,10 +323,12 @@ SETS = {
     "napire_causes": (napire_pain_examples, "kinds", None, pain_baselines, "pain_point F1"),
     "hotels_stage": (hotel_examples, "stage", ROOT / "docs" / "hotel-codebook.yaml", stage_baselines, "stage macro-F1"),
     "sentiment": (sentiment_examples, "sentiment", None, sentiment_baselines, "sentiment macro-F1"),
+    "tweet_sentiment_ours": (tweet_sentiment_examples, "sentiment", None, sentiment_baselines, "sentiment macro-F1"),
     "banking77_ours": (banking_examples, "kinds", None, pain_baselines, "pain_point F1 (5-fold)"),
     "autistica_motivation": (autistica_examples, "kinds", None, pain_baselines, "motivation F1 (5-fold)"),
 }
 FOLDED = {"banking77_ours": "pain_point", "autistica_motivation": "motivation"}  # our own small sets: kind scored
+OWN_DEV = {"tweet_sentiment_ours": "complaints_sentiment_dev_refs.csv"}  # our own sets with a labelled dev file
 
 
 def folds_figure(name: str, data: Path, embedder, folder: Path, k: int = 5) -> dict:
@@ -326,16 +351,19 @@ def folds_figure(name: str, data: Path, embedder, folder: Path, k: int = 5) -> d
             "synth zero-config": round(zero, 4), "synth, 300 labels": round(taught, 4), **{k_: round(v, 4) for k_, v in base.items()}}  # fmt: skip
 
 
-def figure(name: str, data: Path, embedder, folder: Path) -> dict:
+def figure(name: str, data: Path, embedder, folder: Path, on_dev: bool = False) -> dict:
+    """The set's row of the table; `on_dev` scores the dev half (no labels: what constants were chosen on)."""
     if name in FOLDED:
-        return folds_figure(name, data, embedder, folder)
+        return {} if on_dev else folds_figure(name, data, embedder, folder)
     build, column, codebook_path, baselines, what = SETS[name]
-    dev, test = halves(build(data))
-    train = random.Random(0).sample(dev, min(LABELS, len(dev)))
+    dev, test = (build(data, OWN_DEV[name]), build(data)) if name in OWN_DEV else halves(build(data))
+    train = [] if on_dev else random.Random(0).sample(dev, min(LABELS, len(dev)))
+    test = dev if on_dev else test
     zero, taught = synth_eval(folder, name, test, train, column, codebook_path, embedder)
     base = baselines(test, train, load_codebook(codebook_path), embedder)
     return {"figure": what, "test_rows": len(test), "labels": len(train), "synth zero-config": round(zero, 4),
-            "synth, 300 labels": round(taught, 4), **{k: round(v, 4) for k, v in base.items()}}  # fmt: skip
+            "synth, 300 labels": None if taught is None else round(taught, 4),
+            **{k: round(v, 4) for k, v in base.items()}}  # fmt: skip
 
 
 def main() -> None:
@@ -345,22 +373,27 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "synth-bench-cache")
     parser.add_argument("--sets", default=",".join(SETS))
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--dev", action="store_true", help="score the dev halves with no labels (for choosing constants)")
     args = parser.parse_args()
     embedder = CachingEmbedder(make_embedder(args.model), EmbeddingCache(args.cache))
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        results = {name: figure(name, args.data, embedder, Path(tmp)) for name in args.sets.split(",")}
+        results = {name: figure(name, args.data, embedder, Path(tmp), args.dev) for name in args.sets.split(",")}
+    results = {name: r for name, r in results.items() if r}
     results["seconds"] = round(time.perf_counter() - start, 1)
-    print(json.dumps(results, indent=2) if args.json else render(results, args.model))
+    print(json.dumps(results, indent=2) if args.json else render(results, args.model, args.dev))
 
 
-def render(results: dict, model: str) -> str:
-    lines = [f"model: {model}  ({results['seconds']} s); test halves, labels from the dev halves", ""]
-    columns = ["synth zero-config", "synth, 300 labels", "keyword rules", "zero-shot cosine", "plain LR, 300 labels"]
+def render(results: dict, model: str, on_dev: bool = False) -> str:
+    scored = "dev halves and dev sets, no labels" if on_dev else "test halves, labels from the dev halves"
+    lines = [f"model: {model}  ({results['seconds']} s); {scored}", ""]
+    columns = ["synth zero-config", "synth, 300 labels", "keyword rules", "zero-shot cosine", "plain LR, 300 labels",
+               "VADER alone"]  # fmt: skip
     lines.append(f"{'set':<21} {'figure':<22} {'rows':>5} " + " ".join(f"{c:>21}" for c in columns))
     for name, r in results.items():
         if name != "seconds":
-            lines.append(f"{name:<21} {r['figure']:<22} {r['test_rows']:>5} " + " ".join(f"{r[c]:>21.3f}" for c in columns))
+            cells = (f"{r[c]:>21.3f}" if r.get(c) is not None else f"{'-':>21}" for c in columns)
+            lines.append(f"{name:<21} {r['figure']:<22} {r['test_rows']:>5} " + " ".join(cells))
     return "\n".join(lines)
 
 

@@ -5,16 +5,21 @@ Evidence:
   informal text: it handles negation ("not bad"), contrast ("but"), intensifiers,
   capitals and "!" already, so synth does not keep its own rules for these;
 - a three-class logistic regression on embeddings (positive / negative /
-  neutral), trained on the codebook's sentiment examples, its `none_examples` as
-  neutral, and any labelled training rows;
-- being tagged a pain point pulls the score down.
+  neutral), trained on the codebook's sentiment examples, its pain_point examples
+  as negative, its `none_examples` as neutral, and any labelled training rows.
 
-With no labels the score is `LEXICON * vader + CLASSIFIER * (p_pos - p_neg) - PAIN * pain`,
-and a unit the classifier finds most likely neutral is pulled inside the
-neutral band. With at least MIN_LABELLED sentiment labels the learned model
-decides: it is trained on the embedding plus VADER's four scores as features, and
-the score is `p_pos - p_neg`, kept inside the band when neutral is most likely.
-Constants chosen on the dev half of the bench's sentiment set (docs/tagging.md).
+With no labels the score is `LEXICON * vader + CLASSIFIER * (p_pos - p_neg)`, and a
+unit the classifier finds most likely neutral keeps NEUTRAL_PULL of it (so it needs
+twice the evidence to leave the neutral band). With at least MIN_LABELLED sentiment
+labels the learned model decides: it is trained on the embedding plus VADER's four
+scores as features, and the score is `p_pos - p_neg`, kept inside the band when
+neutral is most likely.
+
+Constants (LEXICON, CLASSIFIER, NEUTRAL_PULL, the codebook's neutral band) were chosen
+on the dev sets of bench/tag_quality.py's two sentiment sets: the dev half of the
+NaPiRE + NLU++ set and the 120 dev tweets we labelled (docs/quality.md). There the
+pull of a pain-point tag on the score (0.3 before) lowered macro-F1, so a pain point
+no longer moves sentiment: the classifier learns pain from the pain_point examples.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from synth.tag.codebook import Codebook
 from synth.tag.labelled import LabelledExample
 from synth.tag.rules import RuleHits
 
-LEXICON, CLASSIFIER, PAIN = 0.55, 0.45, 0.3
+LEXICON, CLASSIFIER = 0.4, 0.45
 NEUTRAL_PULL = 0.5  # a most-likely-neutral unit keeps this share of its score
 MIN_LABELLED = 30
 CLASSES = ("negative", "neutral", "positive")
@@ -56,7 +61,9 @@ class SentimentScorer:
         self.band = codebook.neutral_band
         words = codebook.sentiment
         rows = [(t, "positive") for t in words.positive_examples] + [(t, "negative") for t in words.negative_examples]
-        rows += [(t, "neutral") for t in (*words.neutral_examples, *codebook.none_examples)]
+        pains = [c for c in codebook.kinds if c.id == "pain_point"]
+        rows += [(t, "negative") for c in pains for t in c.examples]
+        rows += [(t, "neutral") for t in (*words.neutral_examples, *codebook.none_examples, *(t for c in pains for t in c.negatives))]
         labelled = [(e.text, e.sentiment) for e in training if e.sentiment in CLASSES]
         self.learned = len(labelled) >= MIN_LABELLED
         rows += labelled
@@ -77,13 +84,13 @@ class SentimentScorer:
         return np.column_stack([proba[:, list(self.model_.classes_).index(c)] if c in self.model_.classes_
                                 else np.zeros(len(x)) for c in CLASSES])  # fmt: skip
 
-    def score(self, vectors: np.ndarray, hits: list[RuleHits], pain: np.ndarray, texts: Sequence[str]) -> list[tuple[float, str]]:
-        """(score, reason) per unit; `pain` is the unit's pain-point score (0 when not tagged one)."""
+    def score(self, vectors: np.ndarray, texts: Sequence[str]) -> list[tuple[float, str]]:
+        """(score, reason) per unit."""
         lexicon = vader_scores(texts)
         proba = self._proba(vectors, lexicon)
-        return [self._one(lexicon[i], None if proba is None else proba[i], float(pain[i])) for i in range(len(texts))]
+        return [self._one(lexicon[i], None if proba is None else proba[i]) for i in range(len(texts))]
 
-    def _one(self, lexicon: np.ndarray, proba, pain: float) -> tuple[float, str]:
+    def _one(self, lexicon: np.ndarray, proba) -> tuple[float, str]:
         compound = float(lexicon[3])
         parts = [] if self.learned and proba is not None else [(LEXICON * compound, f"lexicon (VADER) {compound:+.2f}")]
         if proba is not None:
@@ -91,8 +98,6 @@ class SentimentScorer:
             weight = 1.0 if self.learned else CLASSIFIER
             best = CLASSES[int(np.argmax(proba))]
             parts.append((weight * lean, f"classifier: {best} {float(proba.max()):.2f}"))
-        if pain > 0 and not self.learned:
-            parts.append((-PAIN * pain, f"pain point ({pain:.2f})"))
         value = float(np.clip(sum(v for v, _ in parts), -1.0, 1.0))
         if proba is not None and int(np.argmax(proba)) == 1:
             value = float(np.clip(value * NEUTRAL_PULL, -0.99 * self.band, 0.99 * self.band)) if self.learned else value * NEUTRAL_PULL

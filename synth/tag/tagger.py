@@ -133,8 +133,7 @@ class Tagger:
         stages = self.score_section("stages", vectors, hits, self.question_evidence(units))
         kinds = self.score_section("kinds", vectors, hits)
         touch = self.score_section("touchpoints", vectors, hits)
-        pain = _column(self.codebook, kinds.score, "pain_point")
-        sentiment = self.sentiment.score(vectors, hits, pain, [u.text for u in units])
+        sentiment = self.sentiment.score(vectors, [u.text for u in units])
         return [
             Tagging(
                 unit_id=unit.id,
@@ -205,15 +204,6 @@ def explain(codebook: Codebook, section: str, s: SectionScores, i: int, j: int) 
 def _shorten(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _column(codebook: Codebook, scores: np.ndarray, kind: str) -> np.ndarray:
-    """A kind's scores where the unit got that kind, else 0."""
-    ids = [c.id for c in codebook.kinds]
-    if kind not in ids:
-        return np.zeros(len(scores))
-    column = scores[:, ids.index(kind)]
-    return np.where(column >= codebook.kinds[ids.index(kind)].threshold, column, 0.0)
 
 
 def with_descriptions(codebook: Codebook) -> Codebook:
