@@ -62,6 +62,7 @@ def _lazy_writer(module: str, name: str) -> Any:
         return getattr(importlib.import_module(module), name)(document, out, **options)
 
     writer.__name__ = name
+    writer.synth_builtin = True  # type: ignore[attr-defined]  # given the MapDocument (a plug-in gets map.json's data)
     return writer
 
 
@@ -95,8 +96,9 @@ def export(
 
     out, document = Path(out), as_document(document)
     if to in exporters:
-        given = document if to in _FORMATS else document.to_dict()  # a plug-in reads map.json's data
-        return [exporters.get(to)(given, out, persona=persona, approved_only=approved_only)]
+        writer = exporters.get(to)  # an entry point with a built-in name replaces the built-in writer
+        given = document if getattr(writer, "synth_builtin", False) else document.to_dict()  # a plug-in: map.json's data
+        return [writer(given, out, persona=persona, approved_only=approved_only)]
     from synth.export.template import is_template_path, render_template
 
     if is_template_path(to):
