@@ -199,7 +199,8 @@ def _cluster(ctx: Context) -> None:
     key = ctx.keys["cluster"] = ctx.cache.key("cluster", ctx.keys["tag"], s.personas, s.seed, s.weights, s.resamples, warm)
     stored = ctx.cache.get("cluster", key)
     if stored is None:
-        from synth.cluster import cluster_participants, representativeness
+        from synth.cluster import cluster_participants
+        from synth.representativeness import representativeness
 
         clustering = cluster_participants(
             ctx.participants, ctx.units, ctx.vectors, ctx.tag_result, k=s.personas, seed=s.seed, weights=s.weights,

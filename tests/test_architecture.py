@@ -15,8 +15,10 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "synth"
 FORBIDDEN = {
-    "synth.export": ("synth.review", "synth.synthesize", "synth.tag", "synth.embed", "synth.pipeline", "synth.workspace"),
-    "synth.review": ("synth.synthesize", "synth.export", "synth.pipeline", "synth.embed"),
+    "synth.export": ("synth.review", "synth.synthesize", "synth.tag", "synth.embed", "synth.pipeline", "synth.workspace",
+                     "synth.cluster", "synth.representativeness"),
+    "synth.review": ("synth.synthesize", "synth.export", "synth.pipeline", "synth.embed", "synth.cluster",
+                     "synth.representativeness"),
     "synth.document": ("synth.export", "synth.review", "synth.synthesize", "synth.pipeline"),
 }
 RUN_FILES = ("map.draft.json", "review.yaml", "run.json")
