@@ -22,10 +22,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from synth.cluster import cluster_participants, representativeness  # noqa: E402
+from synth.cluster import cluster_participants  # noqa: E402
 from synth.config import DEFAULT_WEIGHTS  # noqa: E402
 from synth.embed import HashingEmbedder  # noqa: E402
 from synth.records import Participant, Span, TagResult, Unit  # noqa: E402
+from synth.representativeness import representativeness  # noqa: E402
 from synth.synthesize import synthesize_personas  # noqa: E402
 
 GROUPS = (

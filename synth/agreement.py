@@ -33,7 +33,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
+
+from synth.document import MapDocument, UnitEntry
+
+if TYPE_CHECKING:
+    from synth.review_file import Review
+    from synth.study_order import StudyOrder
 
 THRESHOLD = 0.6
 FLAG = "check before sharing"
@@ -71,13 +77,14 @@ def normalise(text: str) -> str:
     return _EDGES.sub("", " ".join(str(text).casefold().split()))
 
 
-def machine_labels(unit: Mapping[str, Any], field: str) -> set[str]:
+def machine_labels(unit: UnitEntry, field: str) -> set[str]:
     if field == "stage":
-        return {unit["stage"]["id"]} if unit.get("stage") else set()
-    return {label["id"] for label in unit.get(field) or ()}
+        return {unit.stage.id} if unit.stage else set()
+    labels = unit.kinds if field == "kinds" else unit.touchpoints
+    return {label.id for label in labels}
 
 
-def score(pairs: Sequence[tuple[Mapping[str, Any], dict[str, set[str]]]], vocabulary: Mapping[str, Sequence[str]]) -> list[dict]:
+def score(pairs: Sequence[tuple[UnitEntry, dict[str, set[str]]]], vocabulary: Mapping[str, Sequence[str]]) -> list[dict]:
     """Per-code scores over (draft unit, {field: human labels}) pairs; a field counts where the human gave it."""
     out = []
     for field in FIELDS:
@@ -92,9 +99,9 @@ def score(pairs: Sequence[tuple[Mapping[str, Any], dict[str, set[str]]]], vocabu
     return out
 
 
-def vocabulary_of(doc: Mapping[str, Any]) -> dict[str, list[str]]:
-    return {"stage": [s["id"] for s in doc["stages"]], "kinds": [k["id"] for k in doc["kinds"]],
-            "touchpoints": [t["id"] for t in doc["touchpoints"]]}  # fmt: skip
+def vocabulary_of(doc: MapDocument) -> dict[str, list[str]]:
+    return {"stage": [s.id for s in doc.stages], "kinds": [k.id for k in doc.kinds],
+            "touchpoints": [t.id for t in doc.touchpoints]}  # fmt: skip
 
 
 def _block(source: str, codes: list[dict], **extra: Any) -> dict[str, Any]:
@@ -115,14 +122,15 @@ def read_coded(path: Path) -> tuple[tuple[str, ...], list, list[str | None], lis
     return present, examples, ids, _row_numbers(frame)
 
 
-def coded_agreement(doc: Mapping[str, Any], path: Path) -> dict[str, Any]:
+def coded_agreement(doc: MapDocument, path: Path) -> dict[str, Any]:
     """Agreement of the draft's tags with a coded sample (see the module docstring)."""
     present, examples, ids, rows = read_coded(path)
-    units = {u["id"]: u for u in doc["units"]}
-    by_text: dict[str, list] = {}
-    for unit in doc["units"]:
-        by_text.setdefault(normalise(unit["text"]), []).append(unit)
-    pairs, unmatched, by = [], [], {"unit_id": 0, "text": 0}
+    units = {u.id: u for u in doc.units}
+    by_text: dict[str, list[UnitEntry]] = {}
+    for unit in doc.units:
+        by_text.setdefault(normalise(unit.text), []).append(unit)
+    pairs: list[tuple[UnitEntry, dict[str, set[str]]]] = []
+    unmatched, by = [], {"unit_id": 0, "text": 0}
     for example, uid, row in zip(examples, ids, rows):
         if uid and uid in units:
             hits, how = [units[uid]], "unit_id"
@@ -135,7 +143,7 @@ def coded_agreement(doc: Mapping[str, Any], path: Path) -> dict[str, Any]:
         human = {f: _example_labels(example, f) for f in FIELDS if f in present}
         pairs += [(unit, human) for unit in hits]
     return _block("coded sample", score(pairs, vocabulary_of(doc)), file=Path(path).name, rows=len(examples),
-                  matched=len(examples) - len(unmatched), matched_by=by, units=len({u["id"] for u, _ in pairs}),
+                  matched=len(examples) - len(unmatched), matched_by=by, units=len({u.id for u, _ in pairs}),
                   unmatched_rows=unmatched)  # fmt: skip
 
 
@@ -147,11 +155,11 @@ def _example_labels(example, field: str) -> set[str]:
 
 # ---------------------------------------------------------------- review relabels
 
-def review_agreement(draft: Mapping[str, Any], review) -> dict[str, Any]:
+def review_agreement(draft: MapDocument, review: Review) -> dict[str, Any]:
     """Agreement of the draft's tags with the reviewer's relabels ({} when there are none)."""
-    units = {u["id"]: u for u in draft["units"]}
+    units = {u.id: u for u in draft.units}
     pairs = []
-    for uid, change in sorted((getattr(review, "units", None) or {}).items()):
+    for uid, change in sorted(review.units.items()):
         if uid not in units:
             continue
         human: dict[str, set[str]] = {}
@@ -168,37 +176,32 @@ def review_agreement(draft: Mapping[str, Any], review) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- the pipeline's hooks
 
-def annotate_draft(draft, coded: Path | None = None, order=None):
-    """The draft MapDocument with its `saturation` (in `order`, a `synth.study_order.StudyOrder`; file order
+def annotate_draft(draft: MapDocument, coded: Path | None = None, order: StudyOrder | None = None) -> MapDocument:
+    """The draft with its `saturation` (in `order`, a `synth.study_order.StudyOrder`; file order
     without one) and (with --coded) `agreement.coded` blocks."""
-    from synth.document import MapDocument
     from synth.saturation import saturation
 
-    data = draft.to_dict()
-    how = {} if order is None else {"order": order.participant_ids, "by": order.by, "label": order.label}
-    data["saturation"] = saturation(data, **how)
-    data["agreement"] = {"coded": coded_agreement(data, coded)} if coded is not None else {}
-    return MapDocument.from_dict(data, where="the draft map")
+    how: dict[str, Any] = {} if order is None else {"order": order.participant_ids, "by": order.by, "label": order.label}
+    agreement = {"coded": coded_agreement(draft, coded)} if coded is not None else {}
+    return draft.model_copy(update={"saturation": saturation(draft, **how), "agreement": agreement})
 
 
-def annotate_reviewed(reviewed, draft, review):
+def annotate_reviewed(reviewed: MapDocument, draft: MapDocument, review: Review) -> MapDocument:
     """The reviewed map with saturation recomputed (exclusions can drop themes) and the relabels' agreement."""
-    from synth.document import MapDocument
     from synth.saturation import previous_order, saturation
 
     if reviewed is draft:  # nothing to apply: the draft's blocks stand
         return reviewed
-    data = reviewed.to_dict()
-    data["saturation"] = saturation(data, **previous_order(draft.to_dict().get("saturation")))
-    agreement = {k: v for k, v in (draft.to_dict().get("agreement") or {}).items() if k != "review"}
-    relabels = review_agreement(draft.to_dict(), review)
-    data["agreement"] = {**agreement, **({"review": relabels} if relabels else {})}
-    return MapDocument.from_dict(data, where="the reviewed map")
+    agreement = {k: v for k, v in draft.agreement.items() if k != "review"}
+    relabels = review_agreement(draft, review)
+    return reviewed.model_copy(update={
+        "saturation": saturation(reviewed, **previous_order(draft.saturation)),
+        "agreement": {**agreement, **({"review": relabels} if relabels else {})},
+    })  # fmt: skip
 
 
-def summary(doc) -> dict[str, Any]:
+def summary(doc: MapDocument) -> dict[str, Any]:
     """run.json's `quality` block: saturation (without the curve) and agreement per code."""
     from synth.saturation import summary as saturation_summary
 
-    data = doc.to_dict() if hasattr(doc, "to_dict") else dict(doc)
-    return {"saturation": saturation_summary(data.get("saturation")), "agreement": data.get("agreement") or {}}
+    return {"saturation": saturation_summary(doc.saturation), "agreement": doc.agreement}

@@ -41,6 +41,7 @@ from collections.abc import Set
 from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
+from synth.document import CompetitorEntry, MapDocument, TimelineEntry, UnitEntry
 from synth.privacy.words import COMMON_WORDS, is_first_name
 
 CUES = frozenset({
@@ -79,7 +80,7 @@ def find_competitors(doc: Mapping[str, Any], codebook, nlp) -> list[dict[str, An
         if name not in found:
             found[name] = ("detected", unit_ids)
     by_id = {u["id"]: u for u in units}
-    out = [_entry(name, source, [by_id[i] for i in ids], band) for name, (source, ids) in found.items() if ids]
+    out = [_entry(name, source, [_mention(by_id[i]) for i in ids], band) for name, (source, ids) in found.items() if ids]
     return sorted(out, key=lambda c: (-len(c["unit_ids"]), c["name"].lower()))
 
 
@@ -250,24 +251,37 @@ def _name_token(token, has_tags: bool, excluded: Set[str]) -> bool:
     return not is_first_name(text)
 
 
-def _entry(name: str, source: str, units: list[Mapping[str, Any]], band: float) -> dict[str, Any]:
+Mention = tuple[str, str, str | None, str | None, float]  # unit id, participant id, persona id, stage id, sentiment
+
+
+def _mention(unit: Mapping[str, Any]) -> Mention:
+    """What an entry counts of one unit of the draft's map data."""
+    stage = (unit.get("stage") or {}).get("id")
+    return unit["id"], unit["participant_id"], unit.get("persona_id"), stage, unit["sentiment"]["score"]
+
+
+def _typed_mention(unit: UnitEntry) -> Mention:
+    """What an entry counts of one unit of the reviewed document."""
+    return unit.id, unit.participant_id, unit.persona_id, unit.stage.id if unit.stage else None, unit.sentiment.score
+
+
+def _entry(name: str, source: str, units: list[Mention], band: float) -> dict[str, Any]:
     groups: dict[tuple[str | None, str | None], list[str]] = defaultdict(list)
-    for u in units:
-        stage = (u.get("stage") or {}).get("id")
-        groups[(u.get("persona_id"), stage)].append(u["id"])
+    for uid, _, persona, stage, _ in units:
+        groups[(persona, stage)].append(uid)
     mentions = [
         {"persona_id": persona, "stage": stage, "count": len(ids),
-         "participants": len({u["participant_id"] for u in units if u["id"] in ids}), "unit_ids": ids}
+         "participants": len({u[1] for u in units if u[0] in ids}), "unit_ids": ids}
         for (persona, stage), ids in sorted(groups.items(), key=lambda kv: (kv[0][0] or "~", kv[0][1] or "~"))
     ]  # fmt: skip
     return {
         "name": name,
         "source": source,
-        "participants": len({u["participant_id"] for u in units}),
-        "unit_ids": [u["id"] for u in units],
+        "participants": len({u[1] for u in units}),
+        "unit_ids": [u[0] for u in units],
         "mentions": mentions,
-        "liked": [u["id"] for u in units if u["sentiment"]["score"] > band],
-        "disliked": [u["id"] for u in units if u["sentiment"]["score"] < -band],
+        "liked": [u[0] for u in units if u[4] > band],
+        "disliked": [u[0] for u in units if u[4] < -band],
     }
 
 
@@ -280,26 +294,29 @@ def add_map_extras(doc: dict[str, Any], codebook, nlp) -> dict[str, Any]:
     return doc
 
 
-def refresh_map_extras(doc: dict[str, Any]) -> None:
-    """After review: competitors and the timeline follow the reviewed units (in place).
+def refresh_map_extras(doc: MapDocument) -> MapDocument:
+    """After review: competitors and the timeline follow the reviewed units.
 
     An excluded unit leaves every list; mentions regroup by each unit's persona and stage after
     merges, assignments and relabels. Sentiment does not change in review, so liked and disliked
     keep the draft's split of the units that remain. Pure on the document: no codebook, no model.
     """
-    from synth.timeline import build_timeline
+    from synth.timeline import timeline_of
 
-    by_id = {u["id"]: u for u in doc.get("units", ())}
+    by_id = {u.id: u for u in doc.units}
     refreshed = []
-    for entry in doc.get("competitors", ()):
-        units = [by_id[i] for i in entry["unit_ids"] if i in by_id]
+    for entry in doc.competitors:
+        units = [by_id[i] for i in entry.unit_ids if i in by_id]
         if not units:
             continue
-        fresh = _entry(entry["name"], entry["source"], units, band=float("inf"))
-        fresh["liked"] = [i for i in entry["liked"] if i in by_id]
-        fresh["disliked"] = [i for i in entry["disliked"] if i in by_id]
-        refreshed.append(fresh)
-    if "competitors" in doc:
-        doc["competitors"] = refreshed
-    if "timeline" in doc:
-        doc["timeline"] = build_timeline(doc)
+        fresh = _entry(entry.name, entry.source, [_typed_mention(u) for u in units], band=float("inf"))
+        fresh["liked"] = [i for i in entry.liked if i in by_id]
+        fresh["disliked"] = [i for i in entry.disliked if i in by_id]
+        refreshed.append(CompetitorEntry.model_validate(fresh))
+    update: dict[str, Any] = {}
+    if "competitors" in doc.model_fields_set:  # a map written before competitors keeps none
+        update["competitors"] = tuple(refreshed)
+    if "timeline" in doc.model_fields_set:
+        timeline = timeline_of(((u.id, u.persona_id, u.text) for u in doc.units), doc.persona_ids)
+        update["timeline"] = tuple(TimelineEntry.model_validate(t) for t in timeline)
+    return doc.model_copy(update=update) if update else doc

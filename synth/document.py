@@ -28,6 +28,10 @@ Number = int | float
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="allow")
 
+    def json_data(self) -> dict[str, Any]:
+        """This entry as map.json holds it: plain JSON data (what a user template is given)."""
+        return self.model_dump(mode="json", exclude_unset=True)
+
 
 class Codebook(_Model):
     path: str

@@ -199,7 +199,8 @@ def _cluster(ctx: Context) -> None:
     key = ctx.keys["cluster"] = ctx.cache.key("cluster", ctx.keys["tag"], s.personas, s.seed, s.weights, s.resamples, warm)
     stored = ctx.cache.get("cluster", key)
     if stored is None:
-        from synth.cluster import cluster_participants, representativeness
+        from synth.cluster import cluster_participants
+        from synth.representativeness import representativeness
 
         clustering = cluster_participants(
             ctx.participants, ctx.units, ctx.vectors, ctx.tag_result, k=s.personas, seed=s.seed, weights=s.weights,
@@ -359,22 +360,23 @@ def reviewed_document(draft: MapDocument, decisions) -> tuple[MapDocument, list[
     return annotate_reviewed(reviewed, draft, decisions), notes
 
 
-def rebuild_personas(doc: dict, merges: Mapping[str, str]) -> dict:
+def rebuild_personas(doc: MapDocument, merges: Mapping[str, str]) -> MapDocument:
     """Re-synthesize personas and maps from a (relabelled, filtered, merged) map document."""
+    from synth.document import JourneyEntry, PersonaEntry
     from synth.export.mapjson import journey_dict, persona_dict, records_from_map
     from synth.synthesize import build_maps, synthesize_personas
 
     records = records_from_map(doc)
     target_ids = [pid for pid in records.persona_ids if pid not in merges]
     index = {pid: i for i, pid in enumerate(target_ids)}
-    old = {p["id"]: p for p in doc["personas"]}
-    persona_of = {p["id"]: p["persona_id"] for p in doc["participants"]}
+    old = {p.id: p for p in doc.personas}
+    persona_of = {p.id: p.persona_id for p in doc.participants}
     assignments = {
-        pid: index.get(merges.get(persona_of[pid], persona_of[pid]), -1) if persona_of[pid] else -1 for pid in persona_of
+        pid: index.get(merges.get(was, was), -1) if was else -1 for pid, was in persona_of.items()
     }
     clustering = replace(
         records.clustering, assignments=assignments, k=len(target_ids),
-        stability=tuple(old[pid]["stability"] for pid in target_ids),
+        stability=tuple(old[pid].stability for pid in target_ids),
     )
     keys = {p.id: p.key for p in records.participants}
     previous = {pid: {keys[x] for x, a in assignments.items() if a == i} for pid, i in index.items()}
@@ -384,16 +386,18 @@ def rebuild_personas(doc: dict, merges: Mapping[str, str]) -> dict:
         stage_ids=voc.stage_ids, labels=voc.labels, representativeness=records.representativeness, previous=previous,
     )
     maps = build_maps(personas, records.participants, records.units, records.tag_result, stage_ids=voc.stage_ids, labels=voc.labels)
-    doc["personas"] = [persona_dict(p) for p in personas]
-    doc["maps"] = [journey_dict(m, voc.labels) for m in maps]
     member = {pid: p.id for p in personas for pid in p.participant_ids}
-    for p in doc["participants"]:
-        p["persona_id"] = member.get(p["id"])
-        p["unassigned_reason"] = None if p["persona_id"] else p.get("unassigned_reason") or "in no persona"
-    for u in doc["units"]:
-        u["persona_id"] = member.get(u["participant_id"])
-    doc["run"]["clustering"]["k"] = len(personas)
-    return doc
+    participants = tuple(p.model_copy(update={
+        "persona_id": member.get(p.id),
+        "unassigned_reason": None if member.get(p.id) else p.unassigned_reason or "in no persona",
+    }) for p in doc.participants)  # fmt: skip
+    units = tuple(u.model_copy(update={"persona_id": member.get(u.participant_id)}) for u in doc.units)
+    run = doc.run.model_copy(update={"clustering": doc.run.clustering.model_copy(update={"k": len(personas)})})
+    return doc.model_copy(update={
+        "personas": tuple(PersonaEntry.model_validate(persona_dict(p)) for p in personas),
+        "maps": tuple(JourneyEntry.model_validate(journey_dict(m, voc.labels)) for m in maps),
+        "participants": participants, "units": units, "run": run,
+    })  # fmt: skip
 
 
 def reviewed_map(run_dir: Path) -> tuple[MapDocument, list[str]]:

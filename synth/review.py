@@ -3,18 +3,18 @@
 `review.yaml` is created on a run's first pass and never overwritten by a run;
 reading, checking and editing it is `synth.review_file`, and `synth.workspace`
 does the file I/O under the run folder's lock. `apply(decisions, draft)` is pure: it turns the
-machine's draft map into the reviewed map every export shows, and leaves
-re-synthesis to the pipeline (the `rebuild` it passes in).
+machine's draft `MapDocument` into the reviewed one every export shows (typed entries updated
+with `model_copy`, never a dict round trip), and leaves re-synthesis to the pipeline (the
+`rebuild` it passes in).
 """
 
 from __future__ import annotations
 
-import copy
 import logging
 from typing import Any, Callable, Mapping
 
 from synth.competitors import refresh_map_extras
-from synth.document import MapDocument
+from synth.document import LabelEntry, MapDocument
 from synth.review_file import (  # noqa: F401  (the file layer, re-exported for the CLI and workspace)
     PersonaDecision,
     Review,
@@ -66,39 +66,33 @@ def review_training(review: Review, draft: MapDocument | None) -> list:
     return examples
 
 
-Rebuild = Callable[[dict, Mapping[str, str]], dict]
+Rebuild = Callable[[MapDocument, Mapping[str, str]], MapDocument]
+KEEP = "__keep__"
 
 
 def apply(decisions: Review, draft: MapDocument, rebuild: Rebuild | None = None) -> tuple[MapDocument, list[str]]:
     """The reviewed document and notes on decisions that no longer apply; `draft` is not changed.
 
-    Pure: no file, no synthesis. When a relabel, exclusion or merge changes what personas
-    are made of, `rebuild(doc, merges)` (given by the pipeline: re-synthesis from the
-    document's data) redraws personas and maps; without it they keep the draft's findings.
+    Pure: no file, no synthesis. Each step returns a new (frozen) document. When a relabel,
+    exclusion or merge changes what personas are made of, `rebuild(doc, merges)` (given by the
+    pipeline: re-synthesis from the document's data) redraws personas and maps; without it they
+    keep the draft's findings.
     """
     if decisions.is_empty():
         return draft, []
-    doc, notes = apply_to_dict(decisions, draft.to_dict(), rebuild)
-    return MapDocument.from_dict(doc, where="the reviewed map"), notes
-
-
-def apply_to_dict(decisions: Review, draft: Mapping[str, Any], rebuild: Rebuild | None = None) -> tuple[dict, list[str]]:
-    """`apply` on the map's JSON data (a copy: `draft` is not changed)."""
-    doc = copy.deepcopy(dict(draft))
     notes: list[str] = []
-    unit_ids = {u["id"] for u in doc["units"]}
-    persona_ids = {p["id"] for p in doc["personas"]}
-    changed = _relabel_units(doc, decisions, unit_ids, notes)
-    rename_themes(doc, decisions.themes, notes)  # first: found by their draft units; a rebuild then carries the labels
-    changed |= _exclude_units(doc, decisions.excluded, unit_ids, notes)
+    unit_ids = {u.id for u in draft.units}
+    persona_ids = set(draft.persona_ids)
+    doc, changed = _relabel_units(draft, decisions, unit_ids, notes)
+    doc = rename_themes(doc, decisions.themes, notes)  # first: found by their draft units; a rebuild then carries the labels
+    doc, excluded = _exclude_units(doc, decisions.excluded, unit_ids, notes)
     merges = _valid_merges(decisions, persona_ids, notes)
-    changed |= _assign_participants(doc, decisions, persona_ids, notes)
-    changed |= merge_themes(doc, decisions.themes, notes)  # findings are recounted by the rebuild
-    if (changed or merges) and rebuild is not None:
+    doc, assigned = _assign_participants(doc, decisions, persona_ids, notes)
+    doc, merged = merge_themes(doc, decisions.themes, notes)  # findings are recounted by the rebuild
+    if (changed or excluded or assigned or merged or merges) and rebuild is not None:
         doc = rebuild(doc, merges)
-    _apply_persona_decisions(doc, decisions, notes)
-    refresh_map_extras(doc)  # competitors and the timeline follow exclusions, merges and assignments
-    return doc, notes
+    doc = _apply_persona_decisions(doc, decisions, notes)
+    return refresh_map_extras(doc), notes  # competitors and the timeline follow exclusions, merges and assignments
 
 
 def resolve_merge(review: Review, persona_id: str) -> str:
@@ -110,69 +104,87 @@ def resolve_merge(review: Review, persona_id: str) -> str:
     return target
 
 
-def _relabel_units(doc, review: Review, unit_ids: set[str], notes: list[str]) -> bool:
-    stage_ids = {s["id"] for s in doc["stages"]}
-    kind_ids = {k["id"] for k in doc["kinds"]}
+def _reviewer_label(code: str) -> LabelEntry:
+    return LabelEntry(id=code, score=1.0, reason=REVIEWER_REASON)
+
+
+def _relabel_units(doc: MapDocument, review: Review, unit_ids: set[str], notes: list[str]) -> tuple[MapDocument, bool]:
+    stage_ids = {s.id for s in doc.stages}
+    kind_ids = {k.id for k in doc.kinds}
     changed = False
-    by_id = {u["id"]: u for u in doc["units"]}
+    updates: dict[str, dict[str, Any]] = {}
     for uid, change in sorted(review.units.items()):
         if uid not in unit_ids:
             notes.append(f"relabel of unit {uid}: the unit is not in this run (kept in review.yaml)")
             continue
-        unit = by_id[uid]
-        stage = change.get("stage", "__keep__")
-        if stage not in ("__keep__", None) and stage not in stage_ids:
+        update: dict[str, Any] = {}
+        stage = change.get("stage", KEEP)
+        if stage not in (KEEP, None) and stage not in stage_ids:
             notes.append(f"relabel of unit {uid}: stage {stage!r} is not in the codebook (ignored)")
-        elif stage != "__keep__":
-            unit["stage"] = None if stage is None else {"id": stage, "score": 1.0, "reason": REVIEWER_REASON}
+        elif stage != KEEP:
+            update["stage"] = None if stage is None else _reviewer_label(stage)
             changed = True
         if "kinds" in change:
             bad = [k for k in change["kinds"] if k not in kind_ids]
             if bad:
                 notes.append(f"relabel of unit {uid}: kind(s) {bad} not in the codebook (ignored)")
-            unit["kinds"] = [{"id": k, "score": 1.0, "reason": REVIEWER_REASON} for k in change["kinds"] if k in kind_ids]
+            update["kinds"] = tuple(_reviewer_label(k) for k in change["kinds"] if k in kind_ids)
             changed = True
-        unit["review"] = {"relabelled": True}
-    return changed
+        updates[uid] = {**update, "review": {"relabelled": True}}
+    if not updates:
+        return doc, changed
+    units = tuple(u.model_copy(update=updates[u.id]) if u.id in updates else u for u in doc.units)
+    return doc.model_copy(update={"units": units}), changed
 
 
-def _assign_participants(doc, review: Review, persona_ids: set[str], notes: list[str]) -> bool:
+def _assign_participants(
+    doc: MapDocument, review: Review, persona_ids: set[str], notes: list[str]
+) -> tuple[MapDocument, bool]:
     """Move each participant the reviewer placed into their persona (found by key first, then id)."""
-    by_key = {p["key"]: p for p in doc["participants"]}
-    by_id = {p["id"]: p for p in doc["participants"]}
-    changed = False
+    by_key = {p.key: p.id for p in doc.participants}
+    current = {p.id: p.persona_id for p in doc.participants}
+    moved: dict[str, str] = {}
     for pid, decision in sorted(review.participants.items()):
-        participant = by_key.get(decision.key) if decision.key else by_id.get(pid)
+        participant = by_key.get(decision.key) if decision.key else (pid if pid in current else None)
         target = resolve_merge(review, decision.persona)
         if participant is None:
             notes.append(f"assignment of {pid}: the participant is not in this run (kept in review.yaml)")
         elif target not in persona_ids:
             notes.append(f"assignment of {pid} to {decision.persona}: the persona is not in this run (kept in review.yaml)")
-        elif participant["persona_id"] != target:
-            participant["persona_id"] = target
-            participant["unassigned_reason"] = None  # placed by the reviewer: no longer unassigned
-            for unit in doc["units"]:
-                if unit["participant_id"] == participant["id"]:
-                    unit["persona_id"] = target
-            changed = True
-    return changed
+        elif current[participant] != target:
+            current[participant] = moved[participant] = target
+    if not moved:
+        return doc, False
+    participants = tuple(  # placed by the reviewer: no longer unassigned
+        p.model_copy(update={"persona_id": moved[p.id], "unassigned_reason": None}) if p.id in moved else p
+        for p in doc.participants
+    )
+    units = tuple(
+        u.model_copy(update={"persona_id": moved[u.participant_id]}) if u.participant_id in moved else u for u in doc.units
+    )
+    return doc.model_copy(update={"participants": participants, "units": units}), True
 
 
-def _exclude_units(doc, excluded: set[str], unit_ids: set[str], notes: list[str]) -> bool:
+def _exclude_units(doc: MapDocument, excluded: set[str], unit_ids: set[str], notes: list[str]) -> tuple[MapDocument, bool]:
     for uid in sorted(excluded - unit_ids):
         notes.append(f"exclusion of unit {uid}: the unit is not in this run (kept in review.yaml)")
     hit = excluded & unit_ids
     if not hit:
-        return False
-    doc["units"] = [u for u in doc["units"] if u["id"] not in hit]
-    for theme in doc["themes"]:
-        theme["unit_ids"] = [u for u in theme["unit_ids"] if u not in hit]
-        if theme.get("headline") in hit:  # an excluded quote never leads a theme
-            theme["headline"] = None
-    doc["themes"] = [t for t in doc["themes"] if t["unit_ids"]]
-    for unit in doc["units"]:
-        unit["themes"] = [t for t in unit["themes"] if any(th["id"] == t for th in doc["themes"])]
-    return True
+        return doc, False
+    themes = []
+    for theme in doc.themes:
+        update: dict[str, Any] = {"unit_ids": tuple(u for u in theme.unit_ids if u not in hit)}
+        if theme.headline in hit:  # an excluded quote never leads a theme
+            update["headline"] = None
+        if update["unit_ids"]:
+            themes.append(theme.model_copy(update=update))
+    kept = {t.id for t in themes}
+    units = tuple(
+        u if all(t in kept for t in u.themes) else u.model_copy(update={"themes": tuple(t for t in u.themes if t in kept)})
+        for u in doc.units
+        if u.id not in hit
+    )
+    return doc.model_copy(update={"units": units, "themes": tuple(themes)}), True
 
 
 def _valid_merges(review: Review, persona_ids: set[str], notes: list[str]) -> dict[str, str]:
@@ -188,25 +200,26 @@ def _valid_merges(review: Review, persona_ids: set[str], notes: list[str]) -> di
     return merges
 
 
-def _apply_persona_decisions(doc: dict, review: Review, notes: list[str]) -> None:
-    personas = {p["id"]: p for p in doc["personas"]}
-    owner = {u["id"]: u["persona_id"] for u in doc["units"]}
+def _apply_persona_decisions(doc: MapDocument, review: Review, notes: list[str]) -> MapDocument:
+    personas = {p.id: p for p in doc.personas}
+    owner = {u.id: u.persona_id for u in doc.units}
+    names: dict[str, str] = {}
     for pid, decision in sorted(review.personas.items()):
         persona = personas.get(pid)
         if persona is None:
             if decision.merge_into is None and (decision.status != "draft" or decision.name):
                 notes.append(f"decision on {pid}: the persona is not in this run (kept in review.yaml)")
             continue
-        persona["status"] = decision.status
+        update: dict[str, Any] = {"status": decision.status}
         if decision.name:
-            persona["name"] = decision.name
-            for m in doc["maps"]:
-                if m["persona_id"] == pid:
-                    m["name"] = decision.name
+            update["name"] = names[pid] = decision.name
+        personas[pid] = persona.model_copy(update=update)
     for uid in review.pinned:
         owner_id = owner.get(uid)
         if owner_id is None or owner_id not in personas:
             notes.append(f"pin of unit {uid}: the unit is not in any persona of this run (kept in review.yaml)")
             continue
-        quotes = personas[owner_id]["quotes"]
-        personas[owner_id]["quotes"] = [uid] + [q for q in quotes if q != uid]
+        quotes = personas[owner_id].quotes
+        personas[owner_id] = personas[owner_id].model_copy(update={"quotes": (uid, *(q for q in quotes if q != uid))})
+    maps = tuple(m.model_copy(update={"name": names[m.persona_id]}) if m.persona_id in names else m for m in doc.maps)
+    return doc.model_copy(update={"personas": tuple(personas.values()), "maps": maps})

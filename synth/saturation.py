@@ -35,23 +35,29 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
+from synth.document import MapDocument
+
 WINDOW = 5
 ORDER = "file order (sorted source paths, then first turn; survey rows in export order)"
 
 
-def saturation(doc: Mapping[str, Any], order: Sequence[str] = (), by: str = "file", label: str = ORDER) -> dict[str, Any]:
-    """The saturation block of a map dict: curve, point (or null with a reason) and a one-line reading.
+def saturation(
+    doc: MapDocument | Mapping[str, Any], order: Sequence[str] = (), by: str = "file", label: str = ORDER
+) -> dict[str, Any]:
+    """The saturation block of a map: curve, point (or null with a reason) and a one-line reading.
 
-    `order` lists participant ids in study order (`synth.study_order`); ids it lacks follow in map.json order.
+    `doc` is the MapDocument; map-shaped JSON data (participants, units and themes with their ids)
+    is read too. `order` lists participant ids in study order (`synth.study_order`); ids it lacks
+    follow in map.json order.
     """
-    participants = _ordered([p["id"] for p in doc.get("participants", ())], order)
-    owner = {u["id"]: u["participant_id"] for u in doc.get("units", ())}
+    ids, owner, themes = _study(doc)
+    participants = _ordered(ids, order)
     themes_of: dict[str, set[str]] = {pid: set() for pid in participants}
-    for theme in doc.get("themes", ()):
-        for uid in theme.get("unit_ids", ()):
+    for theme_id, unit_ids in themes:
+        for uid in unit_ids:
             pid = owner.get(uid)
             if pid in themes_of:
-                themes_of[pid].add(theme["id"])
+                themes_of[pid].add(theme_id)
     curve: list[dict[str, Any]] = []
     seen: set[str] = set()
     for index, pid in enumerate(participants, start=1):
@@ -70,6 +76,15 @@ def saturation(doc: Mapping[str, Any], order: Sequence[str] = (), by: str = "fil
         "reason": reason,
         "reading": reading(point, len(participants), reason),
     }
+
+
+def _study(doc: MapDocument | Mapping[str, Any]) -> tuple[list[str], dict[str, str], list[tuple[str, Sequence[str]]]]:
+    """(participant ids, unit id -> participant id, (theme id, unit ids)) in map.json order."""
+    if isinstance(doc, MapDocument):
+        return ([p.id for p in doc.participants], {u.id: u.participant_id for u in doc.units},
+                [(t.id, t.unit_ids) for t in doc.themes])  # fmt: skip
+    return ([p["id"] for p in doc.get("participants", ())], {u["id"]: u["participant_id"] for u in doc.get("units", ())},
+            [(t["id"], t.get("unit_ids", ())) for t in doc.get("themes", ())])  # fmt: skip
 
 
 def _ordered(ids: list[str], order: Sequence[str]) -> list[str]:

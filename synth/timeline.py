@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 DAY_BUCKETS = ("early_morning", "morning", "midday", "afternoon", "evening", "night")
 WEEK_BUCKETS = ("weekday", "weekend")
@@ -113,15 +113,20 @@ def time_buckets(text: str) -> tuple[str, ...]:
 
 
 def build_timeline(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """map.json's `timeline`: per persona (in persona order), bucket -> unit ids, every bucket listed."""
+    """map.json's `timeline` of the draft's map data (see `timeline_of`)."""
+    units = ((u["id"], u.get("persona_id"), u["text"]) for u in doc.get("units", ()))
+    return timeline_of(units, [p["id"] for p in doc.get("personas", ())])
+
+
+def timeline_of(units: Iterable[tuple[str, str | None, str]], persona_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """Per persona (in `persona_ids` order), bucket -> unit ids, every bucket listed, from (unit id, persona id, text)."""
     per: dict[str, dict[str, list[str]]] = defaultdict(lambda: {b: [] for b in BUCKETS})
-    for unit in doc.get("units", ()):
-        if unit.get("persona_id") is None:
+    for uid, persona_id, text in units:
+        if persona_id is None:
             continue
-        for bucket in time_buckets(unit["text"]):
-            per[unit["persona_id"]][bucket].append(unit["id"])
-    order = [p["id"] for p in doc.get("personas", ())]
-    return [{"persona_id": pid, "buckets": per[pid]} for pid in order if pid in per]
+        for bucket in time_buckets(text):
+            per[persona_id][bucket].append(uid)
+    return [{"persona_id": pid, "buckets": per[pid]} for pid in persona_ids if pid in per]
 
 
 def shown(units_by_bucket: Mapping[str, list[str]]) -> bool:

@@ -15,8 +15,10 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "synth"
 FORBIDDEN = {
-    "synth.export": ("synth.review", "synth.synthesize", "synth.tag", "synth.embed", "synth.pipeline", "synth.workspace"),
-    "synth.review": ("synth.synthesize", "synth.export", "synth.pipeline", "synth.embed"),
+    "synth.export": ("synth.review", "synth.synthesize", "synth.tag", "synth.embed", "synth.pipeline", "synth.workspace",
+                     "synth.cluster", "synth.representativeness"),
+    "synth.review": ("synth.synthesize", "synth.export", "synth.pipeline", "synth.embed", "synth.cluster",
+                     "synth.representativeness"),
     "synth.document": ("synth.export", "synth.review", "synth.synthesize", "synth.pipeline"),
 }
 RUN_FILES = ("map.draft.json", "review.yaml", "run.json")
@@ -77,3 +79,28 @@ def test_only_the_workspace_names_run_folder_files():
         if hits and module not in allowed:
             named[module] = hits
     assert named == {}
+
+
+AFTER_SYNTHESIS = ("synth.export", "synth.review", "synth.review_themes", "synth.agreement", "synth.saturation",
+                   "synth.competitors", "synth.timeline")
+# the one boundary where JSON data leaves the document: a plug-in exporter is given map.json's data
+TO_DICT_ALLOWED = {"synth.export": 1}
+
+
+def to_dict_calls(path: Path) -> int:
+    """How many `x.to_dict()` calls a module makes (a MapDocument turned back into a dict)."""
+    return sum(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "to_dict"
+               for n in ast.walk(ast.parse(path.read_text(encoding="utf-8"))))  # fmt: skip
+
+
+def test_stages_after_synthesis_work_on_the_document_not_its_dict():
+    """Exporters, the review, agreement and saturation read the typed MapDocument; none turns it into a dict."""
+    calls = {module_name(p): to_dict_calls(p) for p in sorted(PACKAGE.rglob("*.py"))}
+    found = {m: n for m, n in calls.items() if n and any(m == layer or m.startswith(layer + ".") for layer in AFTER_SYNTHESIS)}
+    assert found == TO_DICT_ALLOWED
+
+
+def test_the_to_dict_walk_sees_a_call(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text("def f(doc):\n    return doc.to_dict()['units']\n")
+    assert to_dict_calls(probe) == 1

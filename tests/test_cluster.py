@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from synth.cluster import cluster_participants, representativeness
+from synth.cluster import cluster_participants
 from synth.embed import HashingEmbedder
-from synth.records import Label, Participant, Span, TagResult, Tagging, Unit
+from synth.records import Label, Participant, Span, Tagging, TagResult, Unit
+from synth.representativeness import representativeness
 
 WEIGHTS = {"text": 1.0, "tags": 0.5, "attributes": 1.0}
 TOPICS = {

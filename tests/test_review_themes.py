@@ -12,7 +12,8 @@ from markupsafe import escape
 from typer.testing import CliRunner
 
 from synth.cli import app
-from synth.review import Review, apply_to_dict
+from synth.document import MapDocument
+from synth.review import Review, apply
 from synth.review_themes import ThemeDecision
 from synth.synthesize_evidence import is_substantive
 from tests.conftest import ROOT, SAMPLE_INPUTS
@@ -89,6 +90,36 @@ def test_rename_of_an_unknown_theme_fails_and_names_close_ids(sample_run):
     assert (out / "review.yaml").read_bytes() == before
 
 
+RUN = {"synth_version": "0", "model": "hashing", "codebook": {"path": "c.yaml", "sha256": "0"}, "seed": 0, "redacted": True,
+       "personas_requested": "auto", "clustering": {"method": "kmeans", "k": 0, "overall_stability": 0, "warnings": []}}
+UNIT = {"participant_id": "P01", "source_id": "s1", "source": "a.txt", "location": "line 1", "spans": [],
+        "speaker_role": "participant", "question": None, "heading": None, "text": "words", "language": "en", "stage": None,
+        "kinds": [], "touchpoints": [], "sentiment": {"score": 0.0, "reason": ""}, "themes": [], "persona_id": None,
+        "representativeness": 0.0}
+PERSONA = {"status": "draft", "participant_ids": [], "size": 0, "share": 0, "stability": 0, "confidence": 0, "flags": [],
+           "attributes": [], "motivations": [], "pain_points": [], "touchpoints": [], "emotional_high": None,
+           "emotional_low": None, "quotes": []}
+FINDING = {"count": 1, "participants": 1, "unit_ids": []}
+CELL = {"stage": "usage", "label": "Usage", "actions": [], "touchpoints": [], "motivations": [], "pain_points": [],
+        "emotion": {"mean": None, "count": 0}, "quotes": [], "opportunities": [], "evidence": {"participants": 0, "units": 0}}
+
+
+def reviewed(review: Review, doc: dict) -> tuple[dict, list[str]]:
+    """`apply` on a small hand-written map (the fields these tests do not need filled in), as map.json data."""
+    def findings(entry: dict) -> dict:
+        return {**entry, **{lane: [{**FINDING, **f} for f in entry.get(lane, [])] for lane in ("pain_points",)}}
+
+    document = MapDocument.from_dict({
+        "schema": "synth.map/2", "run": RUN, "sources": [], "touchpoints": [], **doc,
+        "units": [{**UNIT, **u} for u in doc["units"]],
+        "personas": [findings({**PERSONA, **p}) for p in doc["personas"]],
+        "maps": [{"persona_id": "all", "name": "All", "participants": 0, **m,
+                  "stages": [findings({**CELL, **c}) for c in m["stages"]]} for m in doc["maps"]],
+    })
+    out, notes = apply(review, document)
+    return out.to_dict(), notes
+
+
 def test_rename_follows_the_theme_when_ids_are_renumbered():
     """A re-run on changed inputs can renumber themes: the label goes with the units, not the number."""
     doc = {
@@ -100,12 +131,12 @@ def test_rename_follows_the_theme_when_ids_are_renumbered():
                                                  "theme_id": "theme-usage-pain_point-2", "draft": True}]}]}],
     }
     review = Review(themes={"theme-usage-pain_point-1": ThemeDecision("Delivery slots", ["u1", "u2", "u3", "u5"])})
-    out, notes = apply_to_dict(review, doc)
+    out, notes = reviewed(review, doc)
     assert [t["label"] for t in out["themes"]] == ["new big", "Delivery slots"] and notes == []
     cell = out["maps"][0]["stages"][0]
     assert cell["pain_points"][0]["label"] == "Delivery slots"
     assert "\u201cDelivery slots\u201d" in cell["opportunities"][0]["text"]
-    gone, notes = apply_to_dict(Review(themes={"theme-x": ThemeDecision("X", ["zz"])}), doc)
+    gone, notes = reviewed(Review(themes={"theme-x": ThemeDecision("X", ["zz"])}), doc)
     assert [t["label"] for t in gone["themes"]] == ["new big", "slots"] and "kept in review.yaml" in notes[0]
 
 
@@ -201,7 +232,7 @@ def test_a_renamed_theme_keeps_its_label_when_a_bigger_one_is_merged_into_it():
     }
     review = Review(themes={"t-small": ThemeDecision("Mine", ["u1", "u2"]),
                             "t-big": ThemeDecision(None, ["u3", "u4", "u5", "u6"], merge_into="t-small")})
-    out, notes = apply_to_dict(review, doc)
+    out, notes = reviewed(review, doc)
     assert [(t["id"], t["label"], len(t["unit_ids"])) for t in out["themes"]] == [("t-small", "Mine", 6)] and notes == []
     assert all(u["themes"] == ["t-small"] for u in out["units"])
 
@@ -213,6 +244,6 @@ def test_a_persona_name_built_from_a_theme_label_follows_the_rename():
            "personas": [{"id": "persona-1", "name": "Family with children (slot booking)", "pain_points": []},
                         {"id": "persona-2", "name": "Slot booking", "pain_points": []},
                         {"id": "persona-3", "name": "Weekly shopper (price)", "pain_points": []}]}
-    out, _ = apply_to_dict(Review(themes={theme["id"]: ThemeDecision("Trouble booking a slot", ["u1", "u2"])}), doc)
+    out, _ = reviewed(Review(themes={theme["id"]: ThemeDecision("Trouble booking a slot", ["u1", "u2"])}), doc)
     assert [p["name"] for p in out["personas"]] == ["Family with children (Trouble booking a slot)",
                                                     "Trouble booking a slot", "Weekly shopper (price)"]

@@ -1,8 +1,10 @@
-"""Export: render a (reviewed) map dict into files people use.
+"""Export: render the reviewed map into files people use.
 
 Everything renders from one input, the reviewed `synth.document.MapDocument`
-(map.json, contract `synth.map/2`; its JSON data is accepted too), after the
-pipeline applied the reviewer's decisions: exporters only render. Formats:
+(map.json, contract `synth.map/2`), after the pipeline applied the reviewer's
+decisions: exporters only render, from the document's typed entries
+(`synth.export.view.MapView`). A writer given map.json's JSON data validates it
+into the document first (`view.as_document`). Formats:
 
 - ``evidence.csv`` (`write_evidence_csv`) and a whiteboard CSV (`write_whiteboard_csv`);
 - ``journey_map.xlsx`` (`write_xlsx`);
@@ -56,15 +58,17 @@ FORMATS = tuple(_FORMATS)  # the built-in names `synth export --to` accepts
 
 
 def _lazy_writer(module: str, name: str) -> Any:
-    def writer(map_dict: Mapping[str, Any], out: Path, **options: Any) -> Path:
-        return getattr(importlib.import_module(module), name)(map_dict, out, **options)
+    def writer(document: MapDocument | Mapping[str, Any], out: Path, **options: Any) -> Path:
+        return getattr(importlib.import_module(module), name)(document, out, **options)
 
     writer.__name__ = name
+    writer.synth_builtin = True  # type: ignore[attr-defined]  # given the MapDocument (a plug-in gets map.json's data)
     return writer
 
 
 #: Exporters by `--to` name: a `catalogue` registry, so a plug-in package can add a format through the
-#: `synth_exporters` entry-point group (a callable `(map_dict, out, *, persona, approved_only) -> Path`).
+#: `synth_exporters` entry-point group (a callable `(map_dict, out, *, persona, approved_only) -> Path`: a plug-in
+#: is given map.json's JSON data, a stable contract like a user template's; the built-in ones the MapDocument).
 #: The built-in ones are registered as loaders, so nothing heavy is imported until a format is used.
 exporters = catalogue.create("synth", "exporters", entry_points=True)
 for _format, (_module, _name) in _FORMATS.items():
@@ -88,14 +92,17 @@ def export(
     document: MapDocument | Mapping[str, Any], to: str, out: Path, *, persona: str | None = None, approved_only: bool = False
 ) -> list[Path]:
     """Write the reviewed map as `to` (xlsx, csv, md, html or a template path) to `out`; the files written."""
-    out = Path(out)
-    map_dict = document.to_dict() if isinstance(document, MapDocument) else document
+    from synth.export.view import as_document
+
+    out, document = Path(out), as_document(document)
     if to in exporters:
-        return [exporters.get(to)(map_dict, out, persona=persona, approved_only=approved_only)]
+        writer = exporters.get(to)  # an entry point with a built-in name replaces the built-in writer
+        given = document if getattr(writer, "synth_builtin", False) else document.to_dict()  # a plug-in: map.json's data
+        return [writer(given, out, persona=persona, approved_only=approved_only)]
     from synth.export.template import is_template_path, render_template
 
     if is_template_path(to):
-        return [render_template(map_dict, Path(to), out, persona=persona, approved_only=approved_only)]
+        return [render_template(document, Path(to), out, persona=persona, approved_only=approved_only)]
     raise ConfigError(
         f"--to must be one of {', '.join(exporters.get_all())} or the path of a template file. Got {to!r} instead.",
         hint="templates end in .xlsx, .md, .html, .csv, .txt or .j2; see docs/templates.md",

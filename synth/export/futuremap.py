@@ -9,27 +9,26 @@ workbook's "Future state" sheet are built from `future_maps`, so they always agr
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any
 
+from synth.document import JourneyEntry, UnitEntry
 from synth.export.view import MapView, opportunity_text, plural
 
 REPORT_OPPORTUNITIES = 10  # per map in the report; the workbook lists them all
 QUOTES_PER_OPPORTUNITY = 4
 
 
-def ranked_opportunities(view: MapView, journey: Mapping[str, Any]) -> list[dict[str, Any]]:
+def ranked_opportunities(view: MapView, journey: JourneyEntry) -> list[dict[str, Any]]:
     """A map's opportunities over all stages, highest score first (ties: stage order, then rank in the stage)."""
-    found = []
-    for stage_index, cell in enumerate(journey["stages"]):
-        for rank, o in enumerate(cell["opportunities"]):
-            found.append((-float(o.get("score", 0)), stage_index, rank, cell, o))
+    found = [(-float(o.score), stage_index, rank, cell, o)
+             for stage_index, cell in enumerate(journey.stages) for rank, o in enumerate(cell.opportunities)]
     found.sort(key=lambda item: item[:3])
     return [
         {
-            "stage": cell["stage"], "stage_label": cell["label"], "text": opportunity_text(o),
-            "kind": "pain point" if o.get("kind", "pain_point") == "pain_point" else "unmet motivation",
-            "participants": int(o.get("participants", 0)), "score": float(o.get("score", 0)),
-            "units": view.known(o.get("unit_ids", [])),
+            "stage": cell.stage, "stage_label": cell.label, "text": opportunity_text(o),
+            "kind": "pain point" if o.kind == "pain_point" else "unmet motivation",
+            "participants": int(o.participants), "score": float(o.score),
+            "units": view.known(o.unit_ids),
         }
         for *_, cell, o in found
     ]
@@ -39,21 +38,20 @@ def future_maps(view: MapView) -> list[dict[str, Any]]:
     """Per shown map: its ranked opportunities and its multichannel paths."""
     return [
         {
-            "id": f"future-{journey['persona_id']}", "map_id": f"map-{journey['persona_id']}",
-            "title": view.map_title(journey), "participants": journey["participants"],
+            "id": f"future-{journey.persona_id}", "map_id": f"map-{journey.persona_id}",
+            "title": view.map_title(journey), "participants": journey.participants,
             "opportunities": ranked_opportunities(view, journey),
             "paths": [
-                {"text": p["text"], "participants": p["participants"], "steps": len(p["touchpoints"]),
-                 "units": view.known(p["unit_ids"])}
-                for p in journey.get("paths", [])
+                {"text": p.text, "participants": p.participants, "steps": len(p.touchpoints), "units": view.known(p.unit_ids)}
+                for p in journey.paths
             ],
         }
         for journey in view.maps
     ]
 
 
-def unit_location(unit: Mapping[str, Any]) -> str:
-    return f"{unit['participant_id']} · {unit['source']}, {unit['location']}"
+def unit_location(unit: UnitEntry) -> str:
+    return f"{unit.participant_id} · {unit.source}, {unit.location}"
 
 
 def future_context(view: MapView) -> dict[str, Any]:
@@ -62,9 +60,9 @@ def future_context(view: MapView) -> dict[str, Any]:
 
     shown = set(view.shown_unit_ids())
 
-    def links(units) -> list[dict[str, str]]:
-        return [{"href": f"#{anchor(u['id'])}", "label": unit_location(u), "text": u["text"]}
-                for u in units if u["id"] in shown][:QUOTES_PER_OPPORTUNITY]
+    def links(units: list[UnitEntry]) -> list[dict[str, str]]:
+        return [{"href": f"#{anchor(u.id)}", "label": unit_location(u), "text": u.text}
+                for u in units if u.id in shown][:QUOTES_PER_OPPORTUNITY]
 
     sections = []
     for entry in future_maps(view):

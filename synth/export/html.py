@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from synth.atomic import write_bytes, write_text
+from synth.document import Finding, JourneyEntry, MapDocument, PersonaEntry, StageCell, UnitEntry
 from synth.export.futuremap import future_context
 from synth.export.mapextras import report_extras
 from synth.export.people import people_context
@@ -32,11 +33,13 @@ from synth.export.view import (
     MapView,
     attribute_text,
     build_view,
+    cell_findings,
     emotion_word,
     opportunity_text,
     percent,
     plural,
     run_summary,
+    unit_stage,
 )
 
 CURVE = {"height": 110, "top": 14, "bottom": 14}
@@ -61,8 +64,8 @@ def emotion_colour(mean: float | None) -> str:
     return "#" + "".join(f"{round(n + (e - n) * abs(t)):02x}" for n, e in zip(neutral, end))
 
 
-def has_emotion(cell: Mapping[str, Any]) -> bool:
-    return cell["emotion"].get("mean") is not None and bool(cell["emotion"].get("count"))
+def has_emotion(cell: StageCell) -> bool:
+    return cell.emotion.mean is not None and bool(cell.emotion.count)
 
 
 def column_x(index: int, count: int) -> float:
@@ -75,7 +78,7 @@ def column_x(index: int, count: int) -> float:
     return round((index + 0.5) * 100 / count, 3)
 
 
-def emotion_curve(cells: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def emotion_curve(cells: Sequence[StageCell]) -> dict[str, Any]:
     """Geometry of the emotion curve drawn inside the grid, over the stage columns.
 
     x is the stage column's centre (percent), y the mean sentiment (pixels,
@@ -92,25 +95,31 @@ def emotion_curve(cells: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         return round(c["top"] + (1 - max(-1.0, min(1.0, mean))) / 2 * plot_h, 1)
 
     known = [i for i, cell in enumerate(cells) if has_emotion(cell)]
-    points = [curve_point(cells[i], xs[i], y_of(cells[i]["emotion"]["mean"])) for i in known]
+    points = [curve_point(cells[i], xs[i], y_of(_mean(cells[i]))) for i in known]
     joins = [
-        {"x1": xs[a], "y1": y_of(cells[a]["emotion"]["mean"]), "x2": xs[b], "y2": y_of(cells[b]["emotion"]["mean"]),
+        {"x1": xs[a], "y1": y_of(_mean(cells[a])), "x2": xs[b], "y2": y_of(_mean(cells[b])),
          "bridge": b - a > 1}
         for a, b in zip(known, known[1:])
     ]
     ticks = [{"y": y_of(v), "label": label} for v, label in ((1.0, "positive"), (0.0, "neutral"), (-1.0, "negative"))]
-    labels = [{"x": x, "text": cell["label"], "empty": not has_emotion(cell)} for x, cell in zip(xs, cells)]
+    labels = [{"x": x, "text": cell.label, "empty": not has_emotion(cell)} for x, cell in zip(xs, cells)]
     return {**c, "points": points, "segments": [j for j in joins if not j["bridge"]],
             "bridges": [j for j in joins if j["bridge"]], "ticks": ticks, "labels": labels,
             "gaps": [lab for lab in labels if lab["empty"]], "mid": y_of(0.0)}
 
 
-def curve_point(cell: Mapping[str, Any], x: float, y: float) -> dict[str, Any]:
+def _mean(cell: StageCell) -> float:
+    """The mean emotion of a cell `has_emotion` holds."""
+    assert cell.emotion.mean is not None
+    return cell.emotion.mean
+
+
+def curve_point(cell: StageCell, x: float, y: float) -> dict[str, Any]:
     """One dot of the curve: its size grows with the number of units behind it."""
-    mean, count = cell["emotion"]["mean"], cell["emotion"]["count"]
-    title = f"{cell['label']}: {emotion_word(mean)}, mean {mean:+.2f} from {plural(count, 'unit')}"
+    mean, count = _mean(cell), cell.emotion.count
+    title = f"{cell.label}: {emotion_word(mean)}, mean {mean:+.2f} from {plural(count, 'unit')}"
     return {"x": x, "y": y, "r": round(min(11.0, 4 + 2.0 * math.sqrt(count)), 1), "colour": emotion_colour(mean),
-            "title": title, "stage": cell["stage"]}
+            "title": title, "stage": cell.stage}
 
 
 def short_location(location: str) -> str:
@@ -118,11 +127,11 @@ def short_location(location: str) -> str:
     return location.split(",")[0].strip()
 
 
-def citation(unit: Mapping[str, Any]) -> dict[str, str]:
+def citation(unit: UnitEntry) -> dict[str, str]:
     """Short label 'P014 · survey row 134' and the full 'source, location' for its tooltip."""
-    where = short_location(unit["location"])
+    where = short_location(unit.location)
     kind = "survey " if where.startswith("row ") else ""
-    return {"short": f"{unit['participant_id']} · {kind}{where}", "full": f"{unit['source']}, {unit['location']}"}
+    return {"short": f"{unit.participant_id} · {kind}{where}", "full": f"{unit.source}, {unit.location}"}
 
 
 def unit_ref(view: MapView, unit_id: str) -> dict[str, str] | None:
@@ -134,17 +143,17 @@ def unit_ref(view: MapView, unit_id: str) -> dict[str, str] | None:
     return {"href": "#" + anchor(unit_id), "label": cite["short"], "full": cite["full"]}
 
 
-def finding_items(view: MapView, findings: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def finding_items(view: MapView, findings: Sequence[Finding]) -> list[dict[str, Any]]:
     """Findings with their counts and links to the units behind them."""
     items = []
     for f in findings:
-        refs = [r for r in (unit_ref(view, uid) for uid in f["unit_ids"]) if r]
-        items.append({"label": f["label"], "count": f["count"], "participants": f["participants"], "refs": refs})
+        refs = [r for r in (unit_ref(view, uid) for uid in f.unit_ids) if r]
+        items.append({"label": f.label, "count": f.count, "participants": f.participants, "refs": refs})
     return items
 
 
-def quote_items(units: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
-    return [{"text": u["text"], "href": "#" + anchor(u["id"]), **citation(u)} for u in units]
+def quote_items(units: Sequence[UnitEntry]) -> list[dict[str, str]]:
+    return [{"text": u.text, "href": "#" + anchor(u.id), **citation(u)} for u in units]
 
 
 PRINT_QUOTE_CHARS = 180
@@ -161,54 +170,54 @@ def print_marked(quotes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**q, "print": i == chosen} for i, q in enumerate(quotes)]
 
 
-def grid_rows(view: MapView, journey: Mapping[str, Any]) -> list[dict[str, Any]]:
+def grid_rows(view: MapView, journey: JourneyEntry) -> list[dict[str, Any]]:
     """Lane rows of one map: each a list of cells, one per stage."""
     rows = []
     for lane, label in LANES:
         cells: list[dict[str, Any]] = []
-        for cell in journey["stages"]:
+        for cell in journey.stages:
             if lane in FINDING_LANES:
-                cells.append({"findings": finding_items(view, cell[lane])})
+                cells.append({"findings": finding_items(view, cell_findings(cell, lane))})
             elif lane == "emotion":
-                emo = cell["emotion"]
-                cells.append({"emotion": None if emo.get("mean") is None or not emo.get("count") else {
-                    "word": emotion_word(emo["mean"]), "mean": f"{emo['mean']:+.2f}",
-                    "count": plural(emo["count"], "unit"), "colour": emotion_colour(emo["mean"])}})
+                mean, count = cell.emotion.mean, cell.emotion.count
+                cells.append({"emotion": None if mean is None or not count else {
+                    "word": emotion_word(mean), "mean": f"{mean:+.2f}",
+                    "count": plural(count, "unit"), "colour": emotion_colour(mean)}})
             elif lane == "quotes":
                 cells.append({"quotes": print_marked(quote_items(view.stage_quotes(journey, cell)))})
             else:
-                cells.append({"opportunities": [opportunity_text(o) for o in cell["opportunities"]]})
+                cells.append({"opportunities": [opportunity_text(o) for o in cell.opportunities]})
         rows.append({"lane": lane, "label": label, "cells": cells})
     return rows
 
 
-def persona_card(view: MapView, persona: Mapping[str, Any]) -> dict[str, Any]:
+def persona_card(view: MapView, persona: PersonaEntry) -> dict[str, Any]:
     return {
-        "id": persona["id"], "name": persona["name"], "status": persona["status"], "size": persona["size"],
-        "summary": persona.get("summary", ""),
-        "share": percent(persona["share"]), "confidence": f"{persona['confidence']:.2f}",
-        "stability": f"{persona['stability']:.2f}", "flags": list(persona["flags"]),
-        "attributes": [attribute_text(a) for a in persona["attributes"]],
-        "motivations": finding_items(view, persona["motivations"]),
-        "pain_points": finding_items(view, persona["pain_points"]),
-        "touchpoints": finding_items(view, persona["touchpoints"]),
-        "high": view.stage_labels.get(persona["emotional_high"] or ""),
-        "low": view.stage_labels.get(persona["emotional_low"] or ""),
-        "quotes": quote_items(view.known(persona["quotes"])),
-        "has_map": any(m["persona_id"] == persona["id"] for m in view.maps),
+        "id": persona.id, "name": persona.name, "status": persona.status, "size": persona.size,
+        "summary": persona.summary,
+        "share": percent(persona.share), "confidence": f"{persona.confidence:.2f}",
+        "stability": f"{persona.stability:.2f}", "flags": list(persona.flags),
+        "attributes": [attribute_text(a) for a in persona.attributes],
+        "motivations": finding_items(view, persona.motivations),
+        "pain_points": finding_items(view, persona.pain_points),
+        "touchpoints": finding_items(view, persona.touchpoints),
+        "high": view.stage_labels.get(persona.emotional_high or ""),
+        "low": view.stage_labels.get(persona.emotional_low or ""),
+        "quotes": quote_items(view.known(persona.quotes)),
+        "has_map": any(m.persona_id == persona.id for m in view.maps),
     }
 
 
-def map_section(view: MapView, journey: Mapping[str, Any]) -> dict[str, Any]:
+def map_section(view: MapView, journey: JourneyEntry) -> dict[str, Any]:
     persona = view.persona_of(journey)
     return {
-        "id": f"map-{journey['persona_id']}", "title": view.map_title(journey),
-        "status": persona["status"] if persona else None, "participants": journey["participants"],
-        "stages": [{"id": c["stage"], "label": c["label"], "evidence": f"{plural(c['evidence']['units'], 'unit')} · "
-                    f"{plural(c['evidence']['participants'], 'participant')}", "thin": bool(c["evidence"].get("thin"))}
-                   for c in journey["stages"]],
-        "thin": any(c["evidence"].get("thin") for c in journey["stages"]),
-        "rows": grid_rows(view, journey), "curve": emotion_curve(journey["stages"]),
+        "id": f"map-{journey.persona_id}", "title": view.map_title(journey),
+        "status": persona.status if persona else None, "participants": journey.participants,
+        "stages": [{"id": c.stage, "label": c.label, "evidence": f"{plural(c.evidence.units, 'unit')} · "
+                    f"{plural(c.evidence.participants, 'participant')}", "thin": bool(c.evidence.thin)}
+                   for c in journey.stages],
+        "thin": any(c.evidence.thin for c in journey.stages),
+        "rows": grid_rows(view, journey), "curve": emotion_curve(journey.stages),
     }
 
 
@@ -217,17 +226,17 @@ def evidence_groups(view: MapView) -> list[dict[str, Any]]:
     groups: dict[str, list[dict[str, Any]]] = {}
     for uid in view.shown_unit_ids():
         u = view.units[uid]
-        stage = (u.get("stage") or {}).get("id")
-        persona = view.persona_by_id.get(u.get("persona_id") or "")
-        groups.setdefault(u["source"], []).append({
-            "anchor": anchor(uid), "id": uid, "text": u["text"], "participant": u["participant_id"],
-            "location": u["location"], "question": u.get("question"), "stage": view.stage_labels.get(stage or "", ""),
-            "kinds": [view.kind_labels.get(k["id"], k["id"]) for k in u["kinds"]],
-            "touchpoints": [view.touchpoint_labels.get(t["id"], t["id"]) for t in u["touchpoints"]],
-            "sentiment": f"{u['sentiment']['score']:+.2f}", "persona": persona["name"] if persona else "",
-            "data": {"persona": (persona or {}).get("id", ""), "stage": stage or "", "source": u["source"],
-                     "kinds": " ".join(k["id"] for k in u["kinds"]),
-                     "touchpoints": " ".join(t["id"] for t in u["touchpoints"])},
+        stage = unit_stage(u)
+        persona = view.persona_by_id.get(u.persona_id or "")
+        groups.setdefault(u.source, []).append({
+            "anchor": anchor(uid), "id": uid, "text": u.text, "participant": u.participant_id,
+            "location": u.location, "question": u.question, "stage": view.stage_labels.get(stage or "", ""),
+            "kinds": [view.kind_labels.get(k.id, k.id) for k in u.kinds],
+            "touchpoints": [view.touchpoint_labels.get(t.id, t.id) for t in u.touchpoints],
+            "sentiment": f"{u.sentiment.score:+.2f}", "persona": persona.name if persona else "",
+            "data": {"persona": persona.id if persona else "", "stage": stage or "", "source": u.source,
+                     "kinds": " ".join(k.id for k in u.kinds),
+                     "touchpoints": " ".join(t.id for t in u.touchpoints)},
         })
     return [{"source": source, "units": units} for source, units in groups.items()]
 
@@ -242,11 +251,11 @@ def filter_options(view: MapView, groups: Sequence[Mapping[str, Any]]) -> list[d
     doc = view.doc
     return [
         {"name": "persona", "label": "Persona",
-         "choices": [(p["id"], p["name"]) for p in view.personas if p["id"] in present["persona"]]},
-        {"name": "stage", "label": "Stage", "choices": [(s["id"], s["label"]) for s in doc["stages"] if s["id"] in present["stage"]]},
-        {"name": "kind", "label": "Kind", "choices": [(k["id"], k["label"]) for k in doc["kinds"] if k["id"] in present["kinds"]]},
+         "choices": [(p.id, p.name) for p in view.personas if p.id in present["persona"]]},
+        {"name": "stage", "label": "Stage", "choices": [(s.id, s.label) for s in doc.stages if s.id in present["stage"]]},
+        {"name": "kind", "label": "Kind", "choices": [(k.id, k.label) for k in doc.kinds if k.id in present["kinds"]]},
         {"name": "touchpoint", "label": "Touchpoint",
-         "choices": [(t["id"], t["label"]) for t in doc["touchpoints"] if t["id"] in present["touchpoints"]]},
+         "choices": [(t.id, t.label) for t in doc.touchpoints if t.id in present["touchpoints"]]},
         {"name": "source", "label": "Source", "choices": [(g["source"], g["source"]) for g in groups]},
     ]
 
@@ -273,46 +282,46 @@ def report_context(view: MapView) -> dict[str, Any]:
     }
 
 
-def render_report(map_dict: Mapping[str, Any], *, persona: str | None = None, approved_only: bool = False) -> str:
-    view = build_view(map_dict, persona=persona, approved_only=approved_only)
+def render_report(document: MapDocument | Mapping[str, Any], *, persona: str | None = None, approved_only: bool = False) -> str:
+    view = build_view(document, persona=persona, approved_only=approved_only)
     return builtin_environment(html=True).get_template("report.html.j2").render(report_context(view))
 
 
 INTERNAL_LINK = re.compile(r' href="#[^"]*"')
 
 
-def render_persona_cards(map_dict: Mapping[str, Any], *, persona: str | None = None, approved_only: bool = False) -> str:
+def render_persona_cards(document: MapDocument | Mapping[str, Any], *, persona: str | None = None, approved_only: bool = False) -> str:
     """The persona cards alone, with the report's styles: printed, one card per page."""
-    view = build_view(map_dict, persona=persona, approved_only=approved_only)
+    view = build_view(document, persona=persona, approved_only=approved_only)
     context = {**report_context(view), "cards_only": True}
     return builtin_environment(html=True).get_template("report.html.j2").render(context)
 
 
 def write_persona_pdf(
-    map_dict: Mapping[str, Any], path: Path, *, persona: str | None = None, approved_only: bool = False
+    document: MapDocument | Mapping[str, Any], path: Path, *, persona: str | None = None, approved_only: bool = False
 ) -> Path:
     """personas.pdf: one A4 landscape page per persona card, laid out by WeasyPrint (a maintained
     HTML/CSS-to-PDF library) from the same HTML and print stylesheet as the report. Metadata dates are
     left out so the bytes depend on the map alone."""
     from weasyprint import HTML
 
-    html = render_persona_cards(map_dict, persona=persona, approved_only=approved_only)
+    html = render_persona_cards(document, persona=persona, approved_only=approved_only)
     html = INTERNAL_LINK.sub("", html)  # the evidence list is not in the card file: no dangling links
     css_log = logging.getLogger("weasyprint")
     level = css_log.level
     css_log.setLevel(logging.ERROR)  # it warns about every screen-only CSS rule (sticky, SVG fill): noise here
     try:
-        document = HTML(string=html).render()
+        pdf = HTML(string=html).render()
     finally:
         css_log.setLevel(level)
-    document.metadata.created = document.metadata.modified = None
-    write_bytes(Path(path), document.write_pdf())
+    pdf.metadata.created = pdf.metadata.modified = None
+    write_bytes(Path(path), pdf.write_pdf())
     return Path(path)
 
 
 def write_report_html(
-    map_dict: Mapping[str, Any], path: Path, *, persona: str | None = None, approved_only: bool = False
+    document: MapDocument | Mapping[str, Any], path: Path, *, persona: str | None = None, approved_only: bool = False
 ) -> Path:
     """report.html for the shown personas and maps."""
-    write_text(Path(path), render_report(map_dict, persona=persona, approved_only=approved_only))
+    write_text(Path(path), render_report(document, persona=persona, approved_only=approved_only))
     return Path(path)

@@ -1,8 +1,8 @@
 """map.json (contract `synth.map/2`): build it from records, read records back, validate.
 
 The map holds participant words only as quotes (`Unit.quote`, redacted unless the
-user opted out). `records_from_map` rebuilds the records synthesize needs, so a
-reviewed map can be re-synthesized without embeddings.
+user opted out). `records_from_map` rebuilds the records synthesize needs from the
+`MapDocument`, so a reviewed map can be re-synthesized without embeddings.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Mapping, Sequence
 
+from synth.document import LabelEntry, MapDocument
 from synth.records import (
     Clustering,
     Finding,
@@ -246,54 +247,51 @@ class MapRecords:
     vocabulary: Vocabulary
 
 
-def _to_label(data: Mapping | None) -> Label | None:
-    return None if data is None else Label(data["id"], float(data["score"]), data["reason"])
+def _to_label(label: LabelEntry) -> Label:
+    return Label(label.id, float(label.score), label.reason)
 
 
-def records_from_map(doc: Mapping[str, Any]) -> MapRecords:
-    """Rebuild participants, units (text = quote), tags and clustering from a map dict."""
-    participants = tuple(
-        Participant(p["id"], p["key"], tuple(p["source_ids"]), dict(p["attributes"])) for p in doc["participants"]
-    )
+def records_from_map(doc: MapDocument) -> MapRecords:
+    """Rebuild participants, units (text = quote), tags and clustering from a map document."""
+    participants = tuple(Participant(p.id, p.key, tuple(p.source_ids), dict(p.attributes)) for p in doc.participants)
     units, taggings = [], []
-    for u in doc["units"]:
-        spans = tuple(Span(*s) for s in u["spans"])
+    for u in doc.units:
         units.append(
             Unit(
-                id=u["id"], participant_id=u["participant_id"], source_id=u["source_id"], text=u["text"],
-                quote=u["text"], clean_text=u["text"], spans=spans, location=u["location"],
-                speaker_role=u["speaker_role"], question=u["question"], heading=u["heading"], language=u["language"],
+                id=u.id, participant_id=u.participant_id, source_id=u.source_id, text=u.text,
+                quote=u.text, clean_text=u.text, spans=tuple(Span(*s) for s in u.spans), location=u.location,
+                speaker_role=u.speaker_role, question=u.question, heading=u.heading, language=u.language,
             )
         )
         taggings.append(
             Tagging(
-                unit_id=u["id"],
-                stage=_to_label(u["stage"]),
-                kinds=tuple(Label(k["id"], float(k["score"]), k["reason"]) for k in u["kinds"]),
-                touchpoints=tuple(Label(t["id"], float(t["score"]), t["reason"]) for t in u["touchpoints"]),
-                sentiment=float(u["sentiment"]["score"]),
-                sentiment_reason=u["sentiment"]["reason"],
-                themes=tuple(u["themes"]),
+                unit_id=u.id,
+                stage=None if u.stage is None else _to_label(u.stage),
+                kinds=tuple(_to_label(k) for k in u.kinds),
+                touchpoints=tuple(_to_label(t) for t in u.touchpoints),
+                sentiment=float(u.sentiment.score),
+                sentiment_reason=u.sentiment.reason,
+                themes=tuple(u.themes),
             )
         )
-    themes = tuple(Theme(t["id"], t["stage"], t["kind"], t["label"], tuple(t["unit_ids"]), t.get("headline")) for t in doc["themes"])
-    persona_ids = tuple(p["id"] for p in doc["personas"])
+    themes = tuple(Theme(t.id, t.stage, t.kind, t.label, tuple(t.unit_ids), t.headline) for t in doc.themes)
+    persona_ids = doc.persona_ids
     index = {pid: i for i, pid in enumerate(persona_ids)}
-    clustering_info = doc["run"]["clustering"]
+    clustering_info = doc.run.clustering
     clustering = Clustering(
-        assignments={p["id"]: index.get(p["persona_id"], -1) for p in doc["participants"]},
+        assignments={p.id: index.get(p.persona_id, -1) if p.persona_id else -1 for p in doc.participants},
         k=len(persona_ids),
-        stability=tuple(float(p["stability"]) for p in doc["personas"]),
-        overall_stability=float(clustering_info["overall_stability"]),
-        method=clustering_info["method"],
-        warnings=tuple(clustering_info["warnings"]),
+        stability=tuple(float(p.stability) for p in doc.personas),
+        overall_stability=float(clustering_info.overall_stability),
+        method=clustering_info.method,
+        warnings=tuple(clustering_info.warnings),
     )
     vocabulary = Vocabulary(
-        stages=tuple((s["id"], s["label"], s.get("description", "")) for s in doc["stages"]),
-        kinds=tuple((k["id"], k["label"]) for k in doc["kinds"]),
-        touchpoints=tuple((t["id"], t["label"]) for t in doc["touchpoints"]),
+        stages=tuple((s.id, s.label, s.description) for s in doc.stages),
+        kinds=tuple((k.id, k.label) for k in doc.kinds),
+        touchpoints=tuple((t.id, t.label) for t in doc.touchpoints),
     )
-    rep = {u["id"]: float(u["representativeness"]) for u in doc["units"]}
+    rep = {u.id: float(u.representativeness) for u in doc.units}
     return MapRecords(participants, tuple(units), TagResult(tuple(taggings), themes), clustering, persona_ids, rep, vocabulary)
 
 
@@ -307,8 +305,3 @@ def validate_map(doc: Mapping[str, Any]) -> None:
     import jsonschema
 
     jsonschema.validate(doc, load_schema())
-
-
-def dumps_map(doc: Mapping[str, Any]) -> str:
-    """Canonical, deterministic JSON text for map.json."""
-    return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=False) + "\n"

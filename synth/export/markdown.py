@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from synth.atomic import write_text
+from synth.document import JourneyEntry, MapDocument
 from synth.export.context import template_context
 from synth.export.template import builtin_environment
 from synth.export.view import build_view
@@ -24,36 +25,38 @@ def persona_filename(persona_id: str) -> str:
     return (UNSAFE_NAME.sub("_", persona_id).strip("._") or "persona") + ".md"
 
 
-def render_persona_markdown(map_dict: Mapping[str, Any], persona_id: str) -> str:
+def render_persona_markdown(document: MapDocument | Mapping[str, Any], persona_id: str) -> str:
     """The markdown draft of one persona."""
-    view = build_view(map_dict, persona=persona_id)
-    journey = next((m for m in view.maps if m["persona_id"] == persona_id), None)
+    view = build_view(document, persona=persona_id)
+    journey = next((m for m in view.maps if m.persona_id == persona_id), None)
     if journey is None:
-        journey = {"persona_id": persona_id, "name": view.personas[0]["name"], "participants": 0, "stages": []}
+        journey = JourneyEntry(persona_id=persona_id, name=view.personas[0].name, participants=0, stages=())
     return builtin_environment(html=False).get_template("persona.md.j2").render(template_context(view, journey))
 
 
 def write_persona_markdown(
-    map_dict: Mapping[str, Any], folder: Path, *, persona: str | None = None, approved_only: bool = False
+    document: MapDocument | Mapping[str, Any], folder: Path, *, persona: str | None = None, approved_only: bool = False
 ) -> list[Path]:
     """personas/<id>.md for every shown persona; returns the files written."""
-    view = build_view(map_dict, persona=persona, approved_only=approved_only)
+    view = build_view(document, persona=persona, approved_only=approved_only)
     written = []
     for p in view.personas:
-        path = Path(folder) / persona_filename(p["id"])
-        write_text(path, render_persona_markdown(map_dict, p["id"]))
+        path = Path(folder) / persona_filename(p.id)
+        write_text(path, render_persona_markdown(view.doc, p.id))
         written.append(path)
     return written
 
 
-def render_markdown(map_dict: Mapping[str, Any], *, persona: str | None = None, approved_only: bool = False) -> str:
-    view = build_view(map_dict, persona=persona, approved_only=approved_only)
+def render_markdown(
+    document: MapDocument | Mapping[str, Any], *, persona: str | None = None, approved_only: bool = False
+) -> str:
+    view = build_view(document, persona=persona, approved_only=approved_only)
     return builtin_environment(html=False).get_template("map.md.j2").render(template_context(view, None))
 
 
 def write_markdown(
-    map_dict: Mapping[str, Any], path: Path, *, persona: str | None = None, approved_only: bool = False
+    document: MapDocument | Mapping[str, Any], path: Path, *, persona: str | None = None, approved_only: bool = False
 ) -> Path:
     """The whole map (personas and every shown journey map) as one markdown file."""
-    write_text(Path(path), render_markdown(map_dict, persona=persona, approved_only=approved_only))
+    write_text(Path(path), render_markdown(document, persona=persona, approved_only=approved_only))
     return Path(path)

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from synth.document import MapDocument
+
 TITLES = {"coded": "Coded sample", "review": "Review relabels"}
 
 
-def quality_context(doc: Mapping[str, Any]) -> dict[str, Any]:
+def quality_context(doc: MapDocument) -> dict[str, Any]:
     from synth.agreement import THRESHOLD
     from synth.saturation import svg_points
 
-    block = doc.get("saturation") or {}
+    block = doc.saturation
     saturation = {**svg_points(block), "order": block.get("order", ""), "window": block.get("window", 5)} if block.get("curve") else {}
-    labels = {**{s["id"]: s["label"] for s in doc["stages"]}, **{k["id"]: k["label"] for k in doc["kinds"]},
-              **{t["id"]: t["label"] for t in doc["touchpoints"]}}  # fmt: skip
-    tables = [_table(key, value, labels) for key, value in sorted((doc.get("agreement") or {}).items()) if value]
+    labels = {s.id: s.label for s in doc.stages} | {v.id: v.label for v in (*doc.kinds, *doc.touchpoints)}
+    tables = [_table(key, value, labels) for key, value in sorted(doc.agreement.items()) if value]
     return {"saturation": saturation, "agreement": tables, "threshold": THRESHOLD}
 
 

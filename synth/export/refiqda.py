@@ -33,6 +33,8 @@ from typing import Any, Iterable, Mapping, Sequence
 from xml.etree import ElementTree as ET
 
 from synth.atomic import write_bytes
+from synth.document import MapDocument, UnitEntry
+from synth.export.view import as_document
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -64,46 +66,46 @@ class SourceText:
     segments: tuple[Segment, ...]
 
 
-def source_texts(doc: Mapping[str, Any]) -> list[SourceText]:
+def source_texts(doc: MapDocument) -> list[SourceText]:
     """Per source (map.json order): its units, each under a 'P003 · line 12' line, and their offsets."""
-    by_source: dict[str, list[Mapping[str, Any]]] = {s["path"]: [] for s in doc["sources"]}
-    for unit in doc["units"]:
-        by_source.setdefault(unit["source"], []).append(unit)
+    by_source: dict[str, list[UnitEntry]] = {s.path: [] for s in doc.sources}
+    for unit in doc.units:
+        by_source.setdefault(unit.source, []).append(unit)
     out = []
     for source, units in by_source.items():
-        parts, segments, at = [], [], 0
+        parts: list[str] = []
+        segments, at = [], 0
         for unit in units:
-            head = f"{unit['participant_id']} · {unit['location']}\n"
-            parts += [head, unit["text"], "\n\n"]
+            head = f"{unit.participant_id} · {unit.location}\n"
+            parts += [head, unit.text, "\n\n"]
             start = at + len(head)
-            segments.append(Segment(unit["id"], start, start + len(unit["text"])))
-            at = start + len(unit["text"]) + 2
+            segments.append(Segment(unit.id, start, start + len(unit.text)))
+            at = start + len(unit.text) + 2
         out.append(SourceText(source, "".join(parts), tuple(segments)))
     return out
 
 
 # ---------------------------------------------------------------- codes
 
-def code_families(doc: Mapping[str, Any]) -> list[tuple[str, list[tuple[str, str, str]]]]:
+def code_families(doc: MapDocument) -> list[tuple[str, list[tuple[str, str, str]]]]:
     """(family, [(key, name, description)]): the codes synth's tags become."""
     return [
-        ("Stages", [(f"stage:{s['id']}", s["label"], f"{s['id']}: {s.get('description', '')}".strip()) for s in doc["stages"]]),
-        ("Kinds", [(f"kind:{k['id']}", k["label"], k["id"]) for k in doc["kinds"]]),
-        ("Touchpoints", [(f"touchpoint:{t['id']}", t["label"], t["id"]) for t in doc["touchpoints"]]),
-        ("Themes", [(f"theme:{t['id']}", t["label"], f"{t['id']} (stage {t['stage']}, kind {t['kind']})")
-                    for t in doc.get("themes", [])]),
+        ("Stages", [(f"stage:{s.id}", s.label, f"{s.id}: {s.description}".strip()) for s in doc.stages]),
+        ("Kinds", [(f"kind:{k.id}", k.label, k.id) for k in doc.kinds]),
+        ("Touchpoints", [(f"touchpoint:{t.id}", t.label, t.id) for t in doc.touchpoints]),
+        ("Themes", [(f"theme:{t.id}", t.label, f"{t.id} (stage {t.stage}, kind {t.kind})") for t in doc.themes]),
     ]
 
 
-def unit_code_keys(unit: Mapping[str, Any]) -> list[str]:
+def unit_code_keys(unit: UnitEntry) -> list[str]:
     """The code keys one unit is coded with, in family order."""
-    keys = [f"stage:{unit['stage']['id']}"] if unit.get("stage") else []
-    keys += [f"kind:{k['id']}" for k in unit["kinds"]]
-    keys += [f"touchpoint:{t['id']}" for t in unit["touchpoints"]]
-    return keys + [f"theme:{t}" for t in unit["themes"]]
+    keys = [f"stage:{unit.stage.id}"] if unit.stage else []
+    keys += [f"kind:{k.id}" for k in unit.kinds]
+    keys += [f"touchpoint:{t.id}" for t in unit.touchpoints]
+    return keys + [f"theme:{t}" for t in unit.themes]
 
 
-def _codes(parent: ET.Element, ns: str, doc: Mapping[str, Any]) -> None:
+def _codes(parent: ET.Element, ns: str, doc: MapDocument) -> None:
     codes = ET.SubElement(parent, f"{{{ns}}}Codes")
     for family, members in code_families(doc):
         if not members:
@@ -115,11 +117,11 @@ def _codes(parent: ET.Element, ns: str, doc: Mapping[str, Any]) -> None:
             ET.SubElement(code, f"{{{ns}}}Description").text = description
 
 
-def codebook_xml(doc: Mapping[str, Any]) -> bytes:
+def codebook_xml(document: MapDocument | Mapping[str, Any]) -> bytes:
     """The ``.qdc`` document: the codes alone."""
     ET.register_namespace("", CODEBOOK_NS)
     root = ET.Element(f"{{{CODEBOOK_NS}}}CodeBook", origin=ORIGIN)
-    _codes(root, CODEBOOK_NS, doc)
+    _codes(root, CODEBOOK_NS, as_document(document))
     return _serialise(root)
 
 
@@ -129,41 +131,41 @@ def _q(tag: str) -> str:
     return f"{{{PROJECT_NS}}}{tag}"
 
 
-def variable_names(doc: Mapping[str, Any]) -> list[str]:
-    names = sorted({name for p in doc["participants"] for name in (p.get("attributes") or {})})
+def variable_names(doc: MapDocument) -> list[str]:
+    names = sorted({name for p in doc.participants for name in p.attributes})
     return ["persona", *[n for n in names if n != "persona"]]
 
 
-def _cases(root: ET.Element, doc: Mapping[str, Any], selections: Mapping[str, str]) -> None:
+def _cases(root: ET.Element, doc: MapDocument, selections: Mapping[str, str]) -> None:
     names = variable_names(doc)
     variables = ET.SubElement(root, _q("Variables"))
     for name in names:
         ET.SubElement(variables, _q("Variable"), guid=guid("variable", name), name=name, typeOfVariable="Text")
-    personas = {p["id"]: p["name"] for p in doc["personas"]}
-    source_ids = {s["id"]: s["path"] for s in doc["sources"]}
+    personas = {p.id: p.name for p in doc.personas}
+    source_ids = {s.id: s.path for s in doc.sources}
     by_participant: dict[str, list[str]] = {}
-    for unit in doc["units"]:
-        by_participant.setdefault(unit["participant_id"], []).append(unit["id"])
-    if not doc["participants"]:
+    for unit in doc.units:
+        by_participant.setdefault(unit.participant_id, []).append(unit.id)
+    if not doc.participants:
         return  # the schema wants at least one Case inside Cases
     cases = ET.SubElement(root, _q("Cases"))
-    for participant in doc["participants"]:
-        case = ET.SubElement(cases, _q("Case"), guid=guid("case", participant["id"]), name=participant["id"])
-        values = {**(participant.get("attributes") or {}), "persona": personas.get(participant.get("persona_id") or "", "")}
+    for participant in doc.participants:
+        case = ET.SubElement(cases, _q("Case"), guid=guid("case", participant.id), name=participant.id)
+        values = {**participant.attributes, "persona": personas.get(participant.persona_id or "", "")}
         for name in names:
             if values.get(name) not in (None, ""):
                 value = ET.SubElement(case, _q("VariableValue"))
                 ET.SubElement(value, _q("VariableRef"), targetGUID=guid("variable", name))
                 ET.SubElement(value, _q("TextValue")).text = str(values[name])
-        for source_id in participant.get("source_ids", []):
+        for source_id in participant.source_ids:
             if source_id in source_ids:
                 ET.SubElement(case, _q("SourceRef"), targetGUID=guid("source", source_ids[source_id]))
-        for unit_id in by_participant.get(participant["id"], []):
+        for unit_id in by_participant.get(participant.id, []):
             ET.SubElement(case, _q("SelectionRef"), targetGUID=selections[unit_id])
 
 
-def _sources(root: ET.Element, doc: Mapping[str, Any], texts: Sequence[SourceText]) -> None:
-    units = {u["id"]: u for u in doc["units"]}
+def _sources(root: ET.Element, doc: MapDocument, texts: Sequence[SourceText]) -> None:
+    units = {u.id: u for u in doc.units}
     if not texts:
         return  # the schema wants at least one source inside Sources
     sources = ET.SubElement(root, _q("Sources"))
@@ -174,7 +176,7 @@ def _sources(root: ET.Element, doc: Mapping[str, Any], texts: Sequence[SourceTex
         for seg in st.segments:
             unit = units[seg.unit_id]
             selection = ET.SubElement(source, _q("PlainTextSelection"), guid=guid("selection", seg.unit_id),
-                                      name=f"{unit['participant_id']} · {unit['location']}",
+                                      name=f"{unit.participant_id} · {unit.location}",
                                       startPosition=str(seg.start), endPosition=str(seg.end))
             ET.SubElement(selection, _q("Description")).text = f"synth unit {seg.unit_id}"
             for key in unit_code_keys(unit):
@@ -182,7 +184,7 @@ def _sources(root: ET.Element, doc: Mapping[str, Any], texts: Sequence[SourceTex
                 ET.SubElement(coding, _q("CodeRef"), targetGUID=guid("code", key))
 
 
-def project_xml(doc: Mapping[str, Any], texts: Sequence[SourceText]) -> bytes:
+def project_xml(doc: MapDocument, texts: Sequence[SourceText]) -> bytes:
     """The ``project.qde`` document of a ``.qdpx``."""
     ET.register_namespace("", PROJECT_NS)
     user = guid("user", "synth")
@@ -194,10 +196,10 @@ def project_xml(doc: Mapping[str, Any], texts: Sequence[SourceText]) -> bytes:
     selections = {seg.unit_id: guid("selection", seg.unit_id) for st in texts for seg in st.segments}
     _cases(root, doc, selections)
     _sources(root, doc, texts)
-    run = doc.get("run", {})
+    run = doc.run
     ET.SubElement(root, _q("Description")).text = (
-        f"Exported by synth {run.get('synth_version', '')}: machine drafts to check against the quotes. "
-        f"Sources are the evidence units synth cites{' after redaction' if run.get('redacted') else ''}."
+        f"Exported by synth {run.synth_version}: machine drafts to check against the quotes. "
+        f"Sources are the evidence units synth cites{' after redaction' if run.redacted else ''}."
     )
     return _serialise(root)
 
@@ -219,25 +221,26 @@ def zip_bytes(entries: Iterable[tuple[str, bytes]]) -> bytes:
     return raw.getvalue()
 
 
-def qdpx_bytes(doc: Mapping[str, Any]) -> bytes:
+def qdpx_bytes(document: MapDocument | Mapping[str, Any]) -> bytes:
+    doc = as_document(document)
     texts = source_texts(doc)
     entries = [("project.qde", project_xml(doc, texts))]
     entries += [(f"sources/{guid('source', st.source)}.txt", st.text.encode("utf-8")) for st in texts]
     return zip_bytes(entries)
 
 
-def write_qdpx(map_dict: Mapping[str, Any], path: Path, *, persona: str | None = None, approved_only: bool = False) -> Path:
+def write_qdpx(document: MapDocument | Mapping[str, Any], path: Path, *, persona: str | None = None, approved_only: bool = False) -> Path:
     """A REFI-QDA project: sources, coded segments, codes and participants as cases.
 
     The project holds the whole study (every unit is a coded segment);
     `persona` and `approved_only` are accepted for a uniform signature and
     do not narrow it, because a QDA project is where recoding starts.
     """
-    write_bytes(Path(path), qdpx_bytes(map_dict))
+    write_bytes(Path(path), qdpx_bytes(document))
     return Path(path)
 
 
-def write_qdc(map_dict: Mapping[str, Any], path: Path, *, persona: str | None = None, approved_only: bool = False) -> Path:
+def write_qdc(document: MapDocument | Mapping[str, Any], path: Path, *, persona: str | None = None, approved_only: bool = False) -> Path:
     """A REFI-QDA codebook of the map's stages, kinds, touchpoints and themes."""
-    write_bytes(Path(path), codebook_xml(map_dict))
+    write_bytes(Path(path), codebook_xml(document))
     return Path(path)

@@ -10,9 +10,10 @@ reviewer passes to `synth review RUN rename-theme`. Context only: the include
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any
 
-from synth.export.view import FINDING_LANES, MapView, plural
+from synth.document import ThemeEntry
+from synth.export.view import FINDING_LANES, MapView, cell_findings, plural
 
 MIN_UNITS = 2  # single-unit themes are counted, not listed: they are one remark, not a theme
 
@@ -21,35 +22,34 @@ def cited_theme_ids(view: MapView) -> set[str]:
     """Theme ids behind the findings of the shown personas and maps."""
     cited: set[str] = set()
     for persona in view.personas:
-        for lane in ("motivations", "pain_points"):
-            cited.update(f["ref"] for f in persona[lane] if f.get("ref"))
+        cited.update(f.ref for f in (*persona.motivations, *persona.pain_points) if f.ref)
     for journey in view.maps:
-        for cell in journey["stages"]:
+        for cell in journey.stages:
             for lane in FINDING_LANES:
-                cited.update(f["ref"] for f in cell[lane] if f.get("ref"))
+                cited.update(f.ref for f in cell_findings(cell, lane) if f.ref)
     return cited
 
 
 def theme_section(view: MapView, shown_units: set[str]) -> dict[str, Any]:
     """Listed themes (biggest first) and how many small ones were left out."""
     cited = cited_theme_ids(view)
-    themes = sorted((t for t in view.doc["themes"] if t["id"] in cited), key=lambda t: (-len(t["unit_ids"]), t["id"]))
-    listed = [theme_item(view, t, shown_units) for t in themes if len(t["unit_ids"]) >= MIN_UNITS]
+    themes = sorted((t for t in view.doc.themes if t.id in cited), key=lambda t: (-len(t.unit_ids), t.id))
+    listed = [theme_item(view, t, shown_units) for t in themes if len(t.unit_ids) >= MIN_UNITS]
     return {"items": listed, "left_out": len(themes) - len(listed)}
 
 
-def theme_item(view: MapView, theme: Mapping[str, Any], shown_units: set[str]) -> dict[str, Any]:
+def theme_item(view: MapView, theme: ThemeEntry, shown_units: set[str]) -> dict[str, Any]:
     from synth.export.html import anchor, citation
 
-    participants = {view.units[u]["participant_id"] for u in theme["unit_ids"] if u in view.units}
-    headline = view.units.get(theme.get("headline") or "")
+    participants = {view.units[u].participant_id for u in theme.unit_ids if u in view.units}
+    headline = view.units.get(theme.headline or "")
     quote = None
     if headline is not None:
-        href = "#" + anchor(headline["id"]) if headline["id"] in shown_units else ""
-        quote = {"text": headline["text"], "href": href, **citation(headline)}
+        href = "#" + anchor(headline.id) if headline.id in shown_units else ""
+        quote = {"text": headline.text, "href": href, **citation(headline)}
     return {
-        "id": theme["id"], "label": theme["label"], "kind": view.kind_labels.get(theme["kind"], theme["kind"]),
-        "stage": view.stage_labels.get(theme["stage"] or "", ""),
-        "evidence": f"{plural(len(theme['unit_ids']), 'unit')} · {plural(len(participants), 'participant')}",
+        "id": theme.id, "label": theme.label, "kind": view.kind_labels.get(theme.kind, theme.kind),
+        "stage": view.stage_labels.get(theme.stage or "", ""),
+        "evidence": f"{plural(len(theme.unit_ids), 'unit')} · {plural(len(participants), 'participant')}",
         "headline": quote,
     }

@@ -24,11 +24,14 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from synth.atomic import write_text
+from synth.document import JourneyEntry, MapDocument, StageCell, UnitEntry
 from synth.export.safety import neutralise_cell
 from synth.export.view import (
     LANES,
     MapView,
+    as_document,
     build_view,
+    cell_findings,
     emotion_text,
     finding_text,
     opportunity_text,
@@ -53,40 +56,38 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     return buffer.getvalue()
 
 
-def evidence_row(unit: Mapping[str, Any], theme_labels: Mapping[str, str] | None = None) -> list[Any]:
+def evidence_row(unit: UnitEntry, theme_labels: Mapping[str, str] | None = None) -> list[Any]:
     """One unit as evidence.csv values, `EVIDENCE_COLUMNS` then `EXTRA_COLUMNS`.
 
     `theme_labels` (theme id -> label, reviewer's renames applied) fills `theme_labels`,
     so a reader of the CSV sees the words, not only the ids."""
     labels = theme_labels or {}
-    stage = unit.get("stage") or {}
+    stage = unit.stage
     return [
-        unit["id"], unit["participant_id"], unit["source"], unit["location"], unit["speaker_role"],
-        unit.get("question") or "", unit["text"], stage.get("id", ""),
-        round(float(stage["score"]), 3) if stage else "",
-        ";".join(k["id"] for k in unit["kinds"]),
-        ";".join(t["id"] for t in unit["touchpoints"]),
-        round(float(unit["sentiment"]["score"]), 3),
-        ";".join(unit["themes"]),
-        unit.get("persona_id") or "",
-        stage.get("reason", ""),
-        "; ".join(f"{k['id']}: {k['reason']}" for k in unit["kinds"]),
-        "; ".join(labels.get(t, t) for t in unit["themes"]),
+        unit.id, unit.participant_id, unit.source, unit.location, unit.speaker_role,
+        unit.question or "", unit.text, stage.id if stage else "",
+        round(float(stage.score), 3) if stage else "",
+        ";".join(k.id for k in unit.kinds),
+        ";".join(t.id for t in unit.touchpoints),
+        round(float(unit.sentiment.score), 3),
+        ";".join(unit.themes),
+        unit.persona_id or "",
+        stage.reason if stage else "",
+        "; ".join(f"{k.id}: {k.reason}" for k in unit.kinds),
+        "; ".join(labels.get(t, t) for t in unit.themes),
     ]
 
 
-def evidence_table(
-    doc: Mapping[str, Any], units: Iterable[Mapping[str, Any]] | None = None
-) -> tuple[tuple[str, ...], list[list[Any]]]:
+def evidence_table(doc: MapDocument, units: Iterable[UnitEntry] | None = None) -> tuple[tuple[str, ...], list[list[Any]]]:
     """Header and rows of evidence.csv (all units of `doc` unless `units` is given)."""
-    chosen = doc["units"] if units is None else units
-    labels = {t["id"]: t["label"] for t in doc.get("themes", [])}
+    chosen = doc.units if units is None else units
+    labels = {t.id: t.label for t in doc.themes}
     return EVIDENCE_COLUMNS + EXTRA_COLUMNS, [evidence_row(u, labels) for u in chosen]
 
 
-def write_evidence_csv(map_dict: Mapping[str, Any], path: Path) -> Path:
+def write_evidence_csv(document: MapDocument | Mapping[str, Any], path: Path) -> Path:
     """evidence.csv: one row per unit of the map, columns as the contract says."""
-    header, rows = evidence_table(map_dict)
+    header, rows = evidence_table(as_document(document))
     write_text(Path(path), csv_text(header, rows))
     return Path(path)
 
@@ -96,39 +97,40 @@ def whiteboard_rows(view: MapView) -> list[list[str]]:
     rows: list[list[str]] = []
     for journey in view.maps:
         title = view.map_title(journey)
-        for cell in journey["stages"]:
+        for cell in journey.stages:
             for lane, lane_label in LANES:
                 for sticky in _stickies(view, journey, cell, lane):
-                    rows.append([title, cell["label"], lane_label, *sticky])
+                    rows.append([title, cell.label, lane_label, *sticky])
     return rows
 
 
-def _stickies(view: MapView, journey, cell, lane: str) -> list[list[str]]:
+def _stickies(view: MapView, journey: JourneyEntry, cell: StageCell, lane: str) -> list[list[str]]:
     """(text, source, location, participant) of each sticky in one lane of one cell."""
     if lane == "quotes":
-        return [[u["text"], u["source"], u["location"], u["participant_id"]] for u in view.stage_quotes(journey, cell)]
+        return [[u.text, u.source, u.location, u.participant_id] for u in view.stage_quotes(journey, cell)]
     if lane == "emotion":
-        return [[emotion_text(cell["emotion"]), "", "", ""]] if cell["emotion"].get("count") else []
+        return [[emotion_text(cell.emotion), "", "", ""]] if cell.emotion.count else []
     if lane == "opportunities":
-        return [[opportunity_text(o), "", "", ""] for o in cell["opportunities"]]
-    return [[finding_text(f), "", "", ""] for f in cell[lane]]
+        return [[opportunity_text(o), "", "", ""] for o in cell.opportunities]
+    return [[finding_text(f), "", "", ""] for f in cell_findings(cell, lane)]
 
 
 def write_whiteboard_csv(
-    map_dict: Mapping[str, Any], path: Path, *, persona: str | None = None, approved_only: bool = False, bom: bool = False
+    document: MapDocument | Mapping[str, Any], path: Path, *, persona: str | None = None, approved_only: bool = False,
+    bom: bool = False,
 ) -> Path:
     """A CSV of stickies for Miro, Mural or FigJam import."""
-    view = build_view(map_dict, persona=persona, approved_only=approved_only)
+    view = build_view(document, persona=persona, approved_only=approved_only)
     text = csv_text(WHITEBOARD_COLUMNS, whiteboard_rows(view))
     write_text(Path(path), (BOM if bom else "") + text)
     return Path(path)
 
 
 def write_evidence_export(
-    map_dict: Mapping[str, Any], path: Path, *, persona: str | None = None, approved_only: bool = False
+    document: MapDocument | Mapping[str, Any], path: Path, *, persona: str | None = None, approved_only: bool = False
 ) -> Path:
     """`synth export --to evidence-csv`: evidence.csv's columns for the units behind the shown maps."""
-    view = build_view(map_dict, persona=persona, approved_only=approved_only)
-    header, rows = evidence_table(map_dict, view.evidence_units())
+    view = build_view(document, persona=persona, approved_only=approved_only)
+    header, rows = evidence_table(view.doc, view.evidence_units())
     write_text(Path(path), csv_text(header, rows))
     return Path(path)

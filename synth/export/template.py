@@ -22,7 +22,7 @@ import traceback
 from copy import copy
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, TypeVar
 
 from jinja2 import (
     BaseLoader,
@@ -36,11 +36,13 @@ from jinja2 import (
 from jinja2.utils import missing, object_type_repr
 
 from synth.atomic import write_bytes, write_text
+from synth.document import Finding, JourneyEntry, MapDocument, UnitEntry
 from synth.errors import ConfigError, SynthError
-from synth.export.context import Lookup, template_context
+from synth.export.context import Lookup, UnitData, template_context
 from synth.export.safety import code_span, escape_markdown, markdown_blockquote, neutralise_formula, one_line
 from synth.export.view import ALL_MAP, MapView, build_view, emotion_word, finding_text, percent, quote_text
 
+M = TypeVar("M", Finding, UnitEntry)
 BUILTIN_DIR = Path(__file__).resolve().parent / "templates"
 XLSX_SUFFIXES = frozenset({".xlsx"})
 TEXT_SUFFIXES = frozenset({".md", ".markdown", ".html", ".htm", ".csv", ".tsv", ".txt", ".j2", ".jinja", ".jinja2"})
@@ -69,7 +71,8 @@ class TemplateUndefined(StrictUndefined):
         if isinstance(obj, Lookup):
             return f"unknown {obj.what} {shown}; expected one of: {', '.join(map(str, obj))}"
         what = "element" if isinstance(name, int) else "attribute"
-        return f"{object_type_repr(obj)!r} has no {what} {shown}"
+        kind = "dict object" if isinstance(obj, UnitData) else object_type_repr(obj)  # `units` reads as the dict it stands for
+        return f"{kind!r} has no {what} {shown}"
 
 
 def finalize(value: Any) -> Any:
@@ -88,6 +91,11 @@ def csv_cell(value: Any) -> str:
     return buffer.getvalue()
 
 
+def _typed(model: type[M], value: Any) -> M:
+    """A template's plain map.json data (a unit in `quote_units`, say) as the document entry the text helpers take."""
+    return model.model_validate(value) if isinstance(value, Mapping) else value
+
+
 def _environment(loader: BaseLoader | None, *, html: bool) -> Environment:
     env = Environment(
         loader=loader, autoescape=html, undefined=TemplateUndefined, finalize=finalize,
@@ -95,7 +103,8 @@ def _environment(loader: BaseLoader | None, *, html: bool) -> Environment:
     )
     env.filters.update({
         "md": escape_markdown, "blockquote": markdown_blockquote, "code": code_span, "one_line": one_line, "pct": percent,
-        "finding": finding_text, "emotion_word": emotion_word, "csv": csv_cell, "quote": quote_text,
+        "finding": lambda f: finding_text(_typed(Finding, f)), "emotion_word": emotion_word, "csv": csv_cell,
+        "quote": lambda u: quote_text(_typed(UnitEntry, u)),
         "lines": lambda items: "\n".join(str(i) for i in items),
     })
     return env
@@ -112,7 +121,7 @@ def user_environment(loader: BaseLoader | None, view: MapView, *, html: bool) ->
     env = _environment(loader, html=html)
     helpers: dict[str, Callable] = {
         "quotes": lambda ids: [quote_text(u) for u in view.known(list(ids))],
-        "unit": lambda uid: view.units.get(uid),
+        "unit": lambda uid: view.units[uid].json_data() if uid in view.units else None,
     }
     env.globals.update(helpers)
     env.filters.update(helpers)
@@ -153,10 +162,10 @@ def _template_frame(exc: BaseException, folder: Path) -> tuple[str, int] | None:
 
 # ---------------------------------------------------------------- text templates
 
-def current_map(view: MapView, persona: str | None) -> Mapping[str, Any] | None:
+def current_map(view: MapView, persona: str | None) -> JourneyEntry | None:
     """The map a text template sees as `map`: the persona's, else everyone's, else the first."""
     wanted = persona or ALL_MAP
-    return next((m for m in view.maps if m["persona_id"] == wanted), view.maps[0] if view.maps else None)
+    return next((m for m in view.maps if m.persona_id == wanted), view.maps[0] if view.maps else None)
 
 
 def render_text_template(view: MapView, path: Path, persona: str | None) -> str:
@@ -272,14 +281,14 @@ def is_template_path(to: str) -> bool:
 
 
 def render_template(
-    map_dict: Mapping[str, Any], template_path: Path, out_path: Path, *,
+    document: MapDocument | Mapping[str, Any], template_path: Path, out_path: Path, *,
     persona: str | None = None, approved_only: bool = False,
 ) -> Path:
     """Fill a user's template (text or .xlsx) with the map and write `out_path` atomically."""
     path = Path(template_path)
     if not path.is_file():
         raise ConfigError("template not found", path=str(path), hint="pass the path of an existing template file")
-    view = build_view(map_dict, persona=persona, approved_only=approved_only)
+    view = build_view(document, persona=persona, approved_only=approved_only)
     if path.suffix.lower() in XLSX_SUFFIXES:
         write_bytes(Path(out_path), render_xlsx_template(view, path))
     else:

@@ -32,6 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from synth.atomic import write_bytes
+from synth.document import JourneyEntry, MapDocument, StageCell, UnitEntry
 from synth.export.futuremap import FUTURE_HEADER, future_rows
 from synth.export.safety import neutralise_cell
 from synth.export.tables import evidence_table
@@ -185,9 +186,9 @@ def emotion_fill(mean: float | None) -> PatternFill | None:
 
 # ---------------------------------------------------------------- sheets
 
-def write_map_sheet(ws, view: MapView, journey: Mapping[str, Any]) -> None:
+def write_map_sheet(ws, view: MapView, journey: JourneyEntry) -> None:
     """Stages as columns, lanes as rows; row 3 holds the stage labels. Rows are appended in order (streamable)."""
-    cells, put = journey["stages"], Cells(ws)
+    cells, put = journey.stages, Cells(ws)
     last = get_column_letter(len(cells) + 1)
     _size_columns(ws, [18] + [44] * len(cells))
     ws.freeze_panes = "B4"
@@ -199,8 +200,8 @@ def write_map_sheet(ws, view: MapView, journey: Mapping[str, Any]) -> None:
     merge(ws, f"A2:{last}2")
     header = [put("Stage", font=HEADER_FONT, fill=HEADER_FILL)]
     for cell in cells:
-        thin = bool(cell["evidence"].get("thin"))
-        header.append(put(cell["label"], font=HEADER_FONT, fill=THIN_FILL if thin else HEADER_FILL))
+        thin = bool(cell.evidence.thin)
+        header.append(put(cell.label, font=HEADER_FONT, fill=THIN_FILL if thin else HEADER_FILL))
         if thin:  # the header keeps the stage's name (readers look columns up by it); the note says why it is amber
             header[-1].comment = Comment(f"{THIN_NOTE}: one voice, not yet a pattern", "synth")
     ws.append(header)
@@ -209,18 +210,19 @@ def write_map_sheet(ws, view: MapView, journey: Mapping[str, Any]) -> None:
         ws.row_dimensions[row].height = row_height(texts, [44] * len(texts))
         line = [put(label, font=BOLD, fill=LANE_FILL)]
         for cell, text in zip(cells, texts):
-            line.append(put(text, fill=emotion_fill(cell["emotion"].get("mean")) if lane == "emotion" else None))
+            line.append(put(text, fill=emotion_fill(cell.emotion.mean) if lane == "emotion" else None))
         ws.append(line)
     ws.append([put("Evidence", font=BOLD, fill=LANE_FILL), *(put(evidence_text(cell)) for cell in cells)])
 
 
-def evidence_text(cell: Mapping[str, Any]) -> str:
+def evidence_text(cell: StageCell) -> str:
     """Evidence strength of a cell: units, participants with their share of the map, quotes, mean emotion."""
-    ev, mean = cell["evidence"], cell["emotion"].get("mean")
-    text = (f"{plural(ev['units'], 'unit')}, {plural(ev['participants'], 'participant')}"
-            f" ({percent(ev.get('share', 0))} of the map), {plural(ev.get('quotes', len(cell['quotes'])), 'quote')}")
-    text += f", mean emotion {mean:+.2f}" if mean is not None and cell["emotion"].get("count") else ""
-    return text + (f"\n{THIN_NOTE}" if ev.get("thin") else "")
+    ev, mean = cell.evidence, cell.emotion.mean
+    quotes = ev.quotes if "quotes" in ev.model_fields_set else len(cell.quotes)  # a map written before the count
+    text = (f"{plural(ev.units, 'unit')}, {plural(ev.participants, 'participant')}"
+            f" ({percent(ev.share)} of the map), {plural(quotes, 'quote')}")
+    text += f", mean emotion {mean:+.2f}" if mean is not None and cell.emotion.count else ""
+    return text + (f"\n{THIN_NOTE}" if ev.thin else "")
 
 
 MAP_WIDTH = 44
@@ -241,7 +243,7 @@ def fitting_quotes(quotes: Sequence[str], width: int) -> str:
     return "\n\n".join(kept)
 
 
-def _lane_cell(view: MapView, journey, cell, lane: str) -> str:
+def _lane_cell(view: MapView, journey: JourneyEntry, cell: StageCell, lane: str) -> str:
     lines = lane_texts(view, journey, cell, lane)
     if lane == "quotes":
         return fitting_quotes(lines, MAP_WIDTH)
@@ -250,13 +252,13 @@ def _lane_cell(view: MapView, journey, cell, lane: str) -> str:
     return "\n".join(f"• {line}" for line in lines)
 
 
-def _map_subtitle(view: MapView, journey) -> str:
+def _map_subtitle(view: MapView, journey: JourneyEntry) -> str:
     persona = view.persona_of(journey)
     if persona is None:
-        return f"All {journey['participants']} participants"
-    return (f"{persona['status'].capitalize()} persona · {persona['size']} participants · "
-            f"{percent(persona['share'])} of the sample · confidence {persona['confidence']:.2f} · "
-            f"stability {persona['stability']:.2f}")
+        return f"All {journey.participants} participants"
+    return (f"{persona.status.capitalize()} persona · {persona.size} participants · "
+            f"{percent(persona.share)} of the sample · confidence {persona.confidence:.2f} · "
+            f"stability {persona.stability:.2f}")
 
 
 def _size_columns(ws, widths: Sequence[int]) -> None:
@@ -301,12 +303,12 @@ def persona_rows(view: MapView) -> list[list[Any]]:
     rows = []
     for p in view.personas:
         rows.append([
-            p["id"], p["name"], p["status"], p["size"], round(p["share"], 3), round(p["confidence"], 3),
-            round(p["stability"], 3), "\n".join(p["flags"]), "\n".join(attribute_text(a) for a in p["attributes"]),
-            "\n".join(finding_text(f) for f in p["motivations"]), "\n".join(finding_text(f) for f in p["pain_points"]),
-            "\n".join(finding_text(f) for f in p["touchpoints"]),
-            view.stage_labels.get(p["emotional_high"] or "", ""), view.stage_labels.get(p["emotional_low"] or "", ""),
-            "\n\n".join(quote_text(u) for u in view.known(p["quotes"])),
+            p.id, p.name, p.status, p.size, round(p.share, 3), round(p.confidence, 3),
+            round(p.stability, 3), "\n".join(p.flags), "\n".join(attribute_text(a) for a in p.attributes),
+            "\n".join(finding_text(f) for f in p.motivations), "\n".join(finding_text(f) for f in p.pain_points),
+            "\n".join(finding_text(f) for f in p.touchpoints),
+            view.stage_labels.get(p.emotional_high or "", ""), view.stage_labels.get(p.emotional_low or "", ""),
+            "\n\n".join(quote_text(u) for u in view.known(p.quotes)),
         ])
     return rows
 
@@ -319,19 +321,19 @@ def quote_rows(view: MapView) -> list[list[str]]:
     rows = []
     for journey in view.maps:
         title, seen = view.map_title(journey), set()
-        for cell in journey["stages"]:
+        for cell in journey.stages:
             for unit in view.stage_quotes(journey, cell):
-                seen.add(unit["id"])
-                rows.append(_quote_row(unit, title, cell["label"]))
+                seen.add(unit.id)
+                rows.append(_quote_row(unit, title, cell.label))
         persona = view.persona_of(journey)
-        for unit in view.known(persona["quotes"] if persona else []):
-            if unit["id"] not in seen:
+        for unit in view.known(persona.quotes if persona else []):
+            if unit.id not in seen:
                 rows.append(_quote_row(unit, title, view.stage_labels.get(unit_stage(unit) or "", "")))
     return rows
 
 
-def _quote_row(unit: Mapping[str, Any], persona: str, stage: str) -> list[str]:
-    return [unit["id"], persona, stage, unit["text"], unit["participant_id"], unit["source"], unit["location"]]
+def _quote_row(unit: UnitEntry, persona: str, stage: str) -> list[str]:
+    return [unit.id, persona, stage, unit.text, unit.participant_id, unit.source, unit.location]
 
 
 STREAM_ROWS = 20_000  # evidence rows above which the workbook streams (docs/performance.md, "journey_map.xlsx")
@@ -361,9 +363,9 @@ def build_workbook(view: MapView, *, streaming: bool | None = None) -> Workbook:
     return wb
 
 
-def write_xlsx(map_dict: Mapping[str, Any], path: Path, *, persona: str | None = None, approved_only: bool = False,
-               streaming: bool | None = None) -> Path:
+def write_xlsx(document: MapDocument | Mapping[str, Any], path: Path, *, persona: str | None = None,
+               approved_only: bool = False, streaming: bool | None = None) -> Path:
     """journey_map.xlsx for the shown maps and personas (`streaming`: see `build_workbook`)."""
-    view = build_view(map_dict, persona=persona, approved_only=approved_only)
+    view = build_view(document, persona=persona, approved_only=approved_only)
     write_bytes(Path(path), workbook_bytes(build_workbook(view, streaming=streaming)))
     return Path(path)

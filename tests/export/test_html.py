@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 import pytest
 from markupsafe import escape
 
+from synth.document import MapDocument
 from synth.export.html import column_x, emotion_curve, render_report
 from synth.export.html import SCRIPT, script_hash
 from tests.export.conftest import SCRIPT_QUOTE, unit_by_text, without_own_script
@@ -87,7 +88,7 @@ def test_summary_cards_and_grid(page, map_doc):
 
 
 def test_emotion_curve_leaves_gaps_without_data(pristine_map):
-    cells = next(m for m in pristine_map["maps"] if m["persona_id"] == "persona-2")["stages"]
+    cells = next(m for m in MapDocument.from_dict(pristine_map).maps if m.persona_id == "persona-2").stages
     curve = emotion_curve(cells)
     assert len(curve["points"]) == 6  # onboarding has no evidence for this persona
     assert len(curve["segments"]) == 4  # no solid line into or out of the gap
