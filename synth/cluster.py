@@ -4,8 +4,8 @@ Features come from `cluster_features` (source-relative text profile, tag profile
 attributes). Participants are grouped by spectral clustering on their k-nearest-
 neighbour graph: it follows the shape of the data instead of assuming round
 clusters, which matters with hundreds of sparse word features and a few dozen
-people. The number of personas is the fewest whose silhouette (cosine) over 2..min(8, n/3),
-penalised when it leaves tiny clusters, is within SILHOUETTE_TOLERANCE of the best,
+people. The number of personas is the one with the best silhouette (cosine) over 2..min(8, n/3),
+penalised when it leaves tiny clusters (ties within SILHOUETTE_TOLERANCE: fewer personas),
 unless the user forces it. When the chosen split is not stable (size-weighted
 stability below 0.6) the run says so and keeps one persona ("no stable split").
 Above SAMPLE participants every all-pairs step works on a seeded fixed-size sample
@@ -14,8 +14,8 @@ or against centroids, so the cost stays linear in participants.
 Stability is measured the way Hennig's `clusterboot` does it: re-cluster random
 80% subsamples and, for each persona, average the Jaccard overlap with its best
 match. Below 0.6 a persona is flagged unstable. Participants closer to another
-persona than to their own, or far from every persona, are left out (-1) rather
-than forced in.
+persona than to their own, or far from every persona and not clearly in their
+own (silhouette < WELL_PLACED), are left out (-1) rather than forced in.
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ TINY_PENALTY = 0.5  # silhouette penalty per share of clusters below the minimum
 AMBIGUOUS_SILHOUETTE = -0.1  # clearly nearer another persona than its own
 NO_PERSONA = -1
 LARGE = 1500  # more participants: k-means instead of spectral (which grows ~n^2: 5,000 survey respondents took minutes)
-SILHOUETTE_TOLERANCE = 0.005  # scores this close count as a tie, won by fewer personas (chosen on AMI dev meetings
-# ES2004/ES2011/IS1003: every dev subset's pick (k=4) beat its neighbours by >= 0.008, so 0.005 changes none of them)
+SILHOUETTE_TOLERANCE = 0.0  # a tie goes to fewer personas; 0.005 changes no AMI dev pick (docs/quality.md)
+WELL_PLACED = 0.25  # silhouette of a clear member (Kaufman & Rousseeuw): never "far from every persona"
 NULL_RATIO = 1.5  # a split must beat shuffled features' silhouette by this factor (AMI dev: 2.9x; random text: 1.0-1.1x)
 SAMPLE = 2000  # above this many participants, silhouettes and stability resamples use a fixed-size sample
 SOURCE_DEPENDENCE_WARN = 0.3  # Cramér's V persona x source kind at or above this: personas follow the source
@@ -337,7 +337,7 @@ def mark_misfits(matrix: np.ndarray, labels: np.ndarray) -> np.ndarray:
     else:
         silhouettes = silhouette_samples(matrix, labels, metric="cosine")
     q1, q3 = np.percentile(nearest, [25, 75])
-    misfit = (silhouettes < AMBIGUOUS_SILHOUETTE) | (nearest < q1 - 1.5 * (q3 - q1))
+    misfit = (silhouettes < AMBIGUOUS_SILHOUETTE) | ((nearest < q1 - 1.5 * (q3 - q1)) & (silhouettes < WELL_PLACED))
     out = labels.copy()
     for c in range(k):
         members = labels == c

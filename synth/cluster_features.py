@@ -5,7 +5,9 @@ by the square root of its weight, so a weight is the block's share of the square
 distance between two participants:
 
 - ``text``: what they talk about. Two parts: the mean sentence embedding of their
-  units, and a TF-IDF profile of the words they use. Both are taken *relative to
+  units, and a TF-IDF profile of the content words they use (spaCy's English stop
+  words and contractions are left out: how often someone says "the", "we" or
+  "don't" is their way of speaking, not what they talk about). Both are taken *relative to
   the source*: when several participants share a source (a focus group, a
   meeting), the source's mean profile is removed first, so people are compared on
   what they say differently from the others in the room, not on the topic the
@@ -39,6 +41,7 @@ import numpy as np
 
 from synth.privacy.columns import is_private_key
 from synth.records import Participant, TagResult, Unit
+from synth.stopwords import STOP_WORDS
 
 EMBEDDING_SCALE = 0.3  # length of the embedding part inside the text block (the word profile has 1.0)
 MIN_WORD_SHARE = 0.05  # a word is a feature when at least this share of participants (and 2) use it
@@ -164,7 +167,7 @@ def _word_profile(pairs: _Pairs, units: Sequence[Unit], ids: Sequence[str]) -> n
     users: dict[str, set[str]] = defaultdict(set)
     for index, rows in enumerate(pairs.rows):
         for row in rows:
-            for word in _WORD.findall(units[row].clean_text.lower()):
+            for word in content_words(units[row].clean_text):
                 counts[index][word] += 1
                 users[word].add(pairs.keys[index][0])
     floor = max(2, math.ceil(MIN_WORD_SHARE * len(ids)))
@@ -177,6 +180,15 @@ def _word_profile(pairs: _Pairs, units: Sequence[Unit], ids: Sequence[str]) -> n
             if word in column:
                 matrix[index, column[word]] = math.log1p(count)
     return normalise_rows(matrix * idf) if vocabulary else matrix
+
+
+def content_words(text: str) -> list[str]:
+    """The words of `text` that say what it is about: lower case, no stop word, no contraction.
+
+    Chosen on the AMI dev meetings (ES2004, ES2011, IS1003; tags weight 0, K=4): ARI against
+    role 0.579 with every word, 0.889 with content words only.
+    """
+    return [w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS and "'" not in w]
 
 
 def _tag_profile(pairs: _Pairs, units: Sequence[Unit], tag_result: TagResult) -> np.ndarray:

@@ -201,6 +201,27 @@ def test_every_napire_and_surveymonkey_respondent_is_a_participant():
         assert len(build_participants([s for s in sources if s.kind != "participants"], {})) == expected, path.name
 
 
+AMI_ROLES = ("Project Manager", "Marketing", "Industrial Designer", "User Interface")
+
+
+@pytest.mark.slow
+def test_auto_k_finds_the_four_roles_in_held_out_ami_meetings(tmp_path):
+    """Issue 11's must-show, as `synth run` does it with every default (auto-K, the default model and weights), on
+    the meetings no constant was chosen on (TS3004, TS3011): 4 personas, ARI >= 0.65 against the speakers' roles."""
+    from sklearn.metrics import adjusted_rand_score
+
+    from synth.segment import participant_key
+
+    meetings = sorted(shared("qmsum-ami-product-meetings").glob("TS*.json"))
+    out = tmp_path / "out"
+    run(Settings(inputs=tuple(meetings), output=out, cache_dir=tmp_path / "cache"))
+    doc = json.loads((out / "map.json").read_text())
+    role = {participant_key(s["path"], r): r for s in doc["sources"] for r in AMI_ROLES}
+    pairs = [(role[p["key"]], p["persona_id"] or "none") for p in doc["participants"]]
+    assert len(pairs) == 32 and len(doc["personas"]) == 4
+    assert adjusted_rand_score([a for a, _ in pairs], [b for _, b in pairs]) >= 0.65
+
+
 def test_representative_quotes_skip_pleasantries_and_questions():
     from synth.synthesize_evidence import is_substantive, pick_quotes
 
