@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from synth import __version__
+from synth.sqlitedb import connect, is_contention
 
 log = logging.getLogger(__name__)
 
@@ -176,6 +177,9 @@ class StageCache:
             with closing(self._connect()) as db, db:
                 db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", (bytes.fromhex(key), stage, blob))
         except sqlite3.DatabaseError as exc:  # not a database any more: start the file afresh, once
+            if is_contention(exc):  # another run holds the lock: this result is only stored next time
+                log.warning("the stage cache in %s is busy (another run); the %s result is not stored", self.folder, stage)
+                return
             log.warning("the stage cache in %s is damaged (%s); starting it afresh", self.folder, type(exc).__name__)
             if retry:
                 (self.folder / DB_NAME).unlink(missing_ok=True)
@@ -184,15 +188,7 @@ class StageCache:
             log.warning("could not store the %s stage result in %s (%s)", stage, self.folder, type(exc).__name__)
 
     def _connect(self) -> sqlite3.Connection:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.folder / DB_NAME, timeout=60)
-        try:
-            for statement in _SCHEMA:
-                db.execute(statement)
-        except sqlite3.DatabaseError:
-            db.close()
-            raise
-        return db
+        return connect(self.folder / DB_NAME, _SCHEMA)
 
     def _read_salt(self) -> bytes:
         if self._salt is None:

@@ -220,3 +220,27 @@ def test_a_fully_cached_call_never_asks_the_model(tmp_path):
     again = CachingEmbedder(inner, EmbeddingCache(tmp_path))
     assert np.array_equal(again.encode(texts), first)
     assert inner.calls == [] and again.misses == 0 and again.hits == 2
+
+
+class SecondRunMeanwhile(HashingEmbedder):
+    """While this run is encoding, another run stores its own vectors in the same cache folder."""
+
+    def __init__(self, folder) -> None:
+        super().__init__(32)
+        self.folder = folder
+
+    def encode(self, texts):
+        CachingEmbedder(HashingEmbedder(32), EmbeddingCache(self.folder)).encode(["what the other run embeds"])
+        return super().encode(texts)
+
+
+def test_two_runs_sharing_a_cache_folder_both_store_their_vectors(tmp_path, monkeypatch):
+    """One run's long encode must not hold the cache locked: the other run's write used to fail after
+    the lock wait ("database is locked"), and then this run's own write failed too."""
+    monkeypatch.setattr("synth.sqlitedb.LOCK_TIMEOUT_S", 2.0)
+    CachingEmbedder(HashingEmbedder(32), EmbeddingCache(tmp_path)).encode(["an answer seen before"])
+    run = CachingEmbedder(SecondRunMeanwhile(tmp_path), EmbeddingCache(tmp_path))
+    run.encode(["an answer seen before", "a new answer"])
+    later = CachingEmbedder(RecordingEmbedder(), EmbeddingCache(tmp_path))
+    later.encode(["a new answer", "what the other run embeds", "an answer seen before"])
+    assert later.misses == 0  # both runs' vectors were kept

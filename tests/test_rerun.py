@@ -231,3 +231,21 @@ def sqlite3_rows(path: Path) -> list:
 
     with sqlite3.connect(path) as db:
         return db.execute("SELECT stage FROM results").fetchall()
+
+
+def test_a_stage_cache_locked_by_another_run_is_kept_not_started_afresh(tmp_path, monkeypatch):
+    """A busy cache file (another run writing) is not damage: the store is skipped, nothing is deleted."""
+    import sqlite3
+
+    monkeypatch.setattr("synth.sqlitedb.LOCK_TIMEOUT_S", 0.2)
+    cache = StageCache(tmp_path)
+    cache.put("tag", cache.key("tag", "first"), {"kept": True})
+    other = sqlite3.connect(tmp_path / DB_NAME)
+    other.execute("BEGIN IMMEDIATE")  # another run holds the write lock
+    try:
+        cache.put("cluster", cache.key("cluster", "second"), {"stored": "later"})
+    finally:
+        other.rollback()
+        other.close()
+    assert cache.get("tag", cache.key("tag", "first")) == {"kept": True}
+    assert cache.get("cluster", cache.key("cluster", "second")) is None  # only stored by the next run

@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from synth.embed.models import Embedder
+from synth.sqlitedb import connect
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,7 @@ class EmbeddingCache:
         keys = {text: self.key(embedder.model_id, text) for text in dict.fromkeys(texts)}
         with closing(self._connect(embedder.model_id)) as db:
             found = _lookup(db, list(keys.values()))
+            db.commit()  # end the read before minutes of encoding: other runs write meanwhile (synth.sqlitedb)
             missing = sorted((t for t, k in keys.items() if k not in found), key=lambda t: (-len(t), t))
             self.misses = len(missing)
             counts = Counter(texts)
@@ -93,10 +95,7 @@ class EmbeddingCache:
         return self.folder / f"{slug}.sqlite"
 
     def _connect(self, model_id: str) -> sqlite3.Connection:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self._path(model_id), timeout=60)
-        for statement in _SCHEMA:
-            db.execute(statement)
+        db = connect(self._path(model_id), _SCHEMA)
         db.execute("INSERT OR IGNORE INTO meta VALUES ('model_id', ?)", (model_id,))
         db.commit()
         return db
