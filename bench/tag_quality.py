@@ -61,6 +61,7 @@ STAGE_OF_INTENT = {"booking": "booking", "check_in": "arrival", "check_out": "de
                    "room_ammenities", "housekeeping", "room_service")  # fmt: skip
 }
 PROBLEM_INTENTS = {"wrong_notworking_notshowing", "lost_stolen", "cancel_close_leave_freeze"}
+PROBLEM_PAIN = {"wrong_notworking_notshowing", "lost_stolen"}  # NLU++ intents that are a pain point (a request to cancel is not)
 CAUSE_FILES = "v_27[7-9]_with_*_coded.csv", "v_28[01]_with_*_coded.csv"  # causes of the top-5 RE problems
 NEGATIVE_FILES = ("v_168_dissatisfaction_causes_92.csv", "v_170_dissatisfaction_changes_needed_91.csv")
 POSITIVE_FILES = ("v_169_dissatisfaction_effects_195.csv", "v_172_satisfaction_effects_185.csv")
@@ -109,6 +110,11 @@ def hotel_examples(data: Path) -> list[LabelledExample]:
         if len(stages) == 1:
             out.append(LabelledExample(text=row["text"], stage=stages.pop(), kinds=(), labelled=frozenset({"stage"})))
     return out
+
+
+def hotel_pain_examples(data: Path) -> list[LabelledExample]:
+    """Every NLU++ hotel utterance; pain_point where its human intents say something is wrong, broken or lost."""
+    return [_kinds(r["text"], bool(PROBLEM_PAIN & set(r.get("intents", [])))) for r in hotel_rows(data)]
 
 
 def _fold_number(path: str) -> int:
@@ -321,6 +327,7 @@ SETS = {
     # name: (builder, label column, codebook, baselines, what the figure is)
     "complaints": (complaint_examples, "kinds", None, pain_baselines, "pain_point F1"),
     "napire_causes": (napire_pain_examples, "kinds", None, pain_baselines, "pain_point F1"),
+    "hotels_pain": (hotel_pain_examples, "kinds", None, pain_baselines, "pain_point F1"),
     "hotels_stage": (hotel_examples, "stage", ROOT / "docs" / "hotel-codebook.yaml", stage_baselines, "stage macro-F1"),
     "sentiment": (sentiment_examples, "sentiment", None, sentiment_baselines, "sentiment macro-F1"),
     "tweet_sentiment_ours": (tweet_sentiment_examples, "sentiment", None, sentiment_baselines, "sentiment macro-F1"),

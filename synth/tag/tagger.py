@@ -65,7 +65,9 @@ class Tagger:
         texts = _training_texts(codebook, training)
         matrix = embedder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
         vectors = {t: matrix[i] for i, t in enumerate(texts)}
-        self.indexes = {s: ExampleIndex(codebook.section(s), vectors) for s in SECTIONS}
+        # a unit nearer a "nothing to tag" sentence than to a kind's examples is not that kind by similarity
+        shared = {"kinds": codebook.none_examples}
+        self.indexes = {s: ExampleIndex(codebook.section(s), vectors, shared.get(s, ())) for s in SECTIONS}
         self.prior = DescriptionPrior(codebook.kinds, vectors, codebook.none_examples)
         self.classifiers = {s: _train_section(codebook, s, training, vectors, seed) for s in SECTIONS}
         self.learned = {s: _labelled_count(training, s) >= MIN_LABELLED for s in SECTIONS}
