@@ -11,7 +11,8 @@ sentiment VADER alone (compound >= 0.05 positive, <= -0.05 negative, the VADER a
 
 Sets (see docs/tagging.md): complaints-social-media (pain_point; split in halves by seed 0: constants were
 chosen on the dev half, figures are on the test half, labels come from the dev half), NaPiRE 2018 coded causes
-vs reasons for satisfaction (pain_point), NLU++ hotels (stage, with docs/hotel-codebook.yaml), a sentiment
+vs reasons for satisfaction (pain_point), NLU++ hotel utterances (pain_point where their intents say something is
+wrong, broken or lost; default codebook), NLU++ hotels (stage, with docs/hotel-codebook.yaml), a sentiment
 set of NaPiRE (dis)satisfaction answers (negative/positive) with NLU++ hotel requests as neutral, and 160
 banking77 queries we labelled ourselves (tests/data/labelled/banking77_pain_refs.csv holds line numbers and
 labels only), and 180 autistica-citsci focus-group comments we labelled for motivation
