@@ -24,6 +24,7 @@ SHAPES = [
     ("I'd like to move my booking to the Friday, please.", None, "pain_point"),
     ("Just one week.", None, "pain_point"),
     ("The screen cracked within a week and the speakers crackle.", "pain_point", None),
+    ("The staff were lovely and very helpful.", None, "pain_point"),  # praise of a topic complaints are about
 ]
 
 
