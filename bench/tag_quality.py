@@ -11,7 +11,8 @@ sentiment VADER alone (compound >= 0.05 positive, <= -0.05 negative, the VADER a
 
 Sets (see docs/tagging.md): complaints-social-media (pain_point; split in halves by seed 0: constants were
 chosen on the dev half, figures are on the test half, labels come from the dev half), NaPiRE 2018 coded causes
-vs reasons for satisfaction (pain_point), NLU++ hotels (stage, with docs/hotel-codebook.yaml), a sentiment
+vs reasons for satisfaction (pain_point), NLU++ hotel utterances (pain_point where their intents say something is
+wrong, broken or lost; default codebook), NLU++ hotels (stage, with docs/hotel-codebook.yaml), a sentiment
 set of NaPiRE (dis)satisfaction answers (negative/positive) with NLU++ hotel requests as neutral, and 160
 banking77 queries we labelled ourselves (tests/data/labelled/banking77_pain_refs.csv holds line numbers and
 labels only), and 180 autistica-citsci focus-group comments we labelled for motivation
@@ -61,6 +62,7 @@ STAGE_OF_INTENT = {"booking": "booking", "check_in": "arrival", "check_out": "de
                    "room_ammenities", "housekeeping", "room_service")  # fmt: skip
 }
 PROBLEM_INTENTS = {"wrong_notworking_notshowing", "lost_stolen", "cancel_close_leave_freeze"}
+PROBLEM_PAIN = {"wrong_notworking_notshowing", "lost_stolen"}  # NLU++ intents that are a pain point (a request to cancel is not)
 CAUSE_FILES = "v_27[7-9]_with_*_coded.csv", "v_28[01]_with_*_coded.csv"  # causes of the top-5 RE problems
 NEGATIVE_FILES = ("v_168_dissatisfaction_causes_92.csv", "v_170_dissatisfaction_changes_needed_91.csv")
 POSITIVE_FILES = ("v_169_dissatisfaction_effects_195.csv", "v_172_satisfaction_effects_185.csv")
@@ -109,6 +111,11 @@ def hotel_examples(data: Path) -> list[LabelledExample]:
         if len(stages) == 1:
             out.append(LabelledExample(text=row["text"], stage=stages.pop(), kinds=(), labelled=frozenset({"stage"})))
     return out
+
+
+def hotel_pain_examples(data: Path) -> list[LabelledExample]:
+    """Every NLU++ hotel utterance; pain_point where its human intents say something is wrong, broken or lost."""
+    return [_kinds(r["text"], bool(PROBLEM_PAIN & set(r.get("intents", [])))) for r in hotel_rows(data)]
 
 
 def _fold_number(path: str) -> int:
@@ -321,6 +328,7 @@ SETS = {
     # name: (builder, label column, codebook, baselines, what the figure is)
     "complaints": (complaint_examples, "kinds", None, pain_baselines, "pain_point F1"),
     "napire_causes": (napire_pain_examples, "kinds", None, pain_baselines, "pain_point F1"),
+    "hotels_pain": (hotel_pain_examples, "kinds", None, pain_baselines, "pain_point F1"),
     "hotels_stage": (hotel_examples, "stage", ROOT / "docs" / "hotel-codebook.yaml", stage_baselines, "stage macro-F1"),
     "sentiment": (sentiment_examples, "sentiment", None, sentiment_baselines, "sentiment macro-F1"),
     "tweet_sentiment_ours": (tweet_sentiment_examples, "sentiment", None, sentiment_baselines, "sentiment macro-F1"),

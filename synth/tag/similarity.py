@@ -4,8 +4,9 @@ Raw cosine similarities mean different things for different models (MiniLM, the
 static model, the hashing test embedder), so the index learns, from the codebook
 alone, how similar an example is to the other examples of its own code versus the
 examples of other codes (leave-one-out), and fits a one-feature logistic curve
-cosine -> probability. Being closer to a code's `negatives` than to its examples
-lowers the score.
+cosine -> probability. Being closer to a code's `negatives` (or to a shared
+negative, for kinds the codebook's `none_examples`) than to its examples lowers
+the score.
 """
 
 from __future__ import annotations
@@ -30,11 +31,17 @@ class SimilarityScores:
 class ExampleIndex:
     """The examples (and negatives) of one codebook section, embedded once."""
 
-    def __init__(self, codes: tuple[Code, ...], vectors: dict[str, np.ndarray]) -> None:
-        """`vectors` maps every example and negative text to its embedding."""
+    def __init__(self, codes: tuple[Code, ...], vectors: dict[str, np.ndarray], shared_negatives: tuple[str, ...] = ()) -> None:
+        """`vectors` maps every example and negative text to its embedding.
+
+        `shared_negatives` count as negatives of every code. The kinds pass the
+        codebook's `none_examples`: without them a unit that shares a topic word
+        with one example ("I have a booking" and "They lost my booking ...") scored
+        0.9 for pain_point on the NLU++ hotels dev half (docs/quality.md).
+        """
         self.codes = codes
         self.examples = [np.array([vectors[t] for t in c.examples]) if c.examples else None for c in codes]
-        self.negatives = [np.array([vectors[t] for t in c.negatives]) if c.negatives else None for c in codes]
+        self.negatives = [_rows(vectors, (*c.negatives, *shared_negatives)) for c in codes]
         self.slope_, self.intercept_ = self._calibrate()
 
     def _calibrate(self) -> tuple[float, float]:
@@ -82,6 +89,10 @@ class ExampleIndex:
         prob = 1.0 / (1.0 + np.exp(-(self.slope_ * effective + self.intercept_)))
         prob[:, [j for j, own in enumerate(self.examples) if own is None]] = 0.0
         return SimilarityScores(prob=prob, cosine=cosine, nearest=nearest)
+
+
+def _rows(vectors: dict[str, np.ndarray], texts: tuple[str, ...]) -> np.ndarray | None:
+    return np.array([vectors[t] for t in dict.fromkeys(texts)]) if texts else None
 
 
 NONE_DESCRIPTION = "A neutral statement, a plain question or a fact, with no problem, wish, step or feeling."

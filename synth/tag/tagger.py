@@ -61,17 +61,20 @@ class Tagger:
         self.codebook = codebook
         self.rules = RuleMatcher(codebook, nlp)
         self.embedder = embedder
-        codebook = with_descriptions(codebook)
+        described = with_descriptions(codebook)
+        codebook = praise_is_not_pain(described)
         texts = _training_texts(codebook, training)
         matrix = embedder.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
         vectors = {t: matrix[i] for i, t in enumerate(texts)}
-        self.indexes = {s: ExampleIndex(codebook.section(s), vectors) for s in SECTIONS}
+        # a unit nearer a "nothing to tag" sentence than to a kind's examples is not that kind by similarity
+        shared = {"kinds": codebook.none_examples}
+        self.indexes = {s: ExampleIndex(codebook.section(s), vectors, shared.get(s, ())) for s in SECTIONS}
         self.prior = DescriptionPrior(codebook.kinds, vectors, codebook.none_examples)
         self.classifiers = {s: _train_section(codebook, s, training, vectors, seed) for s in SECTIONS}
         self.learned = {s: _labelled_count(training, s) >= MIN_LABELLED for s in SECTIONS}
         # the zero-shot prior gives way to labels: its share shrinks linearly to 0 at MIN_LABELLED labelled rows
         self.prior_share = self.codebook.weights["prior"] * max(0.0, 1 - _labelled_count(training, "kinds") / MIN_LABELLED)
-        self.sentiment = SentimentScorer(codebook, vectors, training, seed=seed)
+        self.sentiment = SentimentScorer(described, vectors, training, seed=seed)
 
     def score_section(self, section: str, vectors: np.ndarray, hits: list[RuleHits], questions=None) -> SectionScores:
         codes = self.codebook.section(section)
@@ -215,6 +218,19 @@ def with_descriptions(codebook: Codebook) -> Codebook:
 
     sections: dict[str, Any] = {s: tuple(extend(c) for c in codebook.section(s)) for s in SECTIONS}
     return replace(codebook, **sections)
+
+
+def praise_is_not_pain(codebook: Codebook) -> Codebook:
+    """The codebook's positive sentiment examples are negatives of pain_point (similarity, classifier, prior).
+
+    Praise that shares a topic with a complaint ("Battery life is amazing.", "The staff were lovely") was
+    tagged pain_point. Not listed as pain negatives in the codebook itself: those train sentiment as neutral.
+    """
+    from dataclasses import replace
+
+    praise = codebook.sentiment.positive_examples
+    kinds = tuple(replace(c, negatives=(*c.negatives, *praise)) if c.id == "pain_point" else c for c in codebook.kinds)
+    return replace(codebook, kinds=kinds) if praise else codebook
 
 
 def _training_texts(codebook: Codebook, training: Sequence[LabelledExample]) -> list[str]:

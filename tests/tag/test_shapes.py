@@ -20,6 +20,11 @@ SHAPES = [
     ("Could you please add a way to pay in instalments?", "motivation", None),
     ("I wish I could pause my membership over the summer.", "motivation", None),
     ("The sync keeps failing and I lose an hour of work every time.", "pain_point", None),
+    # a request that shares a topic word with a problem example ("They lost my booking ..."), and a bare fragment
+    ("I'd like to move my booking to the Friday, please.", None, "pain_point"),
+    ("Just one week.", None, "pain_point"),
+    ("The screen cracked within a week and the speakers crackle.", "pain_point", None),
+    ("The staff were lovely and very helpful.", None, "pain_point"),  # praise of a topic complaints are about
 ]
 
 
