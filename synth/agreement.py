@@ -170,11 +170,12 @@ def review_agreement(draft: Mapping[str, Any], review) -> dict[str, Any]:
 
 def annotate_draft(draft, coded: Path | None = None, order=None):
     """The draft MapDocument with its `saturation` (in `order`, a `synth.study_order.StudyOrder`; file order
-    without one) and (with --coded) `agreement.coded` blocks."""
+    without one) and (with --coded) `agreement.coded` blocks. `draft` may also be its `to_dict()` data
+    (the pipeline passes that, so the unannotated document is freed before the annotated one is made)."""
     from synth.document import MapDocument
     from synth.saturation import saturation
 
-    data = draft.to_dict()
+    data = draft if isinstance(draft, dict) else draft.to_dict()
     how = {} if order is None else {"order": order.participant_ids, "by": order.by, "label": order.label}
     data["saturation"] = saturation(data, **how)
     data["agreement"] = {"coded": coded_agreement(data, coded)} if coded is not None else {}

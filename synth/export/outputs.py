@@ -66,9 +66,12 @@ def _xlsx(reviewed: Mapping[str, Any], path: Path) -> None:
 
 
 def _report(reviewed: Mapping[str, Any], path: Path) -> None:
-    from synth.export.html import render_report
+    from synth.atomic import write_bytes
+    from synth.export.html import report_pieces
+    from synth.utf8 import join_utf8, with_header_pieces
 
-    write_text(path, with_header(HTML_HEADER, render_report(reviewed)))
+    # streamed: at 100,000 answers the page is ~180 MB, and render() + header + encode held it three times
+    write_bytes(path, join_utf8(with_header_pieces(HTML_HEADER, report_pieces(reviewed), with_header)))
 
 
 def _persona_writer(reviewed: Mapping[str, Any], persona_id: str) -> Writer:
