@@ -8,8 +8,7 @@ people. The number of personas is the one with the best silhouette (cosine) over
 penalised when it leaves tiny clusters (ties within SILHOUETTE_TOLERANCE: fewer personas),
 unless the user forces it. When the chosen split is not stable (size-weighted
 stability below 0.6) the run says so and keeps one persona ("no stable split").
-Above SAMPLE participants every all-pairs step works on a seeded fixed-size sample
-or against centroids, so the cost stays linear in participants.
+Above SAMPLE participants every all-pairs step works on a seeded fixed-size sample or against centroids, so the cost stays linear.
 
 Stability is measured the way Hennig's `clusterboot` does it: re-cluster random
 80% subsamples and, for each persona, average the Jaccard overlap with its best
@@ -73,8 +72,8 @@ def cluster_participants(
     """
     advance = progress or (lambda n=1: None)
     features = build_features(participants, units, vectors, tag_result, kinds)
-    matrix = features.combined(weights)
-    ids = features.participant_ids
+    matrix, ids, mapping = features.combined(weights), features.participant_ids, features.attribute_mapping
+    del features  # its blocks are not read again
     present = _with_evidence(participants, units)
     placed = set(present)  # built once: a set per row made this step quadratic (26 s at 18,000 participants)
     reasons = {ids[row]: "no evidence: no text and no closed answers" for row in range(len(ids)) if row not in placed}
@@ -84,22 +83,23 @@ def cluster_participants(
         reasons.update({ids[row]: STAFF_REASON for row in sorted(staff)})
         present = [row for row in present if row not in staff]
         notes.append(f"{len(staff)} staff participant(s) kept out of the personas: their words are the blueprint's backstage")
-    warm = _warm_labels(matrix[present], [ids[r] for r in present], previous or {}, k)
+    matrix = matrix[present]  # one copy, not one per step (nothing below writes into it)
+    warm = _warm_labels(matrix, [ids[r] for r in present], previous or {}, k)
     if warm is not None:
         joined = sum(1 for r in present if ids[r] not in (previous or {}))
         how = f"kept from the previous run ({joined} new participant(s) joined the nearest persona)"
         labels, chosen_k, more = warm, int(warm.max()) + 1, list[str]()
     else:
-        labels, chosen_k, how, more = _choose_partition(matrix[present], k, seed)
+        labels, chosen_k, how, more = _choose_partition(matrix, k, seed)
     notes += more
-    labels, stability, stab_note = _with_stability(matrix[present], labels, chosen_k, seed, resamples, advance)
+    labels, stability, stab_note = _with_stability(matrix, labels, chosen_k, seed, resamples, advance)
     if warm is None and k is None and chosen_k > 1 and _no_stable_split(labels, stability):
         labels, chosen_k, stability = np.zeros(len(present), dtype=int), 1, [1.0]
         notes = [n for n in notes if not n.startswith("weak persona structure")] + [NO_SPLIT]
     assignments = {pid: NO_PERSONA for pid in ids}
     for row, label in zip(present, labels):
         assignments[ids[row]] = int(label)
-    misfits = _misfit_reasons(matrix[present], labels)
+    misfits = _misfit_reasons(matrix, labels)
     reasons.update({ids[present[i]]: why for i, why in misfits.items()})
     if misfits:
         notes.append(f"{len(misfits)} participant(s) fit no persona well and are left unassigned; run.json "
@@ -120,7 +120,7 @@ def cluster_participants(
         warnings=tuple(notes),
         unassigned=dict(sorted(reasons.items())),
         source_dependence=None if dependence is None else round(dependence, 4),
-        attribute_mapping=dict(features.attribute_mapping),
+        attribute_mapping=dict(mapping),
     )
 
 

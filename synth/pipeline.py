@@ -75,7 +75,7 @@ class Context:
     representativeness: dict = field(default_factory=dict)
     fit_warnings: list = field(default_factory=list)  # "the codebook may not fit", carried into map.json's run
     draft: MapDocument | None = None
-    draft_text: str = ""  # the draft's JSON (map.draft.json), made once
+    draft_json: bytes = b""  # the draft's JSON as UTF-8 (map.draft.json), made once (`synth.utf8`)
     reviewed: MapDocument | None = None
     cache: Any = None  # synth.stage_cache.StageCache: per-stage results kept between runs
     keys: dict[str, str] = field(default_factory=dict)  # stage -> its cache key (the next stage chains on it)
@@ -230,6 +230,7 @@ def _synthesize(ctx: Context) -> None:
     from synth.persona_ids import cluster_groups, match_ids
     from synth.review import previous_memberships
     from synth.stage_cache import file_fingerprint
+    from synth.utf8 import json_bytes
 
     previous = previous_memberships(ctx.previous)
     run_info = manifest.map_run_info(ctx.settings, ctx.embedder, ctx.codebook, ctx.clustering, __version__)
@@ -237,13 +238,13 @@ def _synthesize(ctx: Context) -> None:
     coded = file_fingerprint(ctx.settings.coded)
     ids = match_ids(cluster_groups(ctx.participants, ctx.clustering), previous)  # all the previous draft decides here
     key = ctx.keys["synthesize"] = ctx.cache.key("synthesize", ctx.keys["cluster"], ids, run_info, coded)
-    text = ctx.cache.get("synthesize", key)
-    if isinstance(text, str):
-        ctx.draft, ctx.draft_text = MapDocument.from_dict(json.loads(text), where="the cached draft map"), text
+    stored = ctx.cache.get("synthesize", key)
+    if isinstance(stored, bytes):
+        ctx.draft, ctx.draft_json = MapDocument.from_dict(json.loads(stored), where="the cached draft map"), stored
         return
     ctx.draft = _draft(ctx, previous, run_info)
-    ctx.draft_text = ctx.draft.to_json()
-    ctx.cache.put("synthesize", key, ctx.draft_text)
+    ctx.draft_json = json_bytes(ctx.draft.to_dict())  # = to_json().encode(), without its peak (synth.utf8)
+    ctx.cache.put("synthesize", key, ctx.draft_json)
 
 
 def _draft(ctx: Context, previous: dict, run_info: dict) -> MapDocument:
@@ -270,23 +271,38 @@ def _draft(ctx: Context, previous: dict, run_info: dict) -> MapDocument:
 
 def _review(ctx: Context) -> None:
     assert ctx.draft is not None
+    _release_evidence(ctx)
     ctx.reviewed, notes = reviewed_document(ctx.draft, ctx.review)
     ctx.result.review_notes.extend(notes)
     ctx.result.personas = len(ctx.reviewed.personas)
     ctx.result.quality = agreement.summary(ctx.reviewed)
 
 
+def _release_evidence(ctx: Context) -> None:
+    """From review on, only the draft map is read: drop the records it was made from (at 100,000
+    answers the units, taggings, vectors and source lines are hundreds of MB, and the exports'
+    peak comes after this). run.json still gets each source's path, kind, hash and speakers."""
+    ctx.units, ctx.vectors, ctx.tag_result, ctx.representativeness, ctx.participants = [], None, None, {}, []
+    ctx.previous = None  # the previous draft map (a re-run): read by tag, cluster and synthesize only
+    ctx.sources = [replace(s, lines=(), turns=(), attributes={}, identities={}, dates={}, respondent_keys={}) for s in ctx.sources]
+
+
 def _export(ctx: Context) -> None:
-    from synth.atomic import write_text
+    from synth.atomic import write_bytes
     from synth.export.outputs import generated_files
 
     assert ctx.draft is not None and ctx.reviewed is not None
     ws = ctx.workspace
-    draft_text = ctx.draft_text or ctx.draft.to_json()
-    files = ws.write_generated({DRAFT_NAME: lambda path: write_text(path, draft_text)})
-    made = made_from(draft_text, ctx.review)
-    files += ws.write_generated(generated_files(ctx.reviewed), prune=True, made_from=made)
-    files.append(ws.create_review(ctx.draft))
+    draft_json = ctx.draft_json  # set by synthesize, computed or from the stage cache
+    files = ws.write_generated({DRAFT_NAME: lambda path: write_bytes(path, draft_json)})
+    made = made_from(draft_json, ctx.review)
+    review_file = ws.create_review(ctx.draft)  # lists the draft just written; never overwrites one
+    outputs = generated_files(ctx.reviewed)  # the writers hold the reviewed map's plain data from here
+    if ctx.reviewed is ctx.draft:  # no decision applied: map.json is the draft's own bytes, not serialised again
+        outputs["map.json"] = lambda path: write_bytes(path, draft_json)
+    ctx.draft = ctx.reviewed = None  # the typed documents are not read again (at 100,000 answers ~0.9 GB)
+    files += ws.write_generated(outputs, prune=True, made_from=made)
+    files.append(review_file)
     ctx.result.files = files
     ctx.result.review_notes.extend(ws.notes)
 
@@ -422,12 +438,15 @@ def refresh(run_dir: Path, change: Callable[[Any], None] | None = None) -> tuple
     return files, notes + ws.notes
 
 
-def made_from(draft_text: str, review) -> str:
-    """What the generated files render from: the draft, the reviewer's decisions (the reviewed
-    map is a pure function of both, `reviewed_document`) and synth's code (an upgrade re-renders).
-    Hashing these, not the reviewed map's JSON, saves serialising 1.5 MB on the demo."""
+def made_from(draft: str | bytes, review) -> str:
+    """What the generated files render from: the draft (its text or UTF-8 bytes: same hash), the
+    reviewer's decisions (the reviewed map is a pure function of both, `reviewed_document`) and
+    synth's code (an upgrade re-renders). Hashing these, not the reviewed map's JSON, saves
+    serialising 1.5 MB on the demo; the draft is hashed as it is, not copied into one string."""
     import hashlib
 
     from synth.stage_cache import code_fingerprint, fingerprint
 
-    return hashlib.sha256(f"{code_fingerprint()}\n{fingerprint(review)}\n{draft_text}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{code_fingerprint()}\n{fingerprint(review)}\n".encode())
+    digest.update(draft.encode() if isinstance(draft, str) else draft)
+    return digest.hexdigest()

@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import hmac
+import io
 import json
 import logging
 import os
@@ -134,6 +135,53 @@ def file_fingerprint(path: Path | None) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+CHUNK = 1 << 20  # bytes (de)compressed at a time
+
+
+def _deflated(value: Any) -> bytes:
+    """FORMAT + zlib(level 1) of the value's pickle, compressed while pickling: the pickle (at
+    100,000 answers the 259 MB draft map) is never held whole beside the value."""
+    compressor = zlib.compressobj(1)
+    parts = [FORMAT]
+
+    class Sink:
+        def write(self, data: Any) -> int:
+            parts.append(compressor.compress(data))
+            return len(data)
+
+    pickle.Pickler(Sink(), protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    parts.append(compressor.flush())
+    return b"".join(parts)
+
+
+class _Inflating(io.RawIOBase):
+    """A read-only stream of the decompressed bytes, for `pickle.load`: the pickle is never held whole."""
+
+    def __init__(self, data: memoryview) -> None:
+        self._data, self._inflater, self._pending = data, zlib.decompressobj(), memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            if self._inflater.unconsumed_tail:
+                self._pending = memoryview(self._inflater.decompress(self._inflater.unconsumed_tail, CHUNK))
+            elif self._data:
+                self._pending = memoryview(self._inflater.decompress(self._data[:CHUNK], CHUNK))
+                self._data = self._data[CHUNK:]
+            elif self._inflater.eof or not (rest := self._inflater.flush()):
+                if not self._inflater.eof:
+                    raise zlib.error("truncated stage cache entry")
+                return 0
+            else:
+                self._pending = memoryview(rest)
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+
 class StageCache:
     """Stage results by key in one sqlite file; `get` and `put` never raise."""
 
@@ -158,10 +206,10 @@ class StageCache:
                 row = db.execute("SELECT value FROM results WHERE key = ?", (bytes.fromhex(key),)).fetchone()
             if row is None:
                 return None
-            blob = bytes(row[0])
+            blob = row[0]
             if not blob.startswith(FORMAT):
                 raise ValueError("unknown format")
-            value = pickle.loads(zlib.decompress(blob[len(FORMAT):]))
+            value = pickle.load(io.BufferedReader(_Inflating(memoryview(blob)[len(FORMAT):]), CHUNK))
         except Exception as exc:  # any damage: recompute, never crash (no value is logged)
             log.warning("the %s stage cache in %s is unreadable (%s); recomputing", stage, self.folder, type(exc).__name__)
             return None
@@ -173,7 +221,7 @@ class StageCache:
         if not self.store:
             return
         try:
-            blob = FORMAT + zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+            blob = _deflated(value)
             with closing(self._connect()) as db, db:
                 db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", (bytes.fromhex(key), stage, blob))
         except sqlite3.DatabaseError as exc:  # not a database any more: start the file afresh, once

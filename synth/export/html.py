@@ -18,7 +18,7 @@ import logging
 import math
 import re
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 from synth.atomic import write_bytes, write_text
 from synth.document import Finding, JourneyEntry, MapDocument, PersonaEntry, StageCell, UnitEntry
@@ -283,8 +283,14 @@ def report_context(view: MapView) -> dict[str, Any]:
 
 
 def render_report(document: MapDocument | Mapping[str, Any], *, persona: str | None = None, approved_only: bool = False) -> str:
+    return "".join(report_pieces(document, persona=persona, approved_only=approved_only))
+
+
+def report_pieces(document: MapDocument | Mapping[str, Any], *, persona: str | None = None, approved_only: bool = False) -> Iterator[str]:
+    """The report's text in the template's own pieces (Jinja `generate`; `render` joins the same
+    pieces), for writing it without holding it whole (`synth.utf8.join_utf8`)."""
     view = build_view(document, persona=persona, approved_only=approved_only)
-    return builtin_environment(html=True).get_template("report.html.j2").render(report_context(view))
+    return builtin_environment(html=True).get_template("report.html.j2").generate(report_context(view))
 
 
 INTERNAL_LINK = re.compile(r' href="#[^"]*"')

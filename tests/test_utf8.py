@@ -1,0 +1,40 @@
+"""Streamed output bytes are exactly what the joined text gave before (issue 17)."""
+
+import json
+
+from synth.export.outputs import HTML_HEADER, with_header
+from synth.utf8 import BATCH, join_utf8, json_bytes, with_header_pieces
+
+
+def _expected(obj) -> bytes:
+    return (json.dumps(obj, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def test_streamed_map_text_is_byte_identical_to_json_dumps():
+    units = [
+        {
+            "id": f"u{i}",
+            "quote": f'I’d pay → {i} “quoted” \\ "x"\n\ttab \u0007 café 🚀',
+            "score": i / 7,
+            "kinds": [] if i % 3 else [{"id": "pain", "score": 0.5}],
+            "extra": {} if i % 2 else None,
+            "ok": i % 2 == 0,
+        }
+        for i in range(BATCH)  # many batches of tokens
+    ]
+    doc = {"schema": "synth-map/1", "units": units, "empty": [], "nested": {"a": [1, 2.5, -0.0, 1e16, float("inf")]}}
+    assert json_bytes(doc) == _expected(doc)
+
+
+def test_small_and_empty_documents_match_too():
+    for doc in ({}, [], {"a": {}}, "text", 3):
+        assert json_bytes(doc) == _expected(doc)
+
+
+def test_a_header_goes_where_with_header_puts_it_however_the_text_is_cut():
+    texts = ["<!DOCTYPE html>\n<html>é</html>\n", "<!doctype html>", "<p>no doctype</p>\n", "", "\n<!doctype x>\n"]
+    for text in texts:
+        for size in (1, 2, 5, 1000):
+            pieces = [text[i : i + size] for i in range(0, len(text), size)]
+            got = join_utf8(with_header_pieces(HTML_HEADER, pieces, with_header))
+            assert got == with_header(HTML_HEADER, text).encode("utf-8"), (text, size)
