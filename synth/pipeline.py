@@ -1,9 +1,8 @@
 """The run as an ordered list of named stages sharing one context. Nothing else happens here.
 
-`STAGES` is the order: validate, ingest, segment, embed, tag, cluster, synthesize,
-review, export. Each stage reads and fills the `Context`; `run(settings,
-until="segment")` stops after a stage (`synth inspect` uses it) and never
-touches the run folder. A full run holds the run folder's lock from the first
+`STAGES` is the order: validate, ingest, segment, embed, tag, cluster, synthesize, review, export.
+Each stage reads and fills the `Context`; `run(settings, until="segment")` stops after a stage
+(`synth inspect` uses it) and never touches the run folder. A full run holds the run folder's lock from the first
 read of review.yaml to the last file written (`synth.workspace`).
 
 After synthesis the draft map is written, the reviewer's decisions are applied
@@ -279,9 +278,8 @@ def _review(ctx: Context) -> None:
 
 
 def _release_evidence(ctx: Context) -> None:
-    """From review on, only the draft map is read: drop the records it was made from (at 100,000
-    answers the units, taggings, vectors and source lines are hundreds of MB, and the exports'
-    peak comes after this). run.json still gets each source's path, kind, hash and speakers."""
+    """From review on only the draft map is read: drop its records (hundreds of MB at 100,000 answers,
+    before the exports' peak). run.json still gets each source's path, kind, hash and speakers."""
     ctx.units, ctx.vectors, ctx.tag_result, ctx.representativeness, ctx.participants = [], None, None, {}, []
     ctx.previous = None  # the previous draft map (a re-run): read by tag, cluster and synthesize only
     ctx.sources = [replace(s, lines=(), turns=(), attributes={}, identities={}, dates={}, respondent_keys={}) for s in ctx.sources]
