@@ -39,6 +39,13 @@ def connect(path: Path, schema: Iterable[str] = ()) -> sqlite3.Connection:
     return db
 
 
+def remove(path: Path) -> None:
+    """Delete a database with its write-ahead log and shared-memory index: a log left beside a new
+    file of the same name would be replayed into it."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 def is_contention(exc: BaseException) -> bool:
     """True for a lock held too long by another run (retry later), False for a damaged file."""
     if not isinstance(exc, sqlite3.OperationalError):

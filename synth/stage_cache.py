@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from synth import __version__
-from synth.sqlitedb import connect, is_contention
+from synth.sqlitedb import connect, is_contention, remove
 
 log = logging.getLogger(__name__)
 
@@ -230,7 +230,7 @@ class StageCache:
                 return
             log.warning("the stage cache in %s is damaged (%s); starting it afresh", self.folder, type(exc).__name__)
             if retry:
-                (self.folder / DB_NAME).unlink(missing_ok=True)
+                remove(self.folder / DB_NAME)
                 self.put(stage, key, value, retry=False)
         except Exception as exc:
             log.warning("could not store the %s stage result in %s (%s)", stage, self.folder, type(exc).__name__)
