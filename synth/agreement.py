@@ -111,6 +111,7 @@ def _block(source: str, codes: list[dict], **extra: Any) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- the coded sample
 
+
 def read_coded(path: Path) -> tuple[tuple[str, ...], list, list[str | None], list[int]]:
     """(label columns, examples, unit id per row or None, file row numbers), via the `synth eval` reader."""
     from synth.tag.labelled import _decode, _row_numbers, read_csv_frame, read_labelled_table
@@ -155,6 +156,7 @@ def _example_labels(example, field: str) -> set[str]:
 
 # ---------------------------------------------------------------- review relabels
 
+
 def review_agreement(draft: MapDocument, review: Review) -> dict[str, Any]:
     """Agreement of the draft's tags with the reviewer's relabels ({} when there are none)."""
     units = {u.id: u for u in draft.units}
@@ -175,6 +177,7 @@ def review_agreement(draft: MapDocument, review: Review) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- the pipeline's hooks
+
 
 def annotate_draft(draft: MapDocument, coded: Path | None = None, order: StudyOrder | None = None) -> MapDocument:
     """The draft with its `saturation` (in `order`, a `synth.study_order.StudyOrder`; file order

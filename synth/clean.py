@@ -136,10 +136,7 @@ _CLAUSE_FILLERS = (
     (re.compile(r",\s*(?:you know|like)\s*,", re.IGNORECASE), ","),
     (re.compile(r",\s*you know\s*(?=[.!?]|$)", re.IGNORECASE), ""),
 )
-_STUTTER = re.compile(
-    r"(?<![\w'’])(i|the|a|an|and|to|it|we|so|but|they|he|she|you|my|in|of|on)(?:[\s,]+\1)+(?![\w'’])",
-    re.IGNORECASE,
-)
+_STUTTER = re.compile(r"(?<![\w'’])(i|the|a|an|and|to|it|we|so|but|they|he|she|you|my|in|of|on)(?:[\s,]+\1)+(?![\w'’])", re.IGNORECASE)
 
 
 def remove_fillers(text: str, *, stutters: bool = True) -> str:

@@ -93,7 +93,9 @@ def main() -> None:
         from synth.cli_render import plain_help
 
         command = plain_help(typer.main.get_command(app))
-        code = command(args=hoist_global_flags(sys.argv[1:]), standalone_mode=False)  # without standalone mode, click returns typer.Exit codes
+        code = command(
+            args=hoist_global_flags(sys.argv[1:]), standalone_mode=False
+        )  # without standalone mode, click returns typer.Exit codes
         sys.exit(code if isinstance(code, int) else 0)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -120,7 +122,10 @@ def main() -> None:
             import traceback
 
             traceback.print_exception(type(exc), exc, exc.__traceback__, chain=False)
-        print(f"Error: internal error ({type(exc).__name__}). Set SYNTH_DEBUG=1 for a traceback (it holds no participant text).", file=sys.stderr)
+        print(
+            f"Error: internal error ({type(exc).__name__}). Set SYNTH_DEBUG=1 for a traceback (it holds no participant text).",
+            file=sys.stderr,
+        )
         sys.exit(EXIT_INTERNAL)
 
 
@@ -145,20 +150,29 @@ def _os_message(exc: OSError) -> tuple[str, str]:
 
 # ---------------------------------------------------------------- run
 
+
 @app.command("run")
 def run_cli(
     inputs: List[Path] = typer.Argument(..., help="Folders or files of transcripts and survey exports."),
     output: Path = typer.Option(Path("outputs/run"), "-o", "--output", help="Run folder to write."),
     codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook YAML (default: the packaged one)."),
-    model: str = typer.Option("all-MiniLM-L6-v2", "--model", help="all-MiniLM-L6-v2 (default); 'static' (fast, distilled once into the cache folder); 'hashing' (no model); or a local sentence-transformers folder."),
+    model: str = typer.Option(
+        "all-MiniLM-L6-v2",
+        "--model",
+        help="all-MiniLM-L6-v2 (default); 'static' (fast, distilled once into the cache folder); 'hashing' (no model); or a local sentence-transformers folder.",
+    ),
     personas: str = typer.Option("auto", "--personas", help="'auto' or a number of personas."),
     seed: int = typer.Option(0, "--seed", help="Seed for every random step."),
     no_redact: bool = typer.Option(False, "--no-redact", help="Keep names, emails and phone numbers in outputs."),
     train: Optional[Path] = typer.Option(None, "--train", help="Labelled CSV (text, stage, kinds, ...) to train the tagger."),
     strict: bool = typer.Option(False, "--strict", help="Stop at the first bad input file."),
-    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Folder for cached embeddings and models (default: $SYNTH_CACHE_DIR, else the per-user cache folder)."),
+    cache_dir: Optional[Path] = typer.Option(
+        None, "--cache-dir", help="Folder for cached embeddings and models (default: $SYNTH_CACHE_DIR, else the per-user cache folder)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
-    coded: Optional[Path] = typer.Option(None, "--coded", help="Coded sample CSV (synth eval's columns, optional unit_id): agreement per code in the report and run.json."),
+    coded: Optional[Path] = typer.Option(
+        None, "--coded", help="Coded sample CSV (synth eval's columns, optional unit_id): agreement per code in the report and run.json."
+    ),
 ) -> None:
     """Read INPUT folders and write persona drafts and journey-map data."""
     from synth.config import Settings, parse_personas
@@ -166,9 +180,17 @@ def run_cli(
 
     settings = _guard(
         Settings,
-        inputs=tuple(inputs), output=output, codebook=codebook, model=model,
-        personas=_guard(parse_personas, personas), seed=seed, redact=not no_redact,
-        strict=strict, train=train, cache_dir=cache_dir, coded=coded,
+        inputs=tuple(inputs),
+        output=output,
+        codebook=codebook,
+        model=model,
+        personas=_guard(parse_personas, personas),
+        seed=seed,
+        redact=not no_redact,
+        strict=strict,
+        train=train,
+        cache_dir=cache_dir,
+        coded=coded,
     )
     from synth.cli_render import ProgressReporter, print_summary
 
@@ -183,6 +205,7 @@ def run_cli(
 
 
 # ---------------------------------------------------------------- inspect
+
 
 @app.command("inspect")
 def inspect_cli(
@@ -218,10 +241,16 @@ def inspect_cli(
 
 # ---------------------------------------------------------------- export
 
+
 @app.command("export")
 def export_cli(
     run_dir: Path = typer.Argument(..., help="A run folder written by `synth run`."),
-    to: str = typer.Option(..., "--to", "--template", help="xlsx, csv (whiteboard stickies), md, html, evidence-csv, highlights (Dovetail-style CSV), qdpx or qdc (REFI-QDA for NVivo, ATLAS.ti, MAXQDA, QualCoder), persona-pdf (one page per persona), or the path of your own template."),
+    to: str = typer.Option(
+        ...,
+        "--to",
+        "--template",
+        help="xlsx, csv (whiteboard stickies), md, html, evidence-csv, highlights (Dovetail-style CSV), qdpx or qdc (REFI-QDA for NVivo, ATLAS.ti, MAXQDA, QualCoder), persona-pdf (one page per persona), or the path of your own template.",
+    ),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="File to write (default: in RUN_DIR)."),
     persona: Optional[str] = typer.Option(None, "--persona", help="Only this persona id."),
     approved_only: bool = typer.Option(False, "--approved-only", help="Only personas approved in review.yaml."),
@@ -258,9 +287,17 @@ def _export_into(run_dir: Path, out: Path, write) -> list[Path]:
 
 
 def _default_export_name(to: str) -> str:
-    names = {"xlsx": "journey_map.xlsx", "csv": "whiteboard.csv", "md": "journey_map.md", "html": "journey_map.html",
-             "evidence-csv": "evidence_export.csv", "highlights": "highlights.csv", "qdpx": "synth.qdpx", "qdc": "synth.qdc",
-             "persona-pdf": "personas.pdf"}
+    names = {
+        "xlsx": "journey_map.xlsx",
+        "csv": "whiteboard.csv",
+        "md": "journey_map.md",
+        "html": "journey_map.html",
+        "evidence-csv": "evidence_export.csv",
+        "highlights": "highlights.csv",
+        "qdpx": "synth.qdpx",
+        "qdc": "synth.qdc",
+        "persona-pdf": "personas.pdf",
+    }
     if to in names:
         return names[to]
     name = Path(to).name
@@ -268,6 +305,7 @@ def _default_export_name(to: str) -> str:
 
 
 # ---------------------------------------------------------------- codebook
+
 
 @codebook_app.command("init")
 def codebook_init_cli(
@@ -313,6 +351,7 @@ def codebook_check_cli(path: Path = typer.Argument(..., help="Codebook YAML to v
 
 # ---------------------------------------------------------------- eval
 
+
 @app.command("eval")
 def eval_cli(
     labelled: Path = typer.Argument(..., help="CSV with text and any of stage, kinds, touchpoints, sentiment, question."),
@@ -349,6 +388,7 @@ def eval_cli(
 
 # ---------------------------------------------------------------- review
 
+
 def _review_edit(run_dir: Path, change, message: str) -> None:
     """Change review.yaml and re-render, all under the run folder's lock (parallel edits queue)."""
     from synth.pipeline import refresh
@@ -377,9 +417,7 @@ def _plain(text: str) -> str:
 
 
 @review_app.callback()
-def review_callback(
-    ctx: typer.Context, run_dir: Path = typer.Argument(..., help="The run's output folder (holds review.yaml).")
-) -> None:
+def review_callback(ctx: typer.Context, run_dir: Path = typer.Argument(..., help="The run's output folder (holds review.yaml).")) -> None:
     """Record the reviewer's decisions in RUN_DIR/review.yaml and refresh the outputs."""
     ctx.obj = run_dir
 
@@ -394,9 +432,7 @@ def _run_dir(ctx: typer.Context) -> Path:
 
 
 @review_app.command("list")
-def review_list_cli(
-    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON: personas and notes.")
-) -> None:
+def review_list_cli(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON: personas and notes.")) -> None:
     """List personas with status, size and name."""
     run_dir = _run_dir(ctx)
     from synth.pipeline import reviewed_map
@@ -481,9 +517,11 @@ def _refuse_merge_cycle(run_dir: Path, persona: str, into: str) -> None:
     merges = {pid: d.merge_into for pid, d in review.personas.items()} | {persona: into}
     cycle = merge_cycle(merges)
     if cycle:
-        _fail(f"merging {persona} into {into} would make a cycle: {' -> '.join(cycle)}",
-              f"clear one of them first, e.g. `synth review {run_dir} merge` with another target, or edit review.yaml",
-              EXIT_USAGE)
+        _fail(
+            f"merging {persona} into {into} would make a cycle: {' -> '.join(cycle)}",
+            f"clear one of them first, e.g. `synth review {run_dir} merge` with another target, or edit review.yaml",
+            EXIT_USAGE,
+        )
 
 
 def _unit_persona(run_dir: Path, unit: str) -> str:
@@ -509,8 +547,11 @@ def _add_to_list(run_dir: Path, unit: str, key: str) -> None:
 
 
 @review_app.command("rename-theme")
-def review_rename_theme_cli(ctx: typer.Context, theme: str = typer.Argument(..., help="Theme id, as in `synth review RUN_DIR list`."),
-                            label: str = typer.Argument(..., help="Your label for it.")) -> None:
+def review_rename_theme_cli(
+    ctx: typer.Context,
+    theme: str = typer.Argument(..., help="Theme id, as in `synth review RUN_DIR list`."),
+    label: str = typer.Argument(..., help="Your label for it."),
+) -> None:
     """Give a theme your own label (kept across re-runs: it follows the theme's units)."""
     run_dir = _run_dir(ctx)
     from synth.review_themes import close_ids, set_theme
@@ -518,8 +559,11 @@ def review_rename_theme_cli(ctx: typer.Context, theme: str = typer.Argument(...,
     themes = {t.id: t.unit_ids for t in _draft(run_dir).themes}
     if theme not in themes:
         close = close_ids(theme, themes)
-        _fail(f"no theme {theme!r} in {run_dir}", (f"did you mean {', '.join(close)}? " if close else "")
-              + "see `synth review RUN_DIR list` for theme ids", EXIT_USAGE)
+        _fail(
+            f"no theme {theme!r} in {run_dir}",
+            (f"did you mean {', '.join(close)}? " if close else "") + "see `synth review RUN_DIR list` for theme ids",
+            EXIT_USAGE,
+        )
     if not label.strip():
         _fail("give a non-empty label", code=EXIT_USAGE)
     _review_edit(run_dir, lambda doc: set_theme(doc, theme, themes[theme], label=label.strip()), f"{theme}: label = {label.strip()}")
@@ -535,8 +579,11 @@ def review_merge_theme_cli(ctx: typer.Context, theme: str = typer.Argument(...),
     for name in (theme, into):
         if name not in themes:
             close = close_ids(name, themes)
-            _fail(f"no theme {name!r} in {run_dir}", (f"did you mean {', '.join(close)}? " if close else "")
-                  + "see `synth review RUN_DIR list` for theme ids", EXIT_USAGE)
+            _fail(
+                f"no theme {name!r} in {run_dir}",
+                (f"did you mean {', '.join(close)}? " if close else "") + "see `synth review RUN_DIR list` for theme ids",
+                EXIT_USAGE,
+            )
     if theme == into or themes[theme].kind != themes[into].kind:
         _fail("merge-theme needs two different themes of the same kind", code=EXIT_USAGE)
     _review_edit(run_dir, lambda doc: set_theme(doc, theme, themes[theme].unit_ids, merge_into=into), f"{theme}: merged into {into}")
@@ -551,7 +598,8 @@ def review_pin_cli(ctx: typer.Context, unit: str = typer.Argument(...)) -> None:
 
 @review_app.command("assign")
 def review_assign_cli(
-    ctx: typer.Context, participant: str = typer.Argument(..., help="Participant id (P012), as in evidence.csv."),
+    ctx: typer.Context,
+    participant: str = typer.Argument(..., help="Participant id (P012), as in evidence.csv."),
     persona: str = typer.Argument(..., help="The persona to place them in."),
 ) -> None:
     """Place a participant in a persona yourself (also the unassigned ones)."""
@@ -561,10 +609,10 @@ def review_assign_cli(
     _known_persona(run_dir, persona)
     keys = {p.id: p.key for p in _draft(run_dir).participants}
     if participant not in keys:
-        _fail(f"no participant {participant!r} in {run_dir}", "participant ids are in evidence.csv (participant_id column)",
-              EXIT_USAGE)
-    _review_edit(run_dir, lambda doc: set_participant(doc, participant, persona, keys[participant]),
-                 f"{participant}: assigned to {persona}")
+        _fail(f"no participant {participant!r} in {run_dir}", "participant ids are in evidence.csv (participant_id column)", EXIT_USAGE)
+    _review_edit(
+        run_dir, lambda doc: set_participant(doc, participant, persona, keys[participant]), f"{participant}: assigned to {persona}"
+    )
 
 
 @review_app.command("exclude")

@@ -45,8 +45,13 @@ class ProgressReporter:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
             self._progress = Progress(
-                SpinnerColumn(), TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
-                TimeElapsedColumn(), transient=True, console=Console(file=self.stream),
+                SpinnerColumn(),
+                TextColumn("{task.description:<10}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                transient=True,
+                console=Console(file=self.stream),
             )
             self._progress.start()
         return self
@@ -95,12 +100,16 @@ def summary_dict(result) -> dict[str, Any]:
     """The run summary as JSON-ready data (`synth run --json`): counts, problems, files, timings."""
     return {
         "output": str(result.output),
-        "sources": result.sources, "participants": result.participants, "units": result.units,
+        "sources": result.sources,
+        "participants": result.participants,
+        "units": result.units,
         "personas": result.personas,
         "embedded": {"new": result.embedded_new, "cached": result.embedded_cached},
         "problems": [{"severity": p.severity, "message": p.describe()} for p in result.problems],
-        "warnings": list(result.warnings), "review_notes": list(result.review_notes),
-        "files": [str(f) for f in result.files], "timings": dict(result.timings),
+        "warnings": list(result.warnings),
+        "review_notes": list(result.review_notes),
+        "files": [str(f) for f in result.files],
+        "timings": dict(result.timings),
     }
 
 
@@ -156,15 +165,17 @@ def print_summary(console, result) -> None:
     warnings = [p for p in result.problems if p.severity != "error"]
     console.print(f"[bold]synth run[/] → {escape(str(result.output))}", markup=True)
     console.print(
-        f"  {result.sources} sources read, {result.participants} participants, {result.units} evidence units, "
-        f"{result.personas} personas",
+        f"  {result.sources} sources read, {result.participants} participants, {result.units} evidence units, {result.personas} personas",
         markup=False,
     )
     if result.embedded_new:
         console.print(f"  embedded {result.embedded_new} new texts ({result.embedded_cached} from cache)", markup=False)
     else:
         console.print(f"  embedded nothing new: all {result.embedded_cached} texts came from the cache", markup=False)
-    console.print(f"  problems: {len(errors)} error(s), {len(warnings)} warning(s)" + (" (details in run.json)" if result.problems else ""), markup=False)
+    console.print(
+        f"  problems: {len(errors)} error(s), {len(warnings)} warning(s)" + (" (details in run.json)" if result.problems else ""),
+        markup=False,
+    )
     for problem in errors[:10]:
         console.print(f"    - {problem.describe()}", markup=False)
     if len(errors) > 10:
@@ -191,8 +202,10 @@ def print_inspect(console, report: list[dict]) -> None:
         )
         if source.get("sheet") and len(source.get("sheets", [])) > 1:
             others = ", ".join(s for s in source["sheets"] if s != source["sheet"])
-            console.print(f"  sheet: {source['sheet']} (the responses; also in the workbook: {others}; "
-                          "name another with `sheet:` in survey.yaml)", markup=False)
+            console.print(
+                f"  sheet: {source['sheet']} (the responses; also in the workbook: {others}; name another with `sheet:` in survey.yaml)",
+                markup=False,
+            )
         if source["speakers"]:
             roles = ", ".join(f"{s['name']} ({s['role']})" for s in source["speakers"][:12])
             more = f" … +{len(source['speakers']) - 12}" if len(source["speakers"]) > 12 else ""

@@ -102,15 +102,19 @@ def cluster_participants(
     misfits = _misfit_reasons(matrix, labels)
     reasons.update({ids[present[i]]: why for i, why in misfits.items()})
     if misfits:
-        notes.append(f"{len(misfits)} participant(s) fit no persona well and are left unassigned; run.json "
-                     "'personas.unassigned' gives each one's reason (assign them in review)")
+        notes.append(
+            f"{len(misfits)} participant(s) fit no persona well and are left unassigned; run.json "
+            "'personas.unassigned' gives each one's reason (assign them in review)"
+        )
     overall = _overall(labels, stability)
     notes += [stab_note] if stab_note else []
     notes += _unstable_notes(stability)
     dependence = source_dependence(participants, assignments, kinds or {})
     if dependence is not None and dependence >= SOURCE_DEPENDENCE_WARN:
-        notes.append(f"personas follow the source kind (Cramér's V {dependence:.2f} >= {SOURCE_DEPENDENCE_WARN}): "
-                     "check that they describe people, not interviews vs survey answers")
+        notes.append(
+            f"personas follow the source kind (Cramér's V {dependence:.2f} >= {SOURCE_DEPENDENCE_WARN}): "
+            "check that they describe people, not interviews vs survey answers"
+        )
     return Clustering(
         assignments=assignments,
         k=chosen_k,
@@ -150,8 +154,9 @@ def _misfit_reasons(matrix: np.ndarray, labels: np.ndarray) -> dict[int, str]:
 def source_dependence(participants: Sequence[Participant], assignments: Mapping[str, int], kinds: Mapping[str, str]) -> float | None:
     """Cramér's V between persona and source kind over the assigned participants (None when
     there is only one persona or one kind: nothing to depend on)."""
-    pairs = [(assignments.get(p.id, NO_PERSONA), kinds.get(p.source_ids[0], "unknown") if p.source_ids else "unknown")
-             for p in participants]
+    pairs = [
+        (assignments.get(p.id, NO_PERSONA), kinds.get(p.source_ids[0], "unknown") if p.source_ids else "unknown") for p in participants
+    ]
     pairs = [(a, b) for a, b in pairs if a != NO_PERSONA]
     return cramers_v([a for a, _ in pairs], [b for _, b in pairs])
 
@@ -214,10 +219,7 @@ def warm_start(matrix: np.ndarray, ids: Sequence[str], previous: Mapping[str, st
 def _with_evidence(participants: Sequence[Participant], units: Sequence[Unit]) -> list[int]:
     """Rows of participants with at least one unit or one attribute answer: the others cannot be placed."""
     speaking = {u.participant_id for u in units}
-    return [
-        row for row, p in enumerate(participants)
-        if p.id in speaking or any(str(v).strip() for v in p.attributes.values())
-    ]
+    return [row for row, p in enumerate(participants) if p.id in speaking or any(str(v).strip() for v in p.attributes.values())]
 
 
 def _choose_partition(matrix: np.ndarray, k: int | None, seed: int) -> tuple[np.ndarray, int, str, list[str]]:
@@ -265,9 +267,7 @@ def partition(matrix: np.ndarray, k: int, seed: int, *, kmeans: bool | None = No
 
         return canonical_labels(KMeans(n_clusters=k, n_init=4, random_state=seed).fit_predict(normalise_rows(matrix)))
     neighbours = int(min(n - 1, max(2, round(math.sqrt(n)))))
-    model = SpectralClustering(
-        n_clusters=k, affinity="nearest_neighbors", n_neighbors=neighbours, random_state=seed, n_init=10
-    )
+    model = SpectralClustering(n_clusters=k, affinity="nearest_neighbors", n_neighbors=neighbours, random_state=seed, n_init=10)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "graph is not fully connected" on tiny inputs: the result is still usable
         raw = model.fit_predict(matrix)
@@ -349,6 +349,7 @@ def mark_misfits(matrix: np.ndarray, labels: np.ndarray) -> np.ndarray:
 
 # ---------------------------------------------------------------- stability
 
+
 def _with_stability(
     matrix: np.ndarray, labels: np.ndarray, k: int, seed: int, resamples: int, advance: Advance
 ) -> tuple[np.ndarray, list[float], str]:
@@ -361,9 +362,7 @@ def _with_stability(
     return labels, subsample_stability(matrix, labels, k, seed, resamples, advance), ""
 
 
-def subsample_stability(
-    matrix: np.ndarray, labels: np.ndarray, k: int, seed: int, resamples: int, advance: Advance
-) -> list[float]:
+def subsample_stability(matrix: np.ndarray, labels: np.ndarray, k: int, seed: int, resamples: int, advance: Advance) -> list[float]:
     """Hennig's clusterboot with subsampling: each persona's mean Jaccard with its best match."""
     rng = np.random.default_rng(seed)
     n = len(matrix)

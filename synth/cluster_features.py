@@ -103,11 +103,20 @@ def build_features(
     ids = tuple(p.id for p in participants)
     pairs = _participant_source_pairs(units, ids)
     groups = participant_kinds(participants, kinds or {})
-    text = np.hstack([
-        normalise_rows(_by_kind(_relative_profile(pairs, normalise_rows(_mean_vectors(pairs, vectors)), ids), groups)) * EMBEDDING_SCALE,
-        normalise_rows(_by_kind(_relative_profile(pairs, _word_profile(pairs, units, ids), ids), groups)),
-    ]) if pairs.keys else np.zeros((len(ids), 0))
-    tags = _by_kind(_relative_profile(pairs, _tag_profile(pairs, units, tag_result), ids), groups) if pairs.keys else np.zeros((len(ids), 0))
+    text = (
+        np.hstack(
+            [
+                normalise_rows(_by_kind(_relative_profile(pairs, normalise_rows(_mean_vectors(pairs, vectors)), ids), groups))
+                * EMBEDDING_SCALE,
+                normalise_rows(_by_kind(_relative_profile(pairs, _word_profile(pairs, units, ids), ids), groups)),
+            ]
+        )
+        if pairs.keys
+        else np.zeros((len(ids), 0))
+    )
+    tags = (
+        _by_kind(_relative_profile(pairs, _tag_profile(pairs, units, tag_result), ids), groups) if pairs.keys else np.zeros((len(ids), 0))
+    )
     aligned, mapping = align_attributes(participants)
     return FeatureBlocks(ids, text, tags, attribute_matrix(aligned), mapping)
 
@@ -240,6 +249,7 @@ def _relative_profile(pairs: _Pairs, rows: np.ndarray, ids: Sequence[str]) -> np
 
 # ---------------------------------------------------------------- attributes
 
+
 def attribute_matrix(participants: Sequence[Participant]) -> np.ndarray:
     """One-hot closed answers (centred on those who answered) and standardised numbers;
     private and id-like columns skipped."""
@@ -270,7 +280,7 @@ def align_attributes(participants: Sequence[Participant]) -> tuple[list[Particip
     names = sorted(holders, key=lambda n: (len(n), n))
     mapping: dict[str, str] = {}
     for i, a in enumerate(names):
-        for b in names[i + 1:]:
+        for b in names[i + 1 :]:
             if b in mapping or a in mapping or holders[a] & holders[b]:
                 continue
             shared = answers[a] & answers[b]
@@ -285,7 +295,9 @@ def align_attributes(participants: Sequence[Participant]) -> tuple[list[Particip
     return aligned, mapping
 
 
-_NOT_MEANINGFUL = re.compile(r"^(?:[-+]?[\d.,]+|yes|no|true|false|y|n|checked|unchecked|selected|not selected|none|other|n/a)$", re.IGNORECASE)
+_NOT_MEANINGFUL = re.compile(
+    r"^(?:[-+]?[\d.,]+|yes|no|true|false|y|n|checked|unchecked|selected|not selected|none|other|n/a)$", re.IGNORECASE
+)
 
 
 def _meaningful(value: str) -> bool:

@@ -49,8 +49,10 @@ class Settings:
         from synth.tag.codebook import is_domain_name  # here: synth.tag pulls in spaCy and torch (3.5 s)
 
         if self.codebook is not None and not Path(self.codebook).is_file() and not is_domain_name(self.codebook):
-            raise ConfigError(f"codebook {str(self.codebook)!r} does not exist",
-                              hint="run `synth codebook init` to write one, or name a packaged one (`synth codebook list`)")
+            raise ConfigError(
+                f"codebook {str(self.codebook)!r} does not exist",
+                hint="run `synth codebook init` to write one, or name a packaged one (`synth codebook list`)",
+            )
         if self.train is not None and not Path(self.train).is_file():
             raise ConfigError(f"training file {str(self.train)!r} does not exist")
         if self.coded is not None and not Path(self.coded).is_file():

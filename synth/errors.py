@@ -25,14 +25,7 @@ class InputError(SynthError):
     """An input file could not be read as what it claims to be."""
 
     def __init__(
-        self,
-        path: str,
-        reason: str,
-        *,
-        hint: str = "",
-        line: int | None = None,
-        row: int | None = None,
-        column: str | None = None,
+        self, path: str, reason: str, *, hint: str = "", line: int | None = None, row: int | None = None, column: str | None = None
     ) -> None:
         self.path, self.reason = str(path), reason
         self.line, self.row, self.column = line, row, column
@@ -49,13 +42,7 @@ class InputError(SynthError):
         from synth.records import Problem
 
         return Problem(
-            path=self.path,
-            reason=self.reason,
-            hint=self.hint,
-            line=self.line,
-            row=self.row,
-            column=self.column,
-            severity=severity,
+            path=self.path, reason=self.reason, hint=self.hint, line=self.line, row=self.row, column=self.column, severity=severity
         )
 
 

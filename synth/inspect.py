@@ -48,8 +48,7 @@ def _describe(source, participants, units) -> dict:
         if source.kind == "transcript"
         else [],
         "columns": [
-            {"name": c.name, "role": c.role, "question": c.question, "example": c.example, "reason": c.reason}
-            for c in source.columns
+            {"name": c.name, "role": c.role, "question": c.question, "example": c.example, "reason": c.reason} for c in source.columns
         ],
         "dropped_rows": source.dropped_rows,
         "sheet": source.sheet,
@@ -60,8 +59,17 @@ def _describe(source, participants, units) -> dict:
 
 def _unreadable(problem) -> dict:
     return {
-        "path": problem.path, "kind": "unreadable", "format": "unknown", "language": "und",
-        "participants": 0, "units": 0, "speakers": [], "columns": [], "dropped_rows": 0, "sheet": None, "sheets": [],
+        "path": problem.path,
+        "kind": "unreadable",
+        "format": "unknown",
+        "language": "und",
+        "participants": 0,
+        "units": 0,
+        "speakers": [],
+        "columns": [],
+        "dropped_rows": 0,
+        "sheet": None,
+        "sheets": [],
         "problems": [_problem(problem)],
     }
 
@@ -84,10 +92,14 @@ def inspect_run(folder: Path) -> dict:
     run = json.loads((folder / RUN_NAME).read_text(encoding="utf-8")) if (folder / RUN_NAME).is_file() else {}
     return {
         "run": str(folder),
-        "personas": [{"id": p["id"], "name": p["name"], "participants": len(p.get("participant_ids", []))}
-                     for p in doc.get("personas", [])],
-        "unassigned": [{"participant": p["id"], "reason": p.get("unassigned_reason") or "in no persona"}
-                       for p in doc.get("participants", []) if not p.get("persona_id")],
+        "personas": [
+            {"id": p["id"], "name": p["name"], "participants": len(p.get("participant_ids", []))} for p in doc.get("personas", [])
+        ],
+        "unassigned": [
+            {"participant": p["id"], "reason": p.get("unassigned_reason") or "in no persona"}
+            for p in doc.get("participants", [])
+            if not p.get("persona_id")
+        ],
         "source_association": doc.get("run", {}).get("clustering", {}).get("source_association"),
         "participants_join": run.get("participants_join", {}),
     }
@@ -103,7 +115,9 @@ def run_lines(info: dict) -> list[str]:
         lines.append(f"  Cramér's V persona x source kind: {info['source_association']:.2f}")
     join = info["participants_join"]
     if join.get("roster_rows"):
-        lines.append(f"  roster: {join['matched_participants']} participant(s) matched, "
-                     f"{len(join['joined_across_sources'])} joined across sources, "
-                     f"{len(join['unmatched_roster_rows'])} row(s) matched no one")
+        lines.append(
+            f"  roster: {join['matched_participants']} participant(s) matched, "
+            f"{len(join['joined_across_sources'])} joined across sources, "
+            f"{len(join['unmatched_roster_rows'])} row(s) matched no one"
+        )
     return lines

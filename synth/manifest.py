@@ -66,9 +66,7 @@ def run_json_text(settings, result, sources, embedder, codebook, version: str) -
         "personas": persona_block(result.clustering, sources, getattr(result, "join", None)),
         "participants_join": result.join.as_dict() if getattr(result, "join", None) is not None else {},
         **(getattr(result, "quality", None) or {}),  # saturation, agreement (synth.agreement.summary)
-        "problems": [
-            {k: v for k, v in vars(p).items() if v is not None} | {"message": p.describe()} for p in result.problems
-        ],
+        "problems": [{k: v for k, v in vars(p).items() if v is not None} | {"message": p.describe()} for p in result.problems],
         "warnings": result.warnings,
         "review": result.review_notes,
         "timings_s": result.timings,

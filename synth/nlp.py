@@ -47,7 +47,7 @@ def get_nlp(name: str | None = None):
     """Return the spaCy Language; `name` forces a pipeline, None picks the best installed."""
     spacy = import_spacy()
 
-    for candidate in ([name] if name else TRAINED_PIPELINES):
+    for candidate in [name] if name else TRAINED_PIPELINES:
         try:
             nlp = spacy.load(candidate)
         except (OSError, ImportError):

@@ -80,22 +80,23 @@ def stage_opportunities(
     found = []
     for kind, f in sources:
         template = PAIN_QUESTION if kind == "pain_point" else MOTIVATION_QUESTION
-        found.append(Opportunity(
-            text=template.format(label=f.label, stage=stage_label), theme_id=f.ref, draft=True, kind=kind,
-            unit_ids=tuple(f.unit_ids), participants=f.participants,
-            score=opportunity_score(f.participants, emotion_mean),
-        ))
+        found.append(
+            Opportunity(
+                text=template.format(label=f.label, stage=stage_label),
+                theme_id=f.ref,
+                draft=True,
+                kind=kind,
+                unit_ids=tuple(f.unit_ids),
+                participants=f.participants,
+                score=opportunity_score(f.participants, emotion_mean),
+            )
+        )
     found.sort(key=lambda o: (-o.score, KIND_ORDER.get(o.kind, 9), o.text, o.theme_id or ""))
     return tuple(found[:limit])
 
 
 def channel_paths(
-    units: Sequence[Unit],
-    evidence: Evidence,
-    stage_ids: Sequence[str],
-    labels: Mapping[str, str],
-    *,
-    limit: int = PATHS_PER_MAP,
+    units: Sequence[Unit], evidence: Evidence, stage_ids: Sequence[str], labels: Mapping[str, str], *, limit: int = PATHS_PER_MAP
 ) -> tuple[ChannelPath, ...]:
     """The map's commonest touchpoint sequences across stages (see module doc)."""
     order = {stage: index for index, stage in enumerate(stage_ids)}
@@ -118,7 +119,9 @@ def channel_paths(
     position_of = {u.id: i for i, u in enumerate(units)}
     paths = [
         ChannelPath(
-            touchpoints=sequence, labels=tuple(labels.get(t, t) for t in sequence), participants=len(people),
+            touchpoints=sequence,
+            labels=tuple(labels.get(t, t) for t in sequence),
+            participants=len(people),
             unit_ids=tuple(sorted(unit_ids, key=position_of.__getitem__)),
         )
         for sequence, (people, unit_ids) in groups.items()

@@ -67,8 +67,7 @@ class JoinReport:
 
         paths = {s.id: s.path for s in sources}
         wanted = set(self.joined) | set(self.without_roster) | {pid for _, pids, _ in self.refused for pid in pids}
-        return replace(self, located={p.id: tuple(paths.get(s, s) for s in p.source_ids)
-                                      for p in participants if p.id in wanted})
+        return replace(self, located={p.id: tuple(paths.get(s, s) for s in p.source_ids) for p in participants if p.id in wanted})
 
     def summary_line(self) -> str:
         """One line for the run summary and `synth inspect` ("" without a roster)."""
@@ -78,25 +77,28 @@ class JoinReport:
             return f"{by_id} respondent(s) joined across survey files by their id{refused}" if by_id or refused else ""
         joined = f", {len(self.joined)} person(s) joined across sources" if self.joined else ""
         joined += f", {len(self.refused)} join(s) refused" if self.refused else ""
-        return (f"roster: {len(self.matched)} participant(s) matched {self.roster_rows - len(self.unmatched_rows)} of "
-                f"{self.roster_rows} row(s){joined}; {len(self.unmatched_rows)} row(s) matched no one, "
-                f"{len(self.without_roster)} participant(s) have no roster row")
+        return (
+            f"roster: {len(self.matched)} participant(s) matched {self.roster_rows - len(self.unmatched_rows)} of "
+            f"{self.roster_rows} row(s){joined}; {len(self.unmatched_rows)} row(s) matched no one, "
+            f"{len(self.without_roster)} participant(s) have no roster row"
+        )
 
     def lines(self) -> list[str]:
         """The join for `synth inspect`: the summary, who was joined, what matched no one, the attribute mapping."""
         out = [self.summary_line()] if self.summary_line() else []
         joined = [(pid, paths) for pid, paths in self.located.items() if pid in self.joined]
         for pid, paths in joined[:12]:
-            out.append(f"  {pid} is one person in {len(paths)} sources ({self.joined_by.get(pid, 'roster row')}): "
-                       f"{', '.join(paths)}")
+            out.append(f"  {pid} is one person in {len(paths)} sources ({self.joined_by.get(pid, 'roster row')}): {', '.join(paths)}")
         if len(joined) > 12:
             out.append(f"  … +{len(joined) - 12} more joined (run.json 'participants_join')")
         for row, pids, why in self.refused:
             where = f"{self.roster_path} row {row}: " if row else ""
             out.append(f"  not joined: {', '.join(pids)} ({where}{why})")
         if self.unmatched_rows:
-            out.append(f"  {self.roster_path} row(s) that matched no one: {', '.join(map(str, self.unmatched_rows))} "
-                       "(check the name, email or alias against the transcript or survey)")
+            out.append(
+                f"  {self.roster_path} row(s) that matched no one: {', '.join(map(str, self.unmatched_rows))} "
+                "(check the name, email or alias against the transcript or survey)"
+            )
         if self.without_roster:
             shown = ", ".join(self.without_roster[:12]) + (f" … +{len(self.without_roster) - 12}" if len(self.without_roster) > 12 else "")
             out.append(f"  participants with no roster row: {shown}")
@@ -109,20 +111,22 @@ class JoinReport:
         sources = {pid: list(paths) for pid, paths in self.located.items()}
         return {
             "rule": "roster rows join on id, email, alias or name (exact), then a first name only one speaker has, or "
-                    "the transcript header; survey respondents join across survey files by their respondent id",
+            "the transcript header; survey respondents join across survey files by their respondent id",
             "roster": self.roster_path or None,
             "roster_rows": self.roster_rows,
             "matched_participants": len(self.matched),
-            "joined_across_sources": [{"participant": pid, "sources": sources.get(pid, []),
-                                       "by": self.joined_by.get(pid, "roster row")} for pid in self.joined],
-            "refused_joins": [{"participants": list(pids), "roster_row": row or None, "reason": why}
-                              for row, pids, why in self.refused],
-            "unmatched_roster_rows": [{"row": row, "reason": "no speaker, respondent id, email or alias matches it"}
-                                      for row in self.unmatched_rows],
-            "participants_without_roster_row": [{"participant": pid, "sources": sources.get(pid, [])}
-                                                for pid in self.without_roster],
-            "attribute_mapping": [{"attribute": kept, "from": name, "source_kind": kind, "how": how}
-                                  for name, (kept, kind, how) in sorted(self.mapping.items())],
+            "joined_across_sources": [
+                {"participant": pid, "sources": sources.get(pid, []), "by": self.joined_by.get(pid, "roster row")} for pid in self.joined
+            ],
+            "refused_joins": [{"participants": list(pids), "roster_row": row or None, "reason": why} for row, pids, why in self.refused],
+            "unmatched_roster_rows": [
+                {"row": row, "reason": "no speaker, respondent id, email or alias matches it"} for row in self.unmatched_rows
+            ],
+            "participants_without_roster_row": [{"participant": pid, "sources": sources.get(pid, [])} for pid in self.without_roster],
+            "attribute_mapping": [
+                {"attribute": kept, "from": name, "source_kind": kind, "how": how}
+                for name, (kept, kind, how) in sorted(self.mapping.items())
+            ],
         }
 
 
@@ -173,8 +177,9 @@ def _full_name_match(speaker: str, key: str, row: Mapping[str, str]) -> bool:
 def own_attributes(source: Source, speaker: str) -> dict[str, str]:
     """A speaker's closed answers in their own source; never a name, contact detail or id."""
     hidden = {c.name for c in source.columns if c.role in PII_COLUMN_ROLES}
-    return {k: str(v) for k, v in source.attributes.get(speaker, {}).items()
-            if k not in hidden and not is_private_key(k) and str(v).strip()}
+    return {
+        k: str(v) for k, v in source.attributes.get(speaker, {}).items() if k not in hidden and not is_private_key(k) and str(v).strip()
+    }
 
 
 def attribute_mapping(sources: Sequence[Source], roster: Roster) -> dict[str, tuple[str, str]]:
@@ -188,8 +193,9 @@ def attribute_mapping(sources: Sequence[Source], roster: Roster) -> dict[str, tu
         kind_of.update({k: "roster" for k in row})
     for source in sources:
         for speaker in (s.name for s in source.speakers):
-            own = {k: v for k, v in own_attributes(source, speaker).items()
-                   if k not in source.mapped_attributes}  # named in survey.yaml: not re-mapped by values
+            own = {
+                k: v for k, v in own_attributes(source, speaker).items() if k not in source.mapped_attributes
+            }  # named in survey.yaml: not re-mapped by values
             if own:
                 pseudo.append(Participant(f"{source.id}\0{speaker}", "", (), own))
                 kind_of.update({k: source.kind for k in own if kind_of.get(k) != "roster"})
@@ -267,8 +273,9 @@ def _components(members: Sequence[Member]) -> tuple[list[list[int]], list[tuple[
     return sorted(groups.values()), refused
 
 
-def join_participants(sources: Sequence[Source], rosters: Sequence[Source] = (),
-                      roster: Roster | None = None) -> tuple[list[Participant], JoinReport]:
+def join_participants(
+    sources: Sequence[Source], rosters: Sequence[Source] = (), roster: Roster | None = None
+) -> tuple[list[Participant], JoinReport]:
     """Participants of the evidence `sources` with the roster rows joined on (see the module's
     rule), people in several sources merged into one, and the report of the join. `rosters`
     are the participants.csv sources; `roster` (row key -> attributes) may be given instead."""
@@ -280,8 +287,11 @@ def join_participants(sources: Sequence[Source], rosters: Sequence[Source] = (),
     index = identity_index(roster, identities)
     mapping = attribute_mapping(sources, roster)
     anchors = source_anchors(sources)
-    members: list[Member] = [(source, speaker, *(roster_row(source, speaker, roster, index) if roster else (None, "")))
-                             for source in sources for speaker in _participant_speakers(source)]
+    members: list[Member] = [
+        (source, speaker, *(roster_row(source, speaker, roster, index) if roster else (None, "")))
+        for source in sources
+        for speaker in _participant_speakers(source)
+    ]
     refused_names = _refuse_shared_first_names(members)
     groups, refused_ids = _components(members)
     width = max(2, len(str(len(groups))))
@@ -296,31 +306,52 @@ def join_participants(sources: Sequence[Source], rosters: Sequence[Source] = (),
             attributes.update({mapping.get(k, (k,))[0]: v for k, v in own_attributes(source, speaker).items()})
         row = next((r for _, _, r, _ in group if r is not None), None)
         if row is not None:
-            attributes.update({mapping.get(k, (k,))[0]: str(v) for k, v in roster[row].items()
-                               if not is_private_key(k) and str(v).strip()})
+            attributes.update({mapping.get(k, (k,))[0]: str(v) for k, v in roster[row].items() if not is_private_key(k) and str(v).strip()})
             matched[pid] = row_numbers.get(row, 0)
         source_ids = tuple(dict.fromkeys(s.id for s, _, _, _ in group))
         if len(group) > 1:
             joined[pid] = len(source_ids)
-            joined_by[pid] = "roster row" if row is not None and all(r == row for _, _, r, _ in group) else (
-                "respondent id" if row is None else "roster row and respondent id")
-        participants.append(Participant(id=pid, key=keys[0], source_ids=source_ids,
-                                        attributes=dict(sorted(attributes.items())),
-                                        member_keys=keys if len(keys) > 1 else ()))
+            joined_by[pid] = (
+                "roster row"
+                if row is not None and all(r == row for _, _, r, _ in group)
+                else ("respondent id" if row is None else "roster row and respondent id")
+            )
+        participants.append(
+            Participant(
+                id=pid,
+                key=keys[0],
+                source_ids=source_ids,
+                attributes=dict(sorted(attributes.items())),
+                member_keys=keys if len(keys) > 1 else (),
+            )
+        )
     refusals = tuple(
-        [(row_numbers.get(row, 0), tuple(pid_of[p] for p in positions),
-          "only a first name matches, and another speaker has that first name: add an email, alias or full name")
-         for row, positions in sorted(refused_names.items(), key=lambda item: row_numbers.get(item[0], 0))]
-        + [(0, (pid_of[a], pid_of[b]), "the same respondent id, but they match different roster rows")
-           for a, b in refused_ids])
+        [
+            (
+                row_numbers.get(row, 0),
+                tuple(pid_of[p] for p in positions),
+                "only a first name matches, and another speaker has that first name: add an email, alias or full name",
+            )
+            for row, positions in sorted(refused_names.items(), key=lambda item: row_numbers.get(item[0], 0))
+        ]
+        + [(0, (pid_of[a], pid_of[b]), "the same respondent id, but they match different roster rows") for a, b in refused_ids]
+    )
     used = {members[positions[0]][2] for positions in groups} | {r for _, _, r, _ in members}
     report = JoinReport(
-        roster_path=", ".join(r.path for r in rosters), roster_rows=len(roster), matched=matched,
+        roster_path=", ".join(r.path for r in rosters),
+        roster_rows=len(roster),
+        matched=matched,
         unmatched_rows=tuple(sorted(row_numbers.get(k, 0) for k in roster if k not in used)),
         without_roster=tuple(p.id for p in participants if p.id not in matched) if roster else (),
-        joined=joined, joined_by=joined_by, refused=refusals,
+        joined=joined,
+        joined_by=joined_by,
+        refused=refusals,
         mapping={name: (kept, kind, "values matched") for name, (kept, kind) in mapping.items()}
-        | {column: (kept, source.kind, "survey.yaml") for source in sources
-           for kept, column in source.mapped_attributes.items() if column != kept},
+        | {
+            column: (kept, source.kind, "survey.yaml")
+            for source in sources
+            for kept, column in source.mapped_attributes.items()
+            if column != kept
+        },
     )
     return participants, report

@@ -99,7 +99,9 @@ def _validate(ctx: Context) -> None:
 def _ingest(ctx: Context) -> None:
     from synth.ingest import read_inputs
 
-    ctx.sources, problems = read_inputs(ctx.settings.inputs, exclude=[ctx.settings.output, ctx.settings.embedding_cache, ctx.settings.cache_root / "stages"])
+    ctx.sources, problems = read_inputs(
+        ctx.settings.inputs, exclude=[ctx.settings.output, ctx.settings.embedding_cache, ctx.settings.cache_root / "stages"]
+    )
     ctx.result.problems.extend(problems)
     if ctx.settings.strict and problems:
         first = problems[0]
@@ -151,11 +153,13 @@ def _require_evidence(ctx: Context) -> None:
     if ctx.result.problems:
         first = ctx.result.problems[0]
         raise InputError(
-            first.path, f"no evidence could be read from the inputs ({len(ctx.result.problems)} problem(s); first: {first.reason})",
+            first.path,
+            f"no evidence could be read from the inputs ({len(ctx.result.problems)} problem(s); first: {first.reason})",
             hint="fix the files listed by `synth inspect`; nothing in the output folder was replaced",
         )
     raise InputError(
-        ", ".join(str(p) for p in ctx.settings.inputs), "holds no transcript or survey answers to read",
+        ", ".join(str(p) for p in ctx.settings.inputs),
+        "holds no transcript or survey answers to read",
         hint="point synth at the folder with your transcripts and survey exports; nothing in the output folder was replaced",
     )
 
@@ -176,7 +180,7 @@ def _tag(ctx: Context) -> None:
 
     examples = ctx.examples + review_training(ctx.review, ctx.previous)
     key = ctx.keys["tag"] = ctx.cache.key(
-        "tag", ctx.keys["segment"], ctx.embedder.model_id, ctx.codebook.path, ctx.codebook.sha256, examples, ctx.settings.seed,
+        "tag", ctx.keys["segment"], ctx.embedder.model_id, ctx.codebook.path, ctx.codebook.sha256, examples, ctx.settings.seed
     )
     ctx.tag_result = ctx.cache.get("tag", key)
     if ctx.tag_result is None:
@@ -202,9 +206,17 @@ def _cluster(ctx: Context) -> None:
         from synth.representativeness import representativeness
 
         clustering = cluster_participants(
-            ctx.participants, ctx.units, ctx.vectors, ctx.tag_result, k=s.personas, seed=s.seed, weights=s.weights,
-            resamples=s.resamples, progress=ctx.reporter.stage("cluster", s.resamples),
-            kinds={src.id: src.kind for src in ctx.sources}, previous=previous,
+            ctx.participants,
+            ctx.units,
+            ctx.vectors,
+            ctx.tag_result,
+            k=s.personas,
+            seed=s.seed,
+            weights=s.weights,
+            resamples=s.resamples,
+            progress=ctx.reporter.stage("cluster", s.resamples),
+            kinds={src.id: src.kind for src in ctx.sources},
+            previous=previous,
         )
         stored = (clustering, representativeness(ctx.units, ctx.vectors, clustering))
         ctx.cache.put("cluster", key, stored)
@@ -256,15 +268,35 @@ def _draft(ctx: Context, previous: dict, run_info: dict) -> MapDocument:
 
     vocabulary = Vocabulary.from_codebook(ctx.codebook)
     personas = synthesize_personas(
-        ctx.participants, ctx.units, ctx.tag_result, ctx.clustering, stage_ids=vocabulary.stage_ids,
-        labels=vocabulary.labels, representativeness=ctx.representativeness, previous=previous,
+        ctx.participants,
+        ctx.units,
+        ctx.tag_result,
+        ctx.clustering,
+        stage_ids=vocabulary.stage_ids,
+        labels=vocabulary.labels,
+        representativeness=ctx.representativeness,
+        previous=previous,
     )
     maps = build_maps(personas, ctx.participants, ctx.units, ctx.tag_result, stage_ids=vocabulary.stage_ids, labels=vocabulary.labels)
-    draft = MapDocument.from_dict(add_map_extras(build_map(
-        run=run_info, sources=ctx.sources, participants=ctx.participants, units=ctx.units, tag_result=ctx.tag_result,
-        personas=personas, maps=maps, vocabulary=vocabulary, representativeness=ctx.representativeness,
-        unassigned=ctx.clustering.unassigned,
-    ), ctx.codebook, ctx.nlp or get_nlp()), where="the draft map")
+    draft = MapDocument.from_dict(
+        add_map_extras(
+            build_map(
+                run=run_info,
+                sources=ctx.sources,
+                participants=ctx.participants,
+                units=ctx.units,
+                tag_result=ctx.tag_result,
+                personas=personas,
+                maps=maps,
+                vocabulary=vocabulary,
+                representativeness=ctx.representativeness,
+                unassigned=ctx.clustering.unassigned,
+            ),
+            ctx.codebook,
+            ctx.nlp or get_nlp(),
+        ),
+        where="the draft map",
+    )
     return annotate_draft(draft, coded=ctx.settings.coded, order=study_order(ctx.participants, ctx.sources))
 
 
@@ -365,6 +397,7 @@ def context(settings: Settings, reporter=None, *, until: str | None = None) -> C
 
 # ---------------------------------------------------------------- after synthesis
 
+
 def reviewed_document(draft: MapDocument, decisions) -> tuple[MapDocument, list[str]]:
     """The draft with the reviewer's decisions applied (merged or relabelled personas re-synthesized)."""
     from synth.agreement import annotate_reviewed
@@ -385,19 +418,22 @@ def rebuild_personas(doc: MapDocument, merges: Mapping[str, str]) -> MapDocument
     index = {pid: i for i, pid in enumerate(target_ids)}
     old = {p.id: p for p in doc.personas}
     persona_of = {p.id: p.persona_id for p in doc.participants}
-    assignments = {
-        pid: index.get(merges.get(was, was), -1) if was else -1 for pid, was in persona_of.items()
-    }
+    assignments = {pid: index.get(merges.get(was, was), -1) if was else -1 for pid, was in persona_of.items()}
     clustering = replace(
-        records.clustering, assignments=assignments, k=len(target_ids),
-        stability=tuple(old[pid].stability for pid in target_ids),
+        records.clustering, assignments=assignments, k=len(target_ids), stability=tuple(old[pid].stability for pid in target_ids)
     )
     keys = {p.id: p.key for p in records.participants}
     previous = {pid: {keys[x] for x, a in assignments.items() if a == i} for pid, i in index.items()}
     voc = records.vocabulary
     personas = synthesize_personas(
-        records.participants, records.units, records.tag_result, clustering,
-        stage_ids=voc.stage_ids, labels=voc.labels, representativeness=records.representativeness, previous=previous,
+        records.participants,
+        records.units,
+        records.tag_result,
+        clustering,
+        stage_ids=voc.stage_ids,
+        labels=voc.labels,
+        representativeness=records.representativeness,
+        previous=previous,
     )
     maps = build_maps(personas, records.participants, records.units, records.tag_result, stage_ids=voc.stage_ids, labels=voc.labels)
     member = {pid: p.id for p in personas for pid in p.participant_ids}

@@ -25,17 +25,7 @@ from typing import Mapping
 
 SPEAKER_ROLES = ("interviewer", "participant")
 SOURCE_KINDS = ("transcript", "survey", "participants")
-COLUMN_ROLES = (
-    "respondent_id",
-    "open_text",
-    "single_choice",
-    "multi_choice",
-    "ordinal",
-    "numeric",
-    "metadata",
-    "pii",
-    "ignored",
-)
+COLUMN_ROLES = ("respondent_id", "open_text", "single_choice", "multi_choice", "ordinal", "numeric", "metadata", "pii", "ignored")
 
 
 @dataclass(frozen=True)

@@ -35,8 +35,9 @@ class SegmentResult:
     problems: tuple[Problem, ...]
 
 
-def pack(sources: Sequence[Source], participants: Sequence[Participant], units: Sequence[Unit],
-         problems: Sequence[Problem]) -> SegmentResult:
+def pack(
+    sources: Sequence[Source], participants: Sequence[Participant], units: Sequence[Unit], problems: Sequence[Problem]
+) -> SegmentResult:
     """The stage's output, ready to store (`sources` in ingest order, after aliasing)."""
     return SegmentResult(
         units=tuple(replace(u, text="", clean_text="") for u in units),
@@ -51,8 +52,7 @@ def unpack(stored: SegmentResult, ingested: Sequence[Source]) -> tuple[list[Sour
     does not fit the ingested sources (then the stage recomputes)."""
     if not isinstance(stored, SegmentResult) or len(stored.shown) != len(ingested):
         return None
-    sources = [replace(s, id=i, path=p, language=lang, problems=probs)
-               for s, (i, p, lang, probs) in zip(ingested, stored.shown)]
+    sources = [replace(s, id=i, path=p, language=lang, problems=probs) for s, (i, p, lang, probs) in zip(ingested, stored.shown)]
     from synth.clean import clean_for_model
 
     lines = {shown.id: original.lines for shown, original in zip(sources, ingested)}
@@ -68,11 +68,10 @@ def unpack(stored: SegmentResult, ingested: Sequence[Source]) -> tuple[list[Sour
 def _text(lines: Sequence[str] | None, unit: Unit) -> str | None:
     if lines is None or not unit.spans or any(not 1 <= s.line <= len(lines) for s in unit.spans):
         return None
-    return " ".join(lines[s.line - 1][s.start:s.end] for s in unit.spans)
+    return " ".join(lines[s.line - 1][s.start : s.end] for s in unit.spans)
 
 
-def warm_start_applies(participants: Sequence[Participant], units: Sequence[Unit], previous: Mapping[str, str],
-                       k: int | None) -> bool:
+def warm_start_applies(participants: Sequence[Participant], units: Sequence[Unit], previous: Mapping[str, str], k: int | None) -> bool:
     """Whether `cluster_participants` would warm-start from `previous` (the rule of
     `synth.cluster._warm_labels`, tested to agree). When it would not, the previous draft does
     not change the clustering and stays out of its cache key, so the first re-run of unchanged
@@ -81,8 +80,11 @@ def warm_start_applies(participants: Sequence[Participant], units: Sequence[Unit
     from synth.staff import is_staff
 
     speaking = {u.participant_id for u in units}
-    ids = [p.id for p in participants
-           if (p.id in speaking or any(str(v).strip() for v in p.attributes.values())) and not is_staff(p.attributes)]
+    ids = [
+        p.id
+        for p in participants
+        if (p.id in speaking or any(str(v).strip() for v in p.attributes.values())) and not is_staff(p.attributes)
+    ]
     personas = sorted({previous[pid] for pid in ids if previous.get(pid)})
     if len(personas) < 2 or (k is not None and k != len(personas)):
         return False

@@ -38,6 +38,7 @@ REVIEWER_REASON = "set by reviewer"
 
 # ---------------------------------------------------------------- applying
 
+
 def previous_memberships(draft: MapDocument | None) -> dict[str, set[str]]:
     """Persona id -> participant keys of the previous run's draft, for stable ids."""
     if draft is None:
@@ -137,9 +138,7 @@ def _relabel_units(doc: MapDocument, review: Review, unit_ids: set[str], notes: 
     return doc.model_copy(update={"units": units}), changed
 
 
-def _assign_participants(
-    doc: MapDocument, review: Review, persona_ids: set[str], notes: list[str]
-) -> tuple[MapDocument, bool]:
+def _assign_participants(doc: MapDocument, review: Review, persona_ids: set[str], notes: list[str]) -> tuple[MapDocument, bool]:
     """Move each participant the reviewer placed into their persona (found by key first, then id)."""
     by_key = {p.key: p.id for p in doc.participants}
     current = {p.id: p.persona_id for p in doc.participants}
@@ -156,12 +155,9 @@ def _assign_participants(
     if not moved:
         return doc, False
     participants = tuple(  # placed by the reviewer: no longer unassigned
-        p.model_copy(update={"persona_id": moved[p.id], "unassigned_reason": None}) if p.id in moved else p
-        for p in doc.participants
+        p.model_copy(update={"persona_id": moved[p.id], "unassigned_reason": None}) if p.id in moved else p for p in doc.participants
     )
-    units = tuple(
-        u.model_copy(update={"persona_id": moved[u.participant_id]}) if u.participant_id in moved else u for u in doc.units
-    )
+    units = tuple(u.model_copy(update={"persona_id": moved[u.participant_id]}) if u.participant_id in moved else u for u in doc.units)
     return doc.model_copy(update={"participants": participants, "units": units}), True
 
 

@@ -91,6 +91,7 @@ class Review:
 
 # ---------------------------------------------------------------- reading
 
+
 def _yaml():
     from ruamel.yaml import YAML
 
@@ -116,7 +117,8 @@ def load_document_text(data: bytes, path: str = "review.yaml"):
         line = mark.line + 1 if mark else None
         raise ReviewError(
             f"is not valid YAML ({exc.problem or 'syntax error'})",
-            path=str(path), line=line,
+            path=str(path),
+            line=line,
             hint="fix that line (the file was left untouched), or move it away to start a fresh review",
         ) from None
     except UnicodeDecodeError:
@@ -126,8 +128,6 @@ def load_document_text(data: bytes, path: str = "review.yaml"):
 
 def _line_of(node, key) -> int | None:
     return line_of(node, (key,), key=True)
-
-
 
 
 class _TopIn(Shape):
@@ -165,12 +165,14 @@ class _UnitIn(Shape):
 
 SECTIONS = ("personas", "units", "participants", "themes")
 TOP = Wording(
-    "review.yaml", unknown="unknown top-level key {key!r}; expected version, personas, participants, units, themes",
+    "review.yaml",
+    unknown="unknown top-level key {key!r}; expected version, personas, participants, units, themes",
     messages={s: f"`{s}:` must be a mapping of ids to entries, not a {{type}}" for s in SECTIONS},
     hints={s: "write one `id:` per line under it, as in a fresh review.yaml" for s in SECTIONS},
 )
 PERSONA = Wording(
-    "a persona entry", unknown="unknown persona field {key!r}; expected one of " + str(sorted(_PersonaIn.model_fields)),
+    "a persona entry",
+    unknown="unknown persona field {key!r}; expected one of " + str(sorted(_PersonaIn.model_fields)),
     shapes={"pinned": "a list of unit ids", "excluded": "a list of unit ids"},
 )
 PARTICIPANT_SHAPE = "a participant entry must be a persona id or a mapping with `persona` (and `key`)"
@@ -197,8 +199,11 @@ def parse_review(doc, path: str = "review.yaml") -> Review:
                               path=path, line=_line_of(doc["personas"], pid))  # fmt: skip
         persona = _checked(_PersonaIn, dict(entry or {}), PERSONA, doc, ("personas", pid), path)
         review.personas[str(pid)] = PersonaDecision(
-            status=persona.status or "draft", name=_text(persona.name), merge_into=_text(persona.merge_into),
-            pinned=[str(u) for u in persona.pinned or []], excluded=[str(u) for u in persona.excluded or []],
+            status=persona.status or "draft",
+            name=_text(persona.name),
+            merge_into=_text(persona.merge_into),
+            pinned=[str(u) for u in persona.pinned or []],
+            excluded=[str(u) for u in persona.excluded or []],
         )
     for uid, entry in (doc.get("units") or {}).items():
         review.units[str(uid)] = _parse_unit(entry or {}, path, _line_of(doc["units"], uid))
@@ -209,7 +214,9 @@ def parse_review(doc, path: str = "review.yaml") -> Review:
     cycle = merge_cycle({pid: d.merge_into for pid, d in review.personas.items()})
     if cycle:
         raise ReviewError(
-            f"merge_into makes a cycle: {' -> '.join(cycle)}", path=path, line=_line_of(doc["personas"], cycle[0]),
+            f"merge_into makes a cycle: {' -> '.join(cycle)}",
+            path=path,
+            line=_line_of(doc["personas"], cycle[0]),
             hint="clear merge_into on one of them (`synth review RUN merge` refuses cycles)",
         )
     return review
@@ -276,6 +283,7 @@ def _comment_safe(text: str) -> str:
 
 # ---------------------------------------------------------------- editing
 
+
 def edit_review(path: Path, change) -> None:
     """Load review.yaml round-trip, apply `change(doc)`, validate, write atomically."""
     path = Path(path)
@@ -335,7 +343,7 @@ def merge_cycle(merges: Mapping[str, str | None]) -> list[str] | None:
         target = merges.get(start)
         while target:
             if target in seen:
-                return path[path.index(target):] + [target]
+                return path[path.index(target) :] + [target]
             path.append(target)
             seen.add(target)
             target = merges.get(target)

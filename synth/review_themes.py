@@ -50,8 +50,9 @@ def parse_theme(entry, path: str, line: int | None) -> ThemeDecision:
     label = str(entry.get("label") or "").strip() if isinstance(entry, Mapping) else ""
     merge = str(entry.get("merge_into") or "").strip() if isinstance(entry, Mapping) else ""
     if not isinstance(entry, Mapping) or not set(entry) <= {"label", "units", "merge_into"} or not (label or merge):
-        raise ReviewError("a theme entry must be a label, or a mapping with `label` and/or `merge_into` (and `units`)",
-                          path=path, line=line)
+        raise ReviewError(
+            "a theme entry must be a label, or a mapping with `label` and/or `merge_into` (and `units`)", path=path, line=line
+        )
     units = entry.get("units") or []
     if not isinstance(units, list):
         raise ReviewError("a theme's `units` must be a list of unit ids", path=path, line=line)

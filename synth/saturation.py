@@ -41,9 +41,7 @@ WINDOW = 5
 ORDER = "file order (sorted source paths, then first turn; survey rows in export order)"
 
 
-def saturation(
-    doc: MapDocument | Mapping[str, Any], order: Sequence[str] = (), by: str = "file", label: str = ORDER
-) -> dict[str, Any]:
+def saturation(doc: MapDocument | Mapping[str, Any], order: Sequence[str] = (), by: str = "file", label: str = ORDER) -> dict[str, Any]:
     """The saturation block of a map: curve, point (or null with a reason) and a one-line reading.
 
     `doc` is the MapDocument; map-shaped JSON data (participants, units and themes with their ids)
@@ -98,8 +96,7 @@ def previous_order(block: Mapping[str, Any] | None) -> dict[str, Any]:
     """The order a saturation block used, as keyword arguments for `saturation` (review keeps the draft's)."""
     if not block or not block.get("curve"):
         return {}
-    return {"order": [s["participant"] for s in block["curve"]], "by": block.get("by", "file"),
-            "label": block.get("order", ORDER)}
+    return {"order": [s["participant"] for s in block["curve"]], "by": block.get("by", "file"), "label": block.get("order", ORDER)}
 
 
 def saturation_point(new: list[int], window: int = WINDOW) -> tuple[int | None, str | None]:

@@ -105,8 +105,11 @@ def _participant_speakers(source: Source) -> list[str]:
     roles = {s.name: s.role for s in source.speakers}
     spoke = {turn.speaker for turn in source.turns}
     if source.kind == "survey":
-        return [s.name for s in source.speakers if s.role == "participant"
-                and (s.name in spoke or any(str(v).strip() for v in source.attributes.get(s.name, {}).values()))]
+        return [
+            s.name
+            for s in source.speakers
+            if s.role == "participant" and (s.name in spoke or any(str(v).strip() for v in source.attributes.get(s.name, {}).values()))
+        ]
     seen: dict[str, None] = {}
     for turn in source.turns:
         if roles.get(turn.speaker) == "participant":
@@ -301,7 +304,7 @@ def map_spans(source: Source, turn: Turn, start: int, end: int) -> tuple[Span, .
 
 
 def describe_location(turn: Turn, spans: Sequence[Span]) -> str:
-    """"line 12", "lines 12-14", "00:01:02, line 14", or for surveys "row 5, column Q3"."""
+    """ "line 12", "lines 12-14", "00:01:02, line 14", or for surveys "row 5, column Q3"."""
     first, last = min(s.line for s in spans), max(s.line for s in spans)
     if turn.column is not None:
         return f"row {first}, column {turn.column}"
@@ -324,10 +327,7 @@ def languages_by_units(sources: Sequence[Source], units: Sequence[Unit]) -> list
         if unit.language != UNDETERMINED:
             per = weight.setdefault(unit.source_id, {})
             per[unit.language] = per.get(unit.language, 0) + len(unit.text)
-    return [
-        replace(s, language=max(sorted(weight[s.id].items()), key=lambda kv: kv[1])[0]) if s.id in weight else s
-        for s in sources
-    ]
+    return [replace(s, language=max(sorted(weight[s.id].items()), key=lambda kv: kv[1])[0]) if s.id in weight else s for s in sources]
 
 
 def source_language(source: Source, index: Mapping[tuple[str, str], str]) -> str:

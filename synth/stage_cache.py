@@ -52,12 +52,20 @@ DB_NAME = "stages.sqlite"
 SALT_NAME = "salt"
 # libraries whose versions change what a stage computes
 LIBRARIES = (
-    "spacy", "en_core_web_sm", "en_core_web_md", "en_core_web_lg", "spacy-lookups-data", "scikit-learn",
-    "numpy", "scipy", "sentence-transformers", "ftfy", "langdetect", "lingua-language-detector",
+    "spacy",
+    "en_core_web_sm",
+    "en_core_web_md",
+    "en_core_web_lg",
+    "spacy-lookups-data",
+    "scikit-learn",
+    "numpy",
+    "scipy",
+    "sentence-transformers",
+    "ftfy",
+    "langdetect",
+    "lingua-language-detector",
 )
-_SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS results (key BLOB PRIMARY KEY, stage TEXT NOT NULL, value BLOB NOT NULL) WITHOUT ROWID",
-)
+_SCHEMA = ("CREATE TABLE IF NOT EXISTS results (key BLOB PRIMARY KEY, stage TEXT NOT NULL, value BLOB NOT NULL) WITHOUT ROWID",)
 
 
 @lru_cache(maxsize=1)
@@ -73,7 +81,7 @@ def code_fingerprint() -> str:
 
 
 def installed_versions() -> list[str]:
-    """"name-version" of the installed LIBRARIES, from the `*.dist-info` folder names on sys.path:
+    """ "name-version" of the installed LIBRARIES, from the `*.dist-info` folder names on sys.path:
     one directory listing per path entry, where `importlib.metadata.version` took 0.2 s for three."""
     wanted = {_normal(n) for n in LIBRARIES}
     found = set()
@@ -209,7 +217,7 @@ class StageCache:
             blob = row[0]
             if not blob.startswith(FORMAT):
                 raise ValueError("unknown format")
-            value = pickle.load(io.BufferedReader(_Inflating(memoryview(blob)[len(FORMAT):]), CHUNK))
+            value = pickle.load(io.BufferedReader(_Inflating(memoryview(blob)[len(FORMAT) :]), CHUNK))
         except Exception as exc:  # any damage: recompute, never crash (no value is logged)
             log.warning("the %s stage cache in %s is unreadable (%s); recomputing", stage, self.folder, type(exc).__name__)
             return None

@@ -135,8 +135,9 @@ def _draft(pid: str, group: list[Participant], stability: float, ctx: _Context, 
         emotional_low=low,
         quotes=quotes,
         flags=_flags(stability, len(member_ids), len(quotes), k),
-        summary=summary_text(len(member_ids), ctx.total, lifts, pains, motivations, _supported(touchpoints, len(member_ids)),
-                             _quote_text(quotes, ctx)),
+        summary=summary_text(
+            len(member_ids), ctx.total, lifts, pains, motivations, _supported(touchpoints, len(member_ids)), _quote_text(quotes, ctx)
+        ),
     )
 
 
@@ -262,7 +263,7 @@ def _plain_words(member_units, all_units) -> list[str]:
 
 
 def _compose(who: list[str], about: str) -> str:
-    """"Who (about)" within NAME_CHARS, shortened step by step: the touchpoint, the theme's
+    """ "Who (about)" within NAME_CHARS, shortened step by step: the touchpoint, the theme's
     second phrase, the theme; a head still too long is cut at a word."""
     first = about.split(" / ")[0]
     shorter = [(who, about), (who[:1], about), (who, first), (who[:1], first), (who[:1], "")]
@@ -272,7 +273,7 @@ def _compose(who: list[str], about: str) -> str:
         if len(name) <= NAME_CHARS:
             break
     if len(name) > NAME_CHARS:
-        name = name[:NAME_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:/ ") + "\u2026"
+        name = name[: NAME_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:/ ") + "\u2026"
     return name[:1].upper() + name[1:]
 
 
@@ -288,6 +289,7 @@ def _lifted_labels(findings, overall: Mapping[str, tuple[str, int]], size: int, 
 
 
 # ---------------------------------------------------------------- journey maps
+
 
 def build_maps(
     personas: Sequence[Persona],
@@ -328,8 +330,7 @@ def _cell(stage: str, units: Sequence[Unit], evidence: Evidence, labels: Mapping
         emotion_mean=emotion,
         emotion_count=len(here),
         quotes=pick_quotes(here, _cell_scores(here, evidence, pains + motivations)),
-        opportunities=stage_opportunities(pains, motivations, here, evidence, stage_label=labels.get(stage, stage),
-                                          emotion_mean=emotion),
+        opportunities=stage_opportunities(pains, motivations, here, evidence, stage_label=labels.get(stage, stage), emotion_mean=emotion),
         participants=people,
         units=len(here),
         share=people / total if total else 0.0,

@@ -50,11 +50,7 @@ class Evidence:
 
 def make_finding(label: str, units: Sequence[Unit], ref: str | None) -> Finding:
     return Finding(
-        label=label,
-        count=len(units),
-        participants=len({u.participant_id for u in units}),
-        unit_ids=tuple(u.id for u in units),
-        ref=ref,
+        label=label, count=len(units), participants=len({u.participant_id for u in units}), unit_ids=tuple(u.id for u in units), ref=ref
     )
 
 
@@ -163,17 +159,14 @@ def emotional_extremes(means: Mapping[str, tuple[float, int]], stage_ids: Sequen
 
 # ---------------------------------------------------------------- attributes
 
+
 def attribute_values(participants: Sequence[Participant]) -> dict[str, dict[str, set[str]]]:
     """Attribute name -> participant id -> the values they hold (numbers binned into ranges)."""
     out: dict[str, dict[str, set[str]]] = {}
     for name in usable_attributes(participants):
         cells = {p.id: p.attributes.get(name, "").strip() for p in participants}
         bins = _numeric_bins([c for c in cells.values() if c])
-        out[name] = {
-            pid: ({bins(cell)} if bins else set(split_values(cell)))
-            for pid, cell in cells.items()
-            if cell
-        }
+        out[name] = {pid: ({bins(cell)} if bins else set(split_values(cell))) for pid, cell in cells.items() if cell}
     return out
 
 
@@ -219,6 +212,7 @@ def attribute_lifts(member_ids: Sequence[str], values: Mapping[str, Mapping[str,
 
 
 # ---------------------------------------------------------------- names
+
 
 def distinctive_words(member_units: Sequence[Unit], all_units: Sequence[Unit], limit: int = 3) -> list[str]:
     """Words far more of the group's participants use than of everyone (from the redacted quotes)."""

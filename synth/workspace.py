@@ -71,8 +71,7 @@ class Workspace:
         """-o must be a folder (or not exist yet): checked before any work."""
         if self.root.exists() and not self.root.is_dir():
             raise WorkspaceError(
-                f"output {str(self.root)!r} is a file, not a folder",
-                hint="give -o a folder name (it is created if missing)",
+                f"output {str(self.root)!r} is a file, not a folder", hint="give -o a folder name (it is created if missing)"
             )
 
     def is_run(self) -> bool:
@@ -81,9 +80,7 @@ class Workspace:
     def require_run(self) -> None:
         """A usage error (exit 2, as from every command) when the folder holds no run."""
         if not self.is_run():
-            raise ConfigError(
-                f"{self.root} holds no synth run (no {DRAFT_NAME})", hint="give the folder `synth run -o` wrote"
-            )
+            raise ConfigError(f"{self.root} holds no synth run (no {DRAFT_NAME})", hint="give the folder `synth run -o` wrote")
 
     # ------------------------------------------------------------ lock
 
@@ -217,7 +214,7 @@ class Workspace:
             self._keep_aside(rel)
 
     def write_generated(
-        self, files: Mapping[str, Callable[[Path], Any]], *, prune: bool = False, made_from: str | None = None,
+        self, files: Mapping[str, Callable[[Path], Any]], *, prune: bool = False, made_from: str | None = None
     ) -> list[Path]:
         """Write generated files (rel path -> writer(path)); with `prune`, drop stale persona drafts.
 
@@ -265,4 +262,3 @@ class Workspace:
     def write_text(self, rel: str, text: str) -> Path:
         """A generated text file (draft, run.json), recorded in the ledger."""
         return self.write_generated({rel: lambda path: write_text(path, text)})[0]
-

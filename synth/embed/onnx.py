@@ -24,12 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from synth.embed.models import (
-    DEFAULT_MODEL,
-    default_model_path,
-    normalise,
-    quiet_model_loading,
-)
+from synth.embed.models import DEFAULT_MODEL, default_model_path, normalise, quiet_model_loading
 from synth.errors import ModelError
 
 log = logging.getLogger(__name__)
@@ -115,8 +110,14 @@ def export_fast_model(target: Path) -> None:
         _quantize(work / "full.onnx", work / "out" / "model.onnx")
         shutil.copy(source / "tokenizer.json", work / "out" / "tokenizer.json")
         settings = json.loads((source / "sentence_bert_config.json").read_text())
-        config = {"source": DEFAULT_MODEL, "dim": dim, "pad_id": pad_id, "pad_token": pad_token,
-                  "max_seq_length": settings.get("max_seq_length", 256), "quantization": "dynamic int8 (QInt8)"}
+        config = {
+            "source": DEFAULT_MODEL,
+            "dim": dim,
+            "pad_id": pad_id,
+            "pad_token": pad_token,
+            "max_seq_length": settings.get("max_seq_length", 256),
+            "quantization": "dynamic int8 (QInt8)",
+        }
         (work / "out" / "synth_fast.json").write_text(json.dumps(config, indent=2) + "\n")
         try:
             (work / "out").rename(target)
@@ -147,9 +148,16 @@ def _export_onnx(source: Path, onnx_path: Path) -> tuple[int, int, str]:
     axes = {name: {0: "batch", 1: "tokens"} for name in (*_INPUTS, "last_hidden_state")}
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # tracer warnings about shapes: about the export, not the user's data
-        torch.onnx.export(LastHidden(bert), (dummy, dummy, torch.zeros_like(dummy)), str(onnx_path),
-                          input_names=list(_INPUTS), output_names=["last_hidden_state"], dynamic_axes=axes,
-                          opset_version=17, dynamo=False)
+        torch.onnx.export(
+            LastHidden(bert),
+            (dummy, dummy, torch.zeros_like(dummy)),
+            str(onnx_path),
+            input_names=list(_INPUTS),
+            output_names=["last_hidden_state"],
+            dynamic_axes=axes,
+            opset_version=17,
+            dynamo=False,
+        )
     return int(bert.config.hidden_size), int(tokenizer.pad_token_id), str(tokenizer.pad_token)
 
 

@@ -51,8 +51,10 @@ _FORMATS = {
     "persona-pdf": ("synth.export.html", "write_persona_pdf"),
 }
 _HOMES = {name: module for module, name in _FORMATS.values()} | {
-    "write_persona_markdown": "synth.export.markdown", "write_evidence_csv": "synth.export.tables",
-    "is_template_path": "synth.export.template", "render_template": "synth.export.template",
+    "write_persona_markdown": "synth.export.markdown",
+    "write_evidence_csv": "synth.export.tables",
+    "is_template_path": "synth.export.template",
+    "render_template": "synth.export.template",
 }
 FORMATS = tuple(_FORMATS)  # the built-in names `synth export --to` accepts
 
@@ -75,9 +77,22 @@ for _format, (_module, _name) in _FORMATS.items():
     exporters.register(_format, func=_lazy_writer(_module, _name))
 
 __all__ = [
-    "FORMATS", "export", "exporters", "is_template_path", "render_template", "write_evidence_csv", "write_evidence_export",
-    "write_highlights_csv", "write_markdown", "write_persona_markdown", "write_persona_pdf", "write_qdc", "write_qdpx",
-    "write_report_html", "write_whiteboard_csv", "write_xlsx",
+    "FORMATS",
+    "export",
+    "exporters",
+    "is_template_path",
+    "render_template",
+    "write_evidence_csv",
+    "write_evidence_export",
+    "write_highlights_csv",
+    "write_markdown",
+    "write_persona_markdown",
+    "write_persona_pdf",
+    "write_qdc",
+    "write_qdpx",
+    "write_report_html",
+    "write_whiteboard_csv",
+    "write_xlsx",
 ]
 
 

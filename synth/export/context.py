@@ -93,52 +93,93 @@ def unit_data(units: list[UnitEntry]) -> list[dict[str, Any]]:
 
 def persona_context(view: MapView, persona: PersonaEntry) -> Lookup:
     quotes = view.known(persona.quotes)
-    return Lookup("persona field", {
-        "id": persona.id, "name": persona.name, "status": persona.status, "size": persona.size,
-        "share": persona.share, "share_pct": percent(persona.share), "confidence": persona.confidence,
-        "stability": persona.stability, "flags": list(persona.flags),
-        "attributes": [attribute_text(a) for a in persona.attributes],
-        "motivations": [finding_text(f) for f in persona.motivations],
-        "pain_points": [finding_text(f) for f in persona.pain_points],
-        "touchpoints": [finding_text(f) for f in persona.touchpoints],
-        "emotional_high": view.stage_labels.get(persona.emotional_high or "", ""),
-        "emotional_low": view.stage_labels.get(persona.emotional_low or "", ""),
-        "emotional_high_stage": persona.emotional_high or "", "emotional_low_stage": persona.emotional_low or "",
-        "quotes": [quote_text(u) for u in quotes],
-        "quote_units": unit_data(quotes),
-        "participant_ids": list(persona.participant_ids),
-        "summary": persona.summary,
-    })
+    return Lookup(
+        "persona field",
+        {
+            "id": persona.id,
+            "name": persona.name,
+            "status": persona.status,
+            "size": persona.size,
+            "share": persona.share,
+            "share_pct": percent(persona.share),
+            "confidence": persona.confidence,
+            "stability": persona.stability,
+            "flags": list(persona.flags),
+            "attributes": [attribute_text(a) for a in persona.attributes],
+            "motivations": [finding_text(f) for f in persona.motivations],
+            "pain_points": [finding_text(f) for f in persona.pain_points],
+            "touchpoints": [finding_text(f) for f in persona.touchpoints],
+            "emotional_high": view.stage_labels.get(persona.emotional_high or "", ""),
+            "emotional_low": view.stage_labels.get(persona.emotional_low or "", ""),
+            "emotional_high_stage": persona.emotional_high or "",
+            "emotional_low_stage": persona.emotional_low or "",
+            "quotes": [quote_text(u) for u in quotes],
+            "quote_units": unit_data(quotes),
+            "participant_ids": list(persona.participant_ids),
+            "summary": persona.summary,
+        },
+    )
 
 
 def everyone_context(view: MapView, journey: JourneyEntry) -> Lookup:
     """The `persona` of the everyone map: its name and size; persona-only fields are empty."""
-    return Lookup("persona field", {
-        "id": ALL_MAP, "name": view.map_title(journey), "status": "", "size": journey.participants,
-        "share": 1.0, "share_pct": "100%", "confidence": None, "stability": None, "flags": [], "attributes": [],
-        "motivations": [], "pain_points": [], "touchpoints": [], "emotional_high": "", "emotional_low": "",
-        "emotional_high_stage": "", "emotional_low_stage": "", "quotes": [], "quote_units": [],
-        "participant_ids": [p.id for p in view.doc.participants],
-    })
+    return Lookup(
+        "persona field",
+        {
+            "id": ALL_MAP,
+            "name": view.map_title(journey),
+            "status": "",
+            "size": journey.participants,
+            "share": 1.0,
+            "share_pct": "100%",
+            "confidence": None,
+            "stability": None,
+            "flags": [],
+            "attributes": [],
+            "motivations": [],
+            "pain_points": [],
+            "touchpoints": [],
+            "emotional_high": "",
+            "emotional_low": "",
+            "emotional_high_stage": "",
+            "emotional_low_stage": "",
+            "quotes": [],
+            "quote_units": [],
+            "participant_ids": [p.id for p in view.doc.participants],
+        },
+    )
 
 
 def cell_context(view: MapView, journey: JourneyEntry, cell: StageCell) -> Lookup:
     lanes = {lane: lane_texts(view, journey, cell, lane) for lane in (*FINDING_LANES, "quotes", "opportunities")}
-    return Lookup("lane", {
-        "id": cell.stage, "label": cell.label, **lanes,
-        "emotion": emotion_text(cell.emotion) if cell.emotion.count else "",
-        "emotion_mean": cell.emotion.mean, "emotion_count": cell.emotion.count,
-        "quote_units": unit_data(view.stage_quotes(journey, cell)),
-        "evidence_units": cell.evidence.units, "evidence_participants": cell.evidence.participants,
-    })
+    return Lookup(
+        "lane",
+        {
+            "id": cell.stage,
+            "label": cell.label,
+            **lanes,
+            "emotion": emotion_text(cell.emotion) if cell.emotion.count else "",
+            "emotion_mean": cell.emotion.mean,
+            "emotion_count": cell.emotion.count,
+            "quote_units": unit_data(view.stage_quotes(journey, cell)),
+            "evidence_units": cell.evidence.units,
+            "evidence_participants": cell.evidence.participants,
+        },
+    )
 
 
 def map_context(view: MapView, journey: JourneyEntry) -> Lookup:
     cells = [cell_context(view, journey, cell) for cell in journey.stages]
-    return Lookup("map field", {
-        "persona_id": journey.persona_id, "name": view.map_title(journey), "participants": journey.participants,
-        "stages": cells, "stage": Lookup("stage", {c["id"]: c for c in cells}),
-    })
+    return Lookup(
+        "map field",
+        {
+            "persona_id": journey.persona_id,
+            "name": view.map_title(journey),
+            "participants": journey.participants,
+            "stages": cells,
+            "stage": Lookup("stage", {c["id"]: c for c in cells}),
+        },
+    )
 
 
 def current_context(view: MapView, journey: JourneyEntry | None) -> dict[str, Any]:

@@ -26,6 +26,7 @@ HIGHLIGHT_COLUMNS = ("Highlight", "Tags", "Participant", "Document", "Location",
 
 def highlight_tags(unit: UnitEntry, labels: Mapping[str, Mapping[str, str]]) -> str:
     """'Stage: Purchase, Kind: Pain points, Touchpoint: Website, ...' (a label's own commas become ';')."""
+
     def tag(prefix: str, label: str) -> str:
         return f"{prefix}: {label.replace(',', ';')}"
 
@@ -46,8 +47,9 @@ def highlight_rows(doc: MapDocument, units: Iterable[UnitEntry]) -> list[list[An
         "theme": {t.id: t.label for t in doc.themes},
         "persona": {p.id: p.name for p in doc.personas},
     }
-    return [[u.text, highlight_tags(u, labels), u.participant_id, u.source, u.location,
-             round(float(u.sentiment.score), 3), u.id] for u in units]
+    return [
+        [u.text, highlight_tags(u, labels), u.participant_id, u.source, u.location, round(float(u.sentiment.score), 3), u.id] for u in units
+    ]
 
 
 def write_highlights_csv(

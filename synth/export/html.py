@@ -97,15 +97,21 @@ def emotion_curve(cells: Sequence[StageCell]) -> dict[str, Any]:
     known = [i for i, cell in enumerate(cells) if has_emotion(cell)]
     points = [curve_point(cells[i], xs[i], y_of(_mean(cells[i]))) for i in known]
     joins = [
-        {"x1": xs[a], "y1": y_of(_mean(cells[a])), "x2": xs[b], "y2": y_of(_mean(cells[b])),
-         "bridge": b - a > 1}
+        {"x1": xs[a], "y1": y_of(_mean(cells[a])), "x2": xs[b], "y2": y_of(_mean(cells[b])), "bridge": b - a > 1}
         for a, b in zip(known, known[1:])
     ]
     ticks = [{"y": y_of(v), "label": label} for v, label in ((1.0, "positive"), (0.0, "neutral"), (-1.0, "negative"))]
     labels = [{"x": x, "text": cell.label, "empty": not has_emotion(cell)} for x, cell in zip(xs, cells)]
-    return {**c, "points": points, "segments": [j for j in joins if not j["bridge"]],
-            "bridges": [j for j in joins if j["bridge"]], "ticks": ticks, "labels": labels,
-            "gaps": [lab for lab in labels if lab["empty"]], "mid": y_of(0.0)}
+    return {
+        **c,
+        "points": points,
+        "segments": [j for j in joins if not j["bridge"]],
+        "bridges": [j for j in joins if j["bridge"]],
+        "ticks": ticks,
+        "labels": labels,
+        "gaps": [lab for lab in labels if lab["empty"]],
+        "mid": y_of(0.0),
+    }
 
 
 def _mean(cell: StageCell) -> float:
@@ -118,8 +124,14 @@ def curve_point(cell: StageCell, x: float, y: float) -> dict[str, Any]:
     """One dot of the curve: its size grows with the number of units behind it."""
     mean, count = _mean(cell), cell.emotion.count
     title = f"{cell.label}: {emotion_word(mean)}, mean {mean:+.2f} from {plural(count, 'unit')}"
-    return {"x": x, "y": y, "r": round(min(11.0, 4 + 2.0 * math.sqrt(count)), 1), "colour": emotion_colour(mean),
-            "title": title, "stage": cell.stage}
+    return {
+        "x": x,
+        "y": y,
+        "r": round(min(11.0, 4 + 2.0 * math.sqrt(count)), 1),
+        "colour": emotion_colour(mean),
+        "title": title,
+        "stage": cell.stage,
+    }
 
 
 def short_location(location: str) -> str:
@@ -180,9 +192,18 @@ def grid_rows(view: MapView, journey: JourneyEntry) -> list[dict[str, Any]]:
                 cells.append({"findings": finding_items(view, cell_findings(cell, lane))})
             elif lane == "emotion":
                 mean, count = cell.emotion.mean, cell.emotion.count
-                cells.append({"emotion": None if mean is None or not count else {
-                    "word": emotion_word(mean), "mean": f"{mean:+.2f}",
-                    "count": plural(count, "unit"), "colour": emotion_colour(mean)}})
+                cells.append(
+                    {
+                        "emotion": None
+                        if mean is None or not count
+                        else {
+                            "word": emotion_word(mean),
+                            "mean": f"{mean:+.2f}",
+                            "count": plural(count, "unit"),
+                            "colour": emotion_colour(mean),
+                        }
+                    }
+                )
             elif lane == "quotes":
                 cells.append({"quotes": print_marked(quote_items(view.stage_quotes(journey, cell)))})
             else:
@@ -193,10 +214,15 @@ def grid_rows(view: MapView, journey: JourneyEntry) -> list[dict[str, Any]]:
 
 def persona_card(view: MapView, persona: PersonaEntry) -> dict[str, Any]:
     return {
-        "id": persona.id, "name": persona.name, "status": persona.status, "size": persona.size,
+        "id": persona.id,
+        "name": persona.name,
+        "status": persona.status,
+        "size": persona.size,
         "summary": persona.summary,
-        "share": percent(persona.share), "confidence": f"{persona.confidence:.2f}",
-        "stability": f"{persona.stability:.2f}", "flags": list(persona.flags),
+        "share": percent(persona.share),
+        "confidence": f"{persona.confidence:.2f}",
+        "stability": f"{persona.stability:.2f}",
+        "flags": list(persona.flags),
         "attributes": [attribute_text(a) for a in persona.attributes],
         "motivations": finding_items(view, persona.motivations),
         "pain_points": finding_items(view, persona.pain_points),
@@ -211,13 +237,22 @@ def persona_card(view: MapView, persona: PersonaEntry) -> dict[str, Any]:
 def map_section(view: MapView, journey: JourneyEntry) -> dict[str, Any]:
     persona = view.persona_of(journey)
     return {
-        "id": f"map-{journey.persona_id}", "title": view.map_title(journey),
-        "status": persona.status if persona else None, "participants": journey.participants,
-        "stages": [{"id": c.stage, "label": c.label, "evidence": f"{plural(c.evidence.units, 'unit')} · "
-                    f"{plural(c.evidence.participants, 'participant')}", "thin": bool(c.evidence.thin)}
-                   for c in journey.stages],
+        "id": f"map-{journey.persona_id}",
+        "title": view.map_title(journey),
+        "status": persona.status if persona else None,
+        "participants": journey.participants,
+        "stages": [
+            {
+                "id": c.stage,
+                "label": c.label,
+                "evidence": f"{plural(c.evidence.units, 'unit')} · {plural(c.evidence.participants, 'participant')}",
+                "thin": bool(c.evidence.thin),
+            }
+            for c in journey.stages
+        ],
         "thin": any(c.evidence.thin for c in journey.stages),
-        "rows": grid_rows(view, journey), "curve": emotion_curve(journey.stages),
+        "rows": grid_rows(view, journey),
+        "curve": emotion_curve(journey.stages),
     }
 
 
@@ -228,16 +263,28 @@ def evidence_groups(view: MapView) -> list[dict[str, Any]]:
         u = view.units[uid]
         stage = unit_stage(u)
         persona = view.persona_by_id.get(u.persona_id or "")
-        groups.setdefault(u.source, []).append({
-            "anchor": anchor(uid), "id": uid, "text": u.text, "participant": u.participant_id,
-            "location": u.location, "question": u.question, "stage": view.stage_labels.get(stage or "", ""),
-            "kinds": [view.kind_labels.get(k.id, k.id) for k in u.kinds],
-            "touchpoints": [view.touchpoint_labels.get(t.id, t.id) for t in u.touchpoints],
-            "sentiment": f"{u.sentiment.score:+.2f}", "persona": persona.name if persona else "",
-            "data": {"persona": persona.id if persona else "", "stage": stage or "", "source": u.source,
-                     "kinds": " ".join(k.id for k in u.kinds),
-                     "touchpoints": " ".join(t.id for t in u.touchpoints)},
-        })
+        groups.setdefault(u.source, []).append(
+            {
+                "anchor": anchor(uid),
+                "id": uid,
+                "text": u.text,
+                "participant": u.participant_id,
+                "location": u.location,
+                "question": u.question,
+                "stage": view.stage_labels.get(stage or "", ""),
+                "kinds": [view.kind_labels.get(k.id, k.id) for k in u.kinds],
+                "touchpoints": [view.touchpoint_labels.get(t.id, t.id) for t in u.touchpoints],
+                "sentiment": f"{u.sentiment.score:+.2f}",
+                "persona": persona.name if persona else "",
+                "data": {
+                    "persona": persona.id if persona else "",
+                    "stage": stage or "",
+                    "source": u.source,
+                    "kinds": " ".join(k.id for k in u.kinds),
+                    "touchpoints": " ".join(t.id for t in u.touchpoints),
+                },
+            }
+        )
     return [{"source": source, "units": units} for source, units in groups.items()]
 
 
@@ -250,12 +297,14 @@ def filter_options(view: MapView, groups: Sequence[Mapping[str, Any]]) -> list[d
                 present[key].update(unit["data"][key].split())
     doc = view.doc
     return [
-        {"name": "persona", "label": "Persona",
-         "choices": [(p.id, p.name) for p in view.personas if p.id in present["persona"]]},
+        {"name": "persona", "label": "Persona", "choices": [(p.id, p.name) for p in view.personas if p.id in present["persona"]]},
         {"name": "stage", "label": "Stage", "choices": [(s.id, s.label) for s in doc.stages if s.id in present["stage"]]},
         {"name": "kind", "label": "Kind", "choices": [(k.id, k.label) for k in doc.kinds if k.id in present["kinds"]]},
-        {"name": "touchpoint", "label": "Touchpoint",
-         "choices": [(t.id, t.label) for t in doc.touchpoints if t.id in present["touchpoints"]]},
+        {
+            "name": "touchpoint",
+            "label": "Touchpoint",
+            "choices": [(t.id, t.label) for t in doc.touchpoints if t.id in present["touchpoints"]],
+        },
         {"name": "source", "label": "Source", "choices": [(g["source"], g["source"]) for g in groups]},
     ]
 

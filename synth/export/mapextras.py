@@ -63,12 +63,18 @@ def competitor_rows(view: MapView) -> list[dict[str, Any]]:
             "quotes": [_quote(u) for u in units[:MAX_QUOTES]],
         } for (name, stage), units in groups.items()]  # fmt: skip
         units_shown = [u for rs in groups.values() for u in rs]
-        out.append({
-            "name": comp.name, "source": comp.source, "mentions": len(units_shown),
-            "participants": len({u.participant_id for u in units_shown}),
-            "liked": sum(u.id in liked for u in units_shown), "disliked": sum(u.id in disliked for u in units_shown),
-            "rows": rows, "text": f"{comp.name} ({plural(len(units_shown), 'mention')})",
-        })
+        out.append(
+            {
+                "name": comp.name,
+                "source": comp.source,
+                "mentions": len(units_shown),
+                "participants": len({u.participant_id for u in units_shown}),
+                "liked": sum(u.id in liked for u in units_shown),
+                "disliked": sum(u.id in disliked for u in units_shown),
+                "rows": rows,
+                "text": f"{comp.name} ({plural(len(units_shown), 'mention')})",
+            }
+        )
     return out
 
 

@@ -106,23 +106,31 @@ def journey_dict(m: JourneyMap, labels: Mapping[str, str]) -> dict:
                 "touchpoints": [_finding(f) for f in cell.touchpoints],
                 "motivations": [_finding(f) for f in cell.motivations],
                 "pain_points": [_finding(f) for f in cell.pain_points],
-                "emotion": {
-                    "mean": None if cell.emotion_mean is None else round(float(cell.emotion_mean), 4),
-                    "count": cell.emotion_count,
-                },
+                "emotion": {"mean": None if cell.emotion_mean is None else round(float(cell.emotion_mean), 4), "count": cell.emotion_count},
                 "quotes": list(cell.quotes),
                 "opportunities": [_opportunity(o) for o in cell.opportunities],
                 "evidence": {
-                    "participants": cell.participants, "units": cell.units, "share": round(cell.share, 4),
-                    "quotes": len(cell.quotes), "thin": cell.thin,
+                    "participants": cell.participants,
+                    "units": cell.units,
+                    "share": round(cell.share, 4),
+                    "quotes": len(cell.quotes),
+                    "thin": cell.thin,
                 },
             }
         )
     return {
-        "persona_id": m.persona_id, "name": m.name, "participants": m.participants, "stages": stages,
+        "persona_id": m.persona_id,
+        "name": m.name,
+        "participants": m.participants,
+        "stages": stages,
         "paths": [
-            {"touchpoints": list(p.touchpoints), "labels": list(p.labels), "text": p.text,
-             "participants": p.participants, "unit_ids": list(p.unit_ids)}
+            {
+                "touchpoints": list(p.touchpoints),
+                "labels": list(p.labels),
+                "text": p.text,
+                "participants": p.participants,
+                "unit_ids": list(p.unit_ids),
+            }
             for p in m.paths
         ],
     }
@@ -130,8 +138,13 @@ def journey_dict(m: JourneyMap, labels: Mapping[str, str]) -> dict:
 
 def _opportunity(o: Opportunity) -> dict:
     return {
-        "text": o.text, "theme_id": o.theme_id, "draft": o.draft, "kind": o.kind,
-        "participants": o.participants, "score": round(float(o.score), 4), "unit_ids": list(o.unit_ids),
+        "text": o.text,
+        "theme_id": o.theme_id,
+        "draft": o.draft,
+        "kind": o.kind,
+        "participants": o.participants,
+        "score": round(float(o.score), 4),
+        "unit_ids": list(o.unit_ids),
     }
 
 
@@ -258,9 +271,18 @@ def records_from_map(doc: MapDocument) -> MapRecords:
     for u in doc.units:
         units.append(
             Unit(
-                id=u.id, participant_id=u.participant_id, source_id=u.source_id, text=u.text,
-                quote=u.text, clean_text=u.text, spans=tuple(Span(*s) for s in u.spans), location=u.location,
-                speaker_role=u.speaker_role, question=u.question, heading=u.heading, language=u.language,
+                id=u.id,
+                participant_id=u.participant_id,
+                source_id=u.source_id,
+                text=u.text,
+                quote=u.text,
+                clean_text=u.text,
+                spans=tuple(Span(*s) for s in u.spans),
+                location=u.location,
+                speaker_role=u.speaker_role,
+                question=u.question,
+                heading=u.heading,
+                language=u.language,
             )
         )
         taggings.append(

@@ -47,9 +47,7 @@ def write_persona_markdown(
     return written
 
 
-def render_markdown(
-    document: MapDocument | Mapping[str, Any], *, persona: str | None = None, approved_only: bool = False
-) -> str:
+def render_markdown(document: MapDocument | Mapping[str, Any], *, persona: str | None = None, approved_only: bool = False) -> str:
     view = build_view(document, persona=persona, approved_only=approved_only)
     return builtin_environment(html=False).get_template("map.md.j2").render(template_context(view, None))
 

@@ -29,8 +29,7 @@ def people_context(view: MapView) -> dict[str, Any]:
     clustering = doc.run.clustering
     value, warn_at = clustering.source_association, clustering.source_association_warn_at
     association = None if value is None else {"value": value, "warn_at": warn_at, "high": value >= warn_at}
-    return {"unassigned": rows, "association": association, "persona_ids": persona_ids,
-            "by_kind": _by_kind(doc, kinds, persona_ids)}
+    return {"unassigned": rows, "association": association, "persona_ids": persona_ids, "by_kind": _by_kind(doc, kinds, persona_ids)}
 
 
 def _row(participant: ParticipantEntry, persona_ids: list[str]) -> dict[str, Any]:
@@ -39,8 +38,12 @@ def _row(participant: ParticipantEntry, persona_ids: list[str]) -> dict[str, Any
     named = _CANDIDATE.search(reason)
     target = f"persona-{named.group(1)}" if named and f"persona-{named.group(1)}" in persona_ids else None
     target = target or (persona_ids[0] if persona_ids else "persona-1")
-    return {"id": participant.id, "reason": reason, "units": participant.units,
-            "command": f"synth review RUN assign {participant.id} {target}"}
+    return {
+        "id": participant.id,
+        "reason": reason,
+        "units": participant.units,
+        "command": f"synth review RUN assign {participant.id} {target}",
+    }
 
 
 def _by_kind(doc: MapDocument, kinds: Mapping[str, str], persona_ids: list[str]) -> dict[str, Any]:

@@ -87,6 +87,7 @@ def source_texts(doc: MapDocument) -> list[SourceText]:
 
 # ---------------------------------------------------------------- codes
 
+
 def code_families(doc: MapDocument) -> list[tuple[str, list[tuple[str, str, str]]]]:
     """(family, [(key, name, description)]): the codes synth's tags become."""
     return [
@@ -126,6 +127,7 @@ def codebook_xml(document: MapDocument | Mapping[str, Any]) -> bytes:
 
 
 # ---------------------------------------------------------------- project
+
 
 def _q(tag: str) -> str:
     return f"{{{PROJECT_NS}}}{tag}"
@@ -171,13 +173,17 @@ def _sources(root: ET.Element, doc: MapDocument, texts: Sequence[SourceText]) ->
     sources = ET.SubElement(root, _q("Sources"))
     for st in texts:
         source_guid = guid("source", st.source)
-        source = ET.SubElement(sources, _q("TextSource"), guid=source_guid, name=st.source,
-                               plainTextPath=f"internal://{source_guid}.txt")
+        source = ET.SubElement(sources, _q("TextSource"), guid=source_guid, name=st.source, plainTextPath=f"internal://{source_guid}.txt")
         for seg in st.segments:
             unit = units[seg.unit_id]
-            selection = ET.SubElement(source, _q("PlainTextSelection"), guid=guid("selection", seg.unit_id),
-                                      name=f"{unit.participant_id} · {unit.location}",
-                                      startPosition=str(seg.start), endPosition=str(seg.end))
+            selection = ET.SubElement(
+                source,
+                _q("PlainTextSelection"),
+                guid=guid("selection", seg.unit_id),
+                name=f"{unit.participant_id} · {unit.location}",
+                startPosition=str(seg.start),
+                endPosition=str(seg.end),
+            )
             ET.SubElement(selection, _q("Description")).text = f"synth unit {seg.unit_id}"
             for key in unit_code_keys(unit):
                 coding = ET.SubElement(selection, _q("Coding"), guid=guid("coding", seg.unit_id, key))

@@ -48,7 +48,9 @@ def theme_item(view: MapView, theme: ThemeEntry, shown_units: set[str]) -> dict[
         href = "#" + anchor(headline.id) if headline.id in shown_units else ""
         quote = {"text": headline.text, "href": href, **citation(headline)}
     return {
-        "id": theme.id, "label": theme.label, "kind": view.kind_labels.get(theme.kind, theme.kind),
+        "id": theme.id,
+        "label": theme.label,
+        "kind": view.kind_labels.get(theme.kind, theme.kind),
         "stage": view.stage_labels.get(theme.stage or "", ""),
         "evidence": f"{plural(len(theme.unit_ids), 'unit')} · {plural(len(participants), 'participant')}",
         "headline": quote,

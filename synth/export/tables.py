@@ -26,20 +26,23 @@ from typing import Any, Iterable, Mapping, Sequence
 from synth.atomic import write_text
 from synth.document import JourneyEntry, MapDocument, StageCell, UnitEntry
 from synth.export.safety import neutralise_cell
-from synth.export.view import (
-    LANES,
-    MapView,
-    as_document,
-    build_view,
-    cell_findings,
-    emotion_text,
-    finding_text,
-    opportunity_text,
-)
+from synth.export.view import LANES, MapView, as_document, build_view, cell_findings, emotion_text, finding_text, opportunity_text
 
 EVIDENCE_COLUMNS = (
-    "unit_id", "participant_id", "source", "location", "speaker_role", "question", "text", "stage",
-    "stage_score", "kinds", "touchpoints", "sentiment", "themes", "persona_id",
+    "unit_id",
+    "participant_id",
+    "source",
+    "location",
+    "speaker_role",
+    "question",
+    "text",
+    "stage",
+    "stage_score",
+    "kinds",
+    "touchpoints",
+    "sentiment",
+    "themes",
+    "persona_id",
 )
 EXTRA_COLUMNS = ("stage_reason", "kind_reasons", "theme_labels")
 WHITEBOARD_COLUMNS = ("persona", "stage", "lane", "text", "source", "location", "participant")
@@ -64,8 +67,14 @@ def evidence_row(unit: UnitEntry, theme_labels: Mapping[str, str] | None = None)
     labels = theme_labels or {}
     stage = unit.stage
     return [
-        unit.id, unit.participant_id, unit.source, unit.location, unit.speaker_role,
-        unit.question or "", unit.text, stage.id if stage else "",
+        unit.id,
+        unit.participant_id,
+        unit.source,
+        unit.location,
+        unit.speaker_role,
+        unit.question or "",
+        unit.text,
+        stage.id if stage else "",
         round(float(stage.score), 3) if stage else "",
         ";".join(k.id for k in unit.kinds),
         ";".join(t.id for t in unit.touchpoints),
@@ -116,8 +125,7 @@ def _stickies(view: MapView, journey: JourneyEntry, cell: StageCell, lane: str) 
 
 
 def write_whiteboard_csv(
-    document: MapDocument | Mapping[str, Any], path: Path, *, persona: str | None = None, approved_only: bool = False,
-    bom: bool = False,
+    document: MapDocument | Mapping[str, Any], path: Path, *, persona: str | None = None, approved_only: bool = False, bom: bool = False
 ) -> Path:
     """A CSV of stickies for Miro, Mural or FigJam import."""
     view = build_view(document, persona=persona, approved_only=approved_only)

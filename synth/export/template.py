@@ -24,15 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Mapping, TypeVar
 
-from jinja2 import (
-    BaseLoader,
-    Environment,
-    FileSystemLoader,
-    StrictUndefined,
-    TemplateError,
-    TemplateSyntaxError,
-    Undefined,
-)
+from jinja2 import BaseLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError, Undefined
 from jinja2.utils import missing, object_type_repr
 
 from synth.atomic import write_bytes, write_text
@@ -98,15 +90,28 @@ def _typed(model: type[M], value: Any) -> M:
 
 def _environment(loader: BaseLoader | None, *, html: bool) -> Environment:
     env = Environment(
-        loader=loader, autoescape=html, undefined=TemplateUndefined, finalize=finalize,
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        loader=loader,
+        autoescape=html,
+        undefined=TemplateUndefined,
+        finalize=finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
-    env.filters.update({
-        "md": escape_markdown, "blockquote": markdown_blockquote, "code": code_span, "one_line": one_line, "pct": percent,
-        "finding": lambda f: finding_text(_typed(Finding, f)), "emotion_word": emotion_word, "csv": csv_cell,
-        "quote": lambda u: quote_text(_typed(UnitEntry, u)),
-        "lines": lambda items: "\n".join(str(i) for i in items),
-    })
+    env.filters.update(
+        {
+            "md": escape_markdown,
+            "blockquote": markdown_blockquote,
+            "code": code_span,
+            "one_line": one_line,
+            "pct": percent,
+            "finding": lambda f: finding_text(_typed(Finding, f)),
+            "emotion_word": emotion_word,
+            "csv": csv_cell,
+            "quote": lambda u: quote_text(_typed(UnitEntry, u)),
+            "lines": lambda items: "\n".join(str(i) for i in items),
+        }
+    )
     return env
 
 
@@ -129,6 +134,7 @@ def user_environment(loader: BaseLoader | None, view: MapView, *, html: bool) ->
 
 
 # ---------------------------------------------------------------- errors
+
 
 def template_error(exc: BaseException, path: Path, *, cell: str | None = None) -> ConfigError:
     """A ConfigError naming the template and the line (or cell) at fault."""
@@ -162,6 +168,7 @@ def _template_frame(exc: BaseException, folder: Path) -> tuple[str, int] | None:
 
 # ---------------------------------------------------------------- text templates
 
+
 def current_map(view: MapView, persona: str | None) -> JourneyEntry | None:
     """The map a text template sees as `map`: the persona's, else everyone's, else the first."""
     wanted = persona or ALL_MAP
@@ -181,14 +188,18 @@ def render_text_template(view: MapView, path: Path, persona: str | None) -> str:
 
 # ---------------------------------------------------------------- xlsx templates
 
+
 def load_template_workbook(path: Path):
     from openpyxl import load_workbook
 
     try:
         return load_workbook(path)
     except Exception as exc:
-        raise ConfigError(f"is not a readable .xlsx workbook ({type(exc).__name__})", path=str(path),
-                          hint="save the template from Excel or LibreOffice as .xlsx") from None
+        raise ConfigError(
+            f"is not a readable .xlsx workbook ({type(exc).__name__})",
+            path=str(path),
+            hint="save the template from Excel or LibreOffice as .xlsx",
+        ) from None
 
 
 def placeholder_cells(ws) -> list:
@@ -274,6 +285,7 @@ def render_xlsx_template(view: MapView, path: Path) -> bytes:
 
 # ---------------------------------------------------------------- entry point
 
+
 def is_template_path(to: str) -> bool:
     """True when `to` names a template file (it exists, or has a template suffix)."""
     path = Path(to)
@@ -281,8 +293,12 @@ def is_template_path(to: str) -> bool:
 
 
 def render_template(
-    document: MapDocument | Mapping[str, Any], template_path: Path, out_path: Path, *,
-    persona: str | None = None, approved_only: bool = False,
+    document: MapDocument | Mapping[str, Any],
+    template_path: Path,
+    out_path: Path,
+    *,
+    persona: str | None = None,
+    approved_only: bool = False,
 ) -> Path:
     """Fill a user's template (text or .xlsx) with the map and write `out_path` atomically."""
     path = Path(template_path)

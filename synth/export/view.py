@@ -14,17 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-from synth.document import (
-    Attribute,
-    Emotion,
-    Finding,
-    JourneyEntry,
-    MapDocument,
-    Opportunity,
-    PersonaEntry,
-    StageCell,
-    UnitEntry,
-)
+from synth.document import Attribute, Emotion, Finding, JourneyEntry, MapDocument, Opportunity, PersonaEntry, StageCell, UnitEntry
 from synth.errors import ConfigError
 
 ALL_MAP = "all"
@@ -119,8 +109,7 @@ def build_view(doc: MapDocument | Mapping[str, Any], *, persona: str | None = No
     by_id = {p.id: p for p in document.personas}
     if persona is not None and persona not in by_id:
         known = ", ".join(sorted(by_id)) or "none"
-        raise ConfigError(f"no persona {persona!r} in this map (personas: {known})",
-                          hint="see `synth review RUN_DIR list` for persona ids")
+        raise ConfigError(f"no persona {persona!r} in this map (personas: {known})", hint="see `synth review RUN_DIR list` for persona ids")
     personas = [p for p in document.personas if _keep(p, persona, approved_only)]
     keep_ids = {p.id for p in personas}
     maps = [m for m in document.maps if m.persona_id in keep_ids or (persona is None and m.persona_id == ALL_MAP)]
@@ -151,6 +140,7 @@ def cell_findings(cell: StageCell, lane: str) -> tuple[Finding, ...]:
 
 
 # ---------------------------------------------------------------- display text
+
 
 def unit_stage(unit: UnitEntry) -> str | None:
     return unit.stage.id if unit.stage else None

@@ -36,18 +36,7 @@ from synth.document import JourneyEntry, MapDocument, StageCell, UnitEntry
 from synth.export.futuremap import FUTURE_HEADER, future_rows
 from synth.export.safety import neutralise_cell
 from synth.export.tables import evidence_table
-from synth.export.view import (
-    LANES,
-    MapView,
-    attribute_text,
-    build_view,
-    finding_text,
-    lane_texts,
-    percent,
-    plural,
-    quote_text,
-    unit_stage,
-)
+from synth.export.view import LANES, MapView, attribute_text, build_view, finding_text, lane_texts, percent, plural, quote_text, unit_stage
 
 FIXED_DATE = datetime.datetime(2026, 1, 1, 0, 0, 0)
 ZIP_DATE = (2026, 1, 1, 0, 0, 0)
@@ -66,6 +55,7 @@ TITLE_FONT = Font(bold=True, size=14)
 
 
 # ---------------------------------------------------------------- cells and bytes
+
 
 class Cells:
     """Makes one sheet's neutralised, wrapped cells (never a formula) for `ws.append`, in either workbook mode.
@@ -186,6 +176,7 @@ def emotion_fill(mean: float | None) -> PatternFill | None:
 
 # ---------------------------------------------------------------- sheets
 
+
 def write_map_sheet(ws, view: MapView, journey: JourneyEntry) -> None:
     """Stages as columns, lanes as rows; row 3 holds the stage labels. Rows are appended in order (streamable)."""
     cells, put = journey.stages, Cells(ws)
@@ -219,8 +210,9 @@ def evidence_text(cell: StageCell) -> str:
     """Evidence strength of a cell: units, participants with their share of the map, quotes, mean emotion."""
     ev, mean = cell.evidence, cell.emotion.mean
     quotes = ev.quotes if "quotes" in ev.model_fields_set else len(cell.quotes)  # a map written before the count
-    text = (f"{plural(ev.units, 'unit')}, {plural(ev.participants, 'participant')}"
-            f" ({percent(ev.share)} of the map), {plural(quotes, 'quote')}")
+    text = (
+        f"{plural(ev.units, 'unit')}, {plural(ev.participants, 'participant')} ({percent(ev.share)} of the map), {plural(quotes, 'quote')}"
+    )
     text += f", mean emotion {mean:+.2f}" if mean is not None and cell.emotion.count else ""
     return text + (f"\n{THIN_NOTE}" if ev.thin else "")
 
@@ -256,9 +248,11 @@ def _map_subtitle(view: MapView, journey: JourneyEntry) -> str:
     persona = view.persona_of(journey)
     if persona is None:
         return f"All {journey.participants} participants"
-    return (f"{persona.status.capitalize()} persona · {persona.size} participants · "
-            f"{percent(persona.share)} of the sample · confidence {persona.confidence:.2f} · "
-            f"stability {persona.stability:.2f}")
+    return (
+        f"{persona.status.capitalize()} persona · {persona.size} participants · "
+        f"{percent(persona.share)} of the sample · confidence {persona.confidence:.2f} · "
+        f"stability {persona.stability:.2f}"
+    )
 
 
 def _size_columns(ws, widths: Sequence[int]) -> None:
@@ -294,22 +288,47 @@ def page_setup(ws, *, repeat_rows: str) -> None:
     ws.page_margins.top = ws.page_margins.bottom = 0.5
 
 
-PERSONA_HEADER = ("persona_id", "name", "status", "participants", "share", "confidence", "stability", "flags",
-                  "distinguishing attributes", "motivations", "pain points", "touchpoints", "emotional high",
-                  "emotional low", "representative quotes")
+PERSONA_HEADER = (
+    "persona_id",
+    "name",
+    "status",
+    "participants",
+    "share",
+    "confidence",
+    "stability",
+    "flags",
+    "distinguishing attributes",
+    "motivations",
+    "pain points",
+    "touchpoints",
+    "emotional high",
+    "emotional low",
+    "representative quotes",
+)
 
 
 def persona_rows(view: MapView) -> list[list[Any]]:
     rows = []
     for p in view.personas:
-        rows.append([
-            p.id, p.name, p.status, p.size, round(p.share, 3), round(p.confidence, 3),
-            round(p.stability, 3), "\n".join(p.flags), "\n".join(attribute_text(a) for a in p.attributes),
-            "\n".join(finding_text(f) for f in p.motivations), "\n".join(finding_text(f) for f in p.pain_points),
-            "\n".join(finding_text(f) for f in p.touchpoints),
-            view.stage_labels.get(p.emotional_high or "", ""), view.stage_labels.get(p.emotional_low or "", ""),
-            "\n\n".join(quote_text(u) for u in view.known(p.quotes)),
-        ])
+        rows.append(
+            [
+                p.id,
+                p.name,
+                p.status,
+                p.size,
+                round(p.share, 3),
+                round(p.confidence, 3),
+                round(p.stability, 3),
+                "\n".join(p.flags),
+                "\n".join(attribute_text(a) for a in p.attributes),
+                "\n".join(finding_text(f) for f in p.motivations),
+                "\n".join(finding_text(f) for f in p.pain_points),
+                "\n".join(finding_text(f) for f in p.touchpoints),
+                view.stage_labels.get(p.emotional_high or "", ""),
+                view.stage_labels.get(p.emotional_low or "", ""),
+                "\n\n".join(quote_text(u) for u in view.known(p.quotes)),
+            ]
+        )
     return rows
 
 
@@ -356,15 +375,22 @@ def build_workbook(view: MapView, *, streaming: bool | None = None) -> Workbook:
     for journey in view.maps:
         write_map_sheet(wb.create_sheet(sheet_title(view.map_title(journey), taken)), view, journey)
     write_table_sheet(wb.create_sheet("Future state"), FUTURE_HEADER, future_rows(view), [30, 6, 18, 60, 16, 12, 8, 50])
-    write_table_sheet(wb.create_sheet("Personas"), PERSONA_HEADER, persona_rows(view),
-                      [14, 30, 10, 12, 8, 11, 10, 28, 40, 40, 40, 32, 16, 16, 60])
+    write_table_sheet(
+        wb.create_sheet("Personas"), PERSONA_HEADER, persona_rows(view), [14, 30, 10, 12, 8, 11, 10, 28, 40, 40, 40, 32, 16, 16, 60]
+    )
     write_table_sheet(wb.create_sheet("Quotes"), QUOTE_HEADER, quote_rows(view), [15, 30, 18, 70, 11, 34, 26])
     write_table_sheet(wb.create_sheet("Evidence"), header, rows, [15, 11, 34, 24, 12, 40, 70, 14, 10, 24, 20, 10, 18, 12, 30, 40])
     return wb
 
 
-def write_xlsx(document: MapDocument | Mapping[str, Any], path: Path, *, persona: str | None = None,
-               approved_only: bool = False, streaming: bool | None = None) -> Path:
+def write_xlsx(
+    document: MapDocument | Mapping[str, Any],
+    path: Path,
+    *,
+    persona: str | None = None,
+    approved_only: bool = False,
+    streaming: bool | None = None,
+) -> Path:
     """journey_map.xlsx for the shown maps and personas (`streaming`: see `build_workbook`)."""
     view = build_view(document, persona=persona, approved_only=approved_only)
     write_bytes(Path(path), workbook_bytes(build_workbook(view, streaming=streaming)))

@@ -244,9 +244,7 @@ def _decode_head(data: bytes, rel: str, suffix: str) -> str:
     from synth.ingest.encoding import decode_bytes, looks_binary
 
     if looks_binary(data):
-        raise InputError(
-            rel, "the file holds binary data, not text", hint="export it as text (UTF-8), or remove it from the folder"
-        )
+        raise InputError(rel, "the file holds binary data, not text", hint="export it as text (UTF-8), or remove it from the folder")
     return decode_bytes(_whole_characters(data), rel)[0]
 
 
@@ -283,9 +281,7 @@ def read_inputs(paths: Sequence[Path], exclude: Sequence[Path] = ()) -> tuple[li
             continue
         except Exception as exc:  # a reader bug must not stop the folder
             log.debug("reader failed on %s: %s", rel, type(exc).__name__)
-            problems.append(
-                Problem(rel, f"could not be read ({type(exc).__name__})", hint="please report this file's format")
-            )
+            problems.append(Problem(rel, f"could not be read ({type(exc).__name__})", hint="please report this file's format"))
             continue
         sources.append(source)
         problems.extend(source.problems)
@@ -307,8 +303,7 @@ def _mojibake_problem(source: Source) -> list[Problem]:
     if not bad:
         return []
     where = f"line {bad[0]}" if len(bad) == 1 else f"{len(bad)} lines, first line {bad[0]}"
-    reason = (f"holds garbled characters (mojibake such as \"Ã©\" for \"é\", or \ufffd marks) ({where}): "
-              "quotes keep them as written")
+    reason = f'holds garbled characters (mojibake such as "Ã©" for "é", or \ufffd marks) ({where}): quotes keep them as written'
     hint = "re-export the file as UTF-8 from the tool that made it (or repair it with ftfy) and run again"
     return [Problem(source.path, reason, hint, severity="warning")]
 
@@ -330,7 +325,4 @@ def _unique_ids(sources: list[Source]) -> list[Source]:
     counts: dict[str, int] = {}
     for source in sources:
         counts[source.id] = counts.get(source.id, 0) + 1
-    return [
-        replace(s, id=f"{s.id}-{hashlib.sha1(s.path.encode()).hexdigest()[6:14]}") if counts[s.id] > 1 else s
-        for s in sources
-    ]
+    return [replace(s, id=f"{s.id}-{hashlib.sha1(s.path.encode()).hexdigest()[6:14]}") if counts[s.id] > 1 else s for s in sources]

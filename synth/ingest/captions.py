@@ -82,9 +82,7 @@ def read_captions(lines: tuple[str, ...], fmt: str, rel: str) -> tuple[list[Draf
 def _skip_vtt_header(lines: tuple[str, ...], rel: str, problems: list[Problem]) -> int:
     """First line after the WEBVTT header block (1 when the header is missing)."""
     if not lines or not re.match(r"^\ufeff?WEBVTT(?:[ \t].*)?$", lines[0]):
-        problems.append(
-            Problem(rel, "the file does not start with 'WEBVTT'", "read it as captions anyway", 1, severity="warning")
-        )
+        problems.append(Problem(rel, "the file does not start with 'WEBVTT'", "read it as captions anyway", 1, severity="warning"))
         return 1
     number = 1
     while number <= len(lines) and lines[number - 1].strip():

@@ -139,8 +139,7 @@ def mask_furniture(lines: tuple[str, ...]) -> tuple[str, ...]:
     where the page has them: at most lines' start, at most lines' end (right margin), or
     on lines of their own that count up (a number column extracted as lines)."""
     patterns = [NUMBER_RUN, PAGE_COUNTER]
-    patterns += [p for p, least in ((LEADING_NUMBER, 0.5), (TRAILING_NUMBER, 0.5), (LONE_NUMBER, 0.0))
-                 if _numbered(lines, p, least)]
+    patterns += [p for p, least in ((LEADING_NUMBER, 0.5), (TRAILING_NUMBER, 0.5), (LONE_NUMBER, 0.0)) if _numbered(lines, p, least)]
     return tuple(_mask_line(line, patterns) for line in lines)
 
 
@@ -150,8 +149,7 @@ def _numbered(lines: tuple[str, ...], pattern: re.Pattern, least: float) -> bool
     found = [pattern.search(line) for line in lines if line.strip()]
     numbers = [int(m.group().strip()) for m in found if m]
     rising = sum(1 for a, b in zip(numbers, numbers[1:]) if b > a)
-    return (len(found) >= 5 and len(numbers) >= max(3, least * len(found))
-            and rising >= 0.7 * max(1, len(numbers) - 1))
+    return len(found) >= 5 and len(numbers) >= max(3, least * len(found)) and rising >= 0.7 * max(1, len(numbers) - 1)
 
 
 def _mask_line(line: str, patterns) -> str:

@@ -6,17 +6,32 @@ import codecs
 
 from synth.errors import InputError
 
-BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
+BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 # Codepages researchers' exports actually come in. charset_normalizer also proposes
 # rare ones (hp_roman8, mac_iceland ...) for short latin-1 files; those are not trusted.
 COMMON = {
-    "cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2", "cp1251", "koi8_r", "iso8859_7", "cp1253",
-    "cp1254", "iso8859_9", "cp1257", "shift_jis", "cp932", "euc_jp", "gb2312", "gbk", "gb18030", "big5",
-    "euc_kr", "cp949", "mac_roman",
+    "cp1252",
+    "latin_1",
+    "iso8859_15",
+    "cp1250",
+    "iso8859_2",
+    "cp1251",
+    "koi8_r",
+    "iso8859_7",
+    "cp1253",
+    "cp1254",
+    "iso8859_9",
+    "cp1257",
+    "shift_jis",
+    "cp932",
+    "euc_jp",
+    "gb2312",
+    "gbk",
+    "gb18030",
+    "big5",
+    "euc_kr",
+    "cp949",
+    "mac_roman",
 }
 
 

@@ -121,9 +121,7 @@ def read_notes(lines: tuple[str, ...], layout: Layout) -> tuple[list[DraftTurn],
     return state.drafts, {k: v for k, v in hints.items() if k in used}
 
 
-def _read_line(
-    state: NoteState, lines: tuple[str, ...], number: int, layout: Layout, opening: Opening | None, coded: bool
-) -> None:
+def _read_line(state: NoteState, lines: tuple[str, ...], number: int, layout: Layout, opening: Opening | None, coded: bool) -> None:
     line = lines[number - 1]
     if opening is None and number in layout.headings:
         _close(state)
@@ -164,9 +162,7 @@ def _close(state: NoteState) -> None:
     state.current = None
 
 
-def _opening(
-    line: str, number: int, layout: Layout, coded_file: bool, named: dict[int, Opening]
-) -> Opening | None:
+def _opening(line: str, number: int, layout: Layout, coded_file: bool, named: dict[int, Opening]) -> Opening | None:
     """The comment a line opens, if any."""
     if number in layout.skip:
         return None
@@ -299,11 +295,7 @@ def _named_openings(lines: tuple[str, ...], layout: Layout) -> dict[int, Opening
     counts = Counter(name for name, _ in found.values())
     initials = {n for n in counts if re.fullmatch(r"[A-Z]{2,3}", n)}
     keep = {n for n, c in counts.items() if c >= 2 or label_role(n) or (n in initials and len(initials) >= 2)}
-    return {
-        number: Opening(name, start, False, None)
-        for number, (name, start) in found.items()
-        if name in keep
-    }
+    return {number: Opening(name, start, False, None) for number, (name, start) in found.items() if name in keep}
 
 
 def _is_speech(text: str) -> bool:

@@ -65,12 +65,7 @@ def merge_runs(drafts: list[DraftTurn]) -> list[DraftTurn]:
     merged: list[DraftTurn] = []
     for draft in drafts:
         last = merged[-1] if merged else None
-        if (
-            last is not None
-            and draft.speaker is not None
-            and last.speaker == draft.speaker
-            and last.heading == draft.heading
-        ):
+        if last is not None and draft.speaker is not None and last.speaker == draft.speaker and last.heading == draft.heading:
             last.spans.extend(draft.spans)
             continue
         merged.append(DraftTurn(draft.speaker, list(draft.spans), draft.timestamp, draft.heading, draft.question))

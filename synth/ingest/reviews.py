@@ -56,6 +56,8 @@ def read_reviews(lines: tuple[str, ...], rel: str) -> tuple[list[DraftTurn], dic
             drafts.append(current)
         current.spans.extend(spans)
     hints = {d.speaker: ("participant", "an annotated review") for d in drafts if d.speaker}
-    reason = (f"read as an annotated review corpus: {len(drafts)} review(s), one participant each; the markup "
-              f"(feature[+2]##, [t]) is left out of quotes" + (f", {left_out} line(s) without ## skipped" if left_out else ""))
+    reason = (
+        f"read as an annotated review corpus: {len(drafts)} review(s), one participant each; the markup "
+        f"(feature[+2]##, [t]) is left out of quotes" + (f", {left_out} line(s) without ## skipped" if left_out else "")
+    )
     return drafts, hints, [Problem(rel, reason, HINT, severity="warning")]

@@ -91,9 +91,7 @@ def is_question(text: str) -> bool:
 
 
 def assign_roles(
-    turns: Sequence[Turn],
-    hints: Mapping[str, tuple[str, str]] | None = None,
-    overrides: Mapping[str, str] | None = None,
+    turns: Sequence[Turn], hints: Mapping[str, tuple[str, str]] | None = None, overrides: Mapping[str, str] | None = None
 ) -> tuple[Speaker, ...]:
     """One `Speaker` per name in `turns`, in order of first appearance (rules in the module doc)."""
     names = list(dict.fromkeys(t.speaker for t in turns))
@@ -111,9 +109,7 @@ def assign_roles(
     return tuple(decided[n] for n in names)
 
 
-def _infer_roles(
-    turns: Sequence[Turn], names: list[str], undecided: list[str], decided: Mapping[str, Speaker]
-) -> dict[str, Speaker]:
+def _infer_roles(turns: Sequence[Turn], names: list[str], undecided: list[str], decided: Mapping[str, Speaker]) -> dict[str, Speaker]:
     if not undecided:
         return {}
     if any(s.role == "interviewer" for s in decided.values()):

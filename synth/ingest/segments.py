@@ -100,7 +100,7 @@ def read_json(lines: tuple[str, ...], rel: str) -> tuple[list[DraftTurn], list[P
     escaped = sum(1 for d in drafts if any("\\" in lines[s.line - 1][s.start : s.end] for s in d.spans))
     problems = []
     if escaped:
-        reason = f"{escaped} turn(s) keep JSON escape sequences (such as \\\" or \\u00e9) as written"
+        reason = f'{escaped} turn(s) keep JSON escape sequences (such as \\" or \\u00e9) as written'
         problems.append(Problem(rel, reason, "quotes show the raw JSON text there", severity="warning"))
     return drafts, problems
 

@@ -36,8 +36,7 @@ class AttributePlan:
         return out
 
 
-def plan_attributes(survey, keys: Mapping[int, str], config: SurveyConfig, rel: str,
-                    problems: list[Problem]) -> AttributePlan | None:
+def plan_attributes(survey, keys: Mapping[int, str], config: SurveyConfig, rel: str, problems: list[Problem]) -> AttributePlan | None:
     """The plan for one table, or None without `attributes:`. A listed column this table does not
     have, or one that holds no closed answers, is a warning naming survey.yaml's line."""
     if not config.attributes:
@@ -48,17 +47,28 @@ def plan_attributes(survey, keys: Mapping[int, str], config: SurveyConfig, rel: 
     for column, spec in config.attributes.items():
         key = _attribute_key(survey, keys, column, find_column)
         if key is None:
-            problems.append(_warning(config, spec, rel, f"survey.yaml maps attribute {column!r}, which this table "
-                                     "does not have as a closed-answer column",
-                                     "use a column name as `synth inspect` shows it; set its role under `columns:` "
-                                     "if it is read as open text or metadata"))
+            problems.append(
+                _warning(
+                    config,
+                    spec,
+                    rel,
+                    f"survey.yaml maps attribute {column!r}, which this table does not have as a closed-answer column",
+                    "use a column name as `synth inspect` shows it; set its role under `columns:` if it is read as open text or metadata",
+                )
+            )
         elif spec.name in {s.name for s in specs.values()}:
-            problems.append(_warning(config, spec, rel, f"survey.yaml maps two columns to attribute {spec.name!r}; "
-                                     f"{column!r} is left out", "give each column its own name"))
+            problems.append(
+                _warning(
+                    config,
+                    spec,
+                    rel,
+                    f"survey.yaml maps two columns to attribute {spec.name!r}; {column!r} is left out",
+                    "give each column its own name",
+                )
+            )
         else:
             specs[key] = spec
-    return AttributePlan(specs, {spec.name: column for column, spec in config.attributes.items()
-                                 if spec in specs.values()})
+    return AttributePlan(specs, {spec.name: column for column, spec in config.attributes.items() if spec in specs.values()})
 
 
 def _attribute_key(survey, keys: Mapping[int, str], column: str, find_column) -> str | None:

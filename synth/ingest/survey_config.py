@@ -88,8 +88,6 @@ def parse_survey_config(text: str, rel: str = "survey.yaml") -> SurveyConfig:
     return SurveyConfig(path=rel, columns=columns, attributes=attributes, **scalars)
 
 
-
-
 def _named(value: Any, info: ValidationInfo) -> Any:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)) or not str(value).strip():
         raise ValueError(NAME_MESSAGE.format(key=info.field_name))

@@ -20,15 +20,38 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-GOOGLE_TIMESTAMPS = {"timestamp", "marca temporal", "horodateur", "zeitstempel", "carimbo de data/hora",
-                     "informazioni cronologiche", "tijdstempel"}
+GOOGLE_TIMESTAMPS = {
+    "timestamp",
+    "marca temporal",
+    "horodateur",
+    "zeitstempel",
+    "carimbo de data/hora",
+    "informazioni cronologiche",
+    "tijdstempel",
+}
 VARIABLE_CODE = re.compile(r"^v_\d+$")  # Unipark/EFS variable names
 MS_FORMS = {"id", "start time", "completion time"}
 TYPEFORM_MARKS = {"submit date (utc)", "start date (utc)", "network id"}
 MONKEY_LABELS = {"response", "open-ended response", "other (please specify)"}
-QUALTRICS_FIELDS = {"startdate", "enddate", "status", "ipaddress", "progress", "duration(inseconds)", "finished",
-                    "recordeddate", "responseid", "distributionchannel", "userlanguage", "externalreference",
-                    "recipientlastname", "recipientfirstname", "recipientemail", "locationlatitude", "responsetype"}
+QUALTRICS_FIELDS = {
+    "startdate",
+    "enddate",
+    "status",
+    "ipaddress",
+    "progress",
+    "duration(inseconds)",
+    "finished",
+    "recordeddate",
+    "responseid",
+    "distributionchannel",
+    "userlanguage",
+    "externalreference",
+    "recipientlastname",
+    "recipientfirstname",
+    "recipientemail",
+    "locationlatitude",
+    "responsetype",
+}
 QUESTION_TAG = re.compile(r"^(?:Q\d+(?:[_.]\d+)*(?:_TEXT)?|QID\d+(?:_\w+)?)$")
 
 

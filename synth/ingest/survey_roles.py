@@ -19,8 +19,23 @@ from synth.privacy.columns import EMAIL_VALUE as EMAIL
 from synth.privacy.columns import NAME_HEADER, PII_HEADER
 from synth.privacy.columns import PHONE_VALUE as PHONE
 
-ID_HEADERS = {"responseid", "response id", "respondent id", "respondentid", "respondent", "#", "id", "lfdn",
-              "participant id", "participant", "response_id", "respondent_id", "submission id", "token", "_recordid"}
+ID_HEADERS = {
+    "responseid",
+    "response id",
+    "respondent id",
+    "respondentid",
+    "respondent",
+    "#",
+    "id",
+    "lfdn",
+    "participant id",
+    "participant",
+    "response_id",
+    "respondent_id",
+    "submission id",
+    "token",
+    "_recordid",
+}
 RANGE = re.compile(r"^(?:\d+\s*[-–]\s*\d+|\d+\s*\+|(?:under|over|below|above) \d+)$", re.IGNORECASE)
 META_HEADER = re.compile(
     r"timestamp|date|time\b|duration|status|progress|finished|\bcompleted?\b|disposition|last ?page|tester"
@@ -112,8 +127,11 @@ def content_role(facts: ColumnFacts) -> Inferred:
     separator = multi_separator(answers)
     if separator:
         options = OptionSplitter.of(answers, separator).options()
-        return Inferred("multi_choice", f"answers combine {len(options)} options joined by {separator!r}: "
-                        + short(" | ".join(options), 160), separator=separator)
+        return Inferred(
+            "multi_choice",
+            f"answers combine {len(options)} options joined by {separator!r}: " + short(" | ".join(options), 160),
+            separator=separator,
+        )
     return _affiliation(facts, answers, distinct) or _text_or_choice(answers, distinct)
 
 
@@ -188,8 +206,12 @@ def option_group_roles(columns: Sequence[ColumnFacts]) -> dict[int, Inferred]:
         if len(run) >= 2 and any(_chosen_answers(columns[i]) for i in run):
             question = _group_question(columns, run)
             for i in run:
-                found[i] = Inferred("multi_choice", f"one of {len(run)} option columns of one question",
-                                    group=question, option=columns[i].label or columns[i].name)
+                found[i] = Inferred(
+                    "multi_choice",
+                    f"one of {len(run)} option columns of one question",
+                    group=question,
+                    option=columns[i].label or columns[i].name,
+                )
         start = end
     return found
 
@@ -230,7 +252,7 @@ def _group_question(columns: Sequence[ColumnFacts], run: list[int]) -> str:
 
 
 def multi_separator(answers: Sequence[str]) -> str | None:
-    """", " (Google Forms) or "," (Qualtrics) when the answers join options from a small,
+    """ ", " (Google Forms) or "," (Qualtrics) when the answers join options from a small,
     repeated option set with it; None when they do not."""
     for separator in (", ", ","):
         if _joins_options(answers, separator):
@@ -284,7 +306,8 @@ class OptionSplitter:
         for part in split_outside_brackets(answer.strip(), self.separator):
             glued = f"{pieces[-1]}{self.separator}{part}" if pieces else ""
             tied = self.usage.get(part.strip(), 0) <= 1 or (
-                part.strip()[:1].islower() and self.before.get(part.strip()) == {previous.strip()})
+                part.strip()[:1].islower() and self.before.get(part.strip()) == {previous.strip()}
+            )
             if pieces and tied and glued in self.whole:
                 pieces[-1] = glued
             else:

@@ -17,16 +17,32 @@ from synth.ingest.survey_roles import ColumnFacts, header_role
 from synth.ingest.survey_tables import Table
 from synth.records import Column, Problem, Source
 
-KEY_HEADERS = ("participant", "participant id", "participant_id", "participant name", "name", "full name", "id",
-               "speaker", "respondent", "respondent id", "interviewee", "alias", "code")
+KEY_HEADERS = (
+    "participant",
+    "participant id",
+    "participant_id",
+    "participant name",
+    "name",
+    "full name",
+    "id",
+    "speaker",
+    "respondent",
+    "respondent id",
+    "interviewee",
+    "alias",
+    "code",
+)
 
 
 def read_roster(table: Table, rel: str) -> Source:
     """The roster as a Source of kind "participants"; raises InputError when it has no rows."""
     names = unique_names(table.rows[0])
     if len(table.rows) < 2 or len(names) < 2:
-        raise InputError(rel, "a participants file needs a header row, an id column and at least one attribute",
-                         hint="write it as: name,age_band,segment  then one row per participant")
+        raise InputError(
+            rel,
+            "a participants file needs a header row, an id column and at least one attribute",
+            hint="write it as: name,age_band,segment  then one row per participant",
+        )
     key = _key_column(names)
     columns, hidden = _roster_columns(names, key, table)
     attributes: dict[str, dict[str, str]] = {}
@@ -41,25 +57,45 @@ def read_roster(table: Table, rel: str) -> Source:
             continue
         if person in attributes:
             repeated.append(number)
-        attributes[person] = {names[i]: cells[i].strip() for i in range(len(names))
-                              if i != key and i not in hidden and i not in aliases and cells[i].strip()}
-        identities[person] = tuple(dict.fromkeys([person] + [v.strip() for i in aliases
-                                                             for v in ALIAS_SPLIT.split(cells[i]) if v.strip()]))
+        attributes[person] = {
+            names[i]: cells[i].strip() for i in range(len(names)) if i != key and i not in hidden and i not in aliases and cells[i].strip()
+        }
+        identities[person] = tuple(dict.fromkeys([person] + [v.strip() for i in aliases for v in ALIAS_SPLIT.split(cells[i]) if v.strip()]))
         rows[person] = number
     problems: tuple[Problem, ...] = ()
     if repeated:
-        problems = (Problem(rel, f"{len(repeated)} participant(s) are listed more than once; the last row wins",
-                            row=repeated[0], column=names[key], hint="keep one row per participant",
-                            severity="warning"),)
-    return Source(id="", path=rel, kind="participants", format="participants", sha256="",
-                  lines=tuple("\t".join(r) for r in table.rows), columns=columns, attributes=attributes,
-                  problems=problems, identities=identities, rows=rows)
+        problems = (
+            Problem(
+                rel,
+                f"{len(repeated)} participant(s) are listed more than once; the last row wins",
+                row=repeated[0],
+                column=names[key],
+                hint="keep one row per participant",
+                severity="warning",
+            ),
+        )
+    return Source(
+        id="",
+        path=rel,
+        kind="participants",
+        format="participants",
+        sha256="",
+        lines=tuple("\t".join(r) for r in table.rows),
+        columns=columns,
+        attributes=attributes,
+        problems=problems,
+        identities=identities,
+        rows=rows,
+    )
 
 
 # columns that name the person another way (their survey respondent id, an alias, other ids):
 # joined on, never attributes. Contact columns (email) are joined on too.
-ALIAS_HEADER = re.compile(r"\b(alias(es)?|aka|also known as|ids|other[ _-]ids?|respondent([ _-]id)?|survey([ _-]respondent)?([ _-]id)?|"
-                          r"response[ _-]id)\s*$", re.IGNORECASE)
+ALIAS_HEADER = re.compile(
+    r"\b(alias(es)?|aka|also known as|ids|other[ _-]ids?|respondent([ _-]id)?|survey([ _-]respondent)?([ _-]id)?|"
+    r"response[ _-]id)\s*$",
+    re.IGNORECASE,
+)
 ALIAS_SPLIT = re.compile(r"[;,|]")
 
 

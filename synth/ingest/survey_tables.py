@@ -25,8 +25,7 @@ MAX_CELL = 16 * 1024 * 1024  # the csv module's default limit (128 KB) drops a w
 SNIFF_RECORDS = 50
 # charset_normalizer sometimes names a rare codepage (hp_roman8, mac_*) for a plain
 # latin-1 export; survey tools write UTF-8, UTF-16 or a Windows/ISO codepage.
-TRUSTED_ENCODINGS = ("utf", "cp125", "windows-125", "iso8859", "latin", "ascii", "koi8", "shift_jis", "cp932",
-                     "euc", "gb", "big5", "cp949")
+TRUSTED_ENCODINGS = ("utf", "cp125", "windows-125", "iso8859", "latin", "ascii", "koi8", "shift_jis", "cp932", "euc", "gb", "big5", "cp949")
 WORKBOOK_HINT = "open it in Excel and save it again as .xlsx, or export the responses as CSV"
 
 
@@ -122,8 +121,9 @@ def load_workbook(path: Path, rel: str, *, sheet: str | None = None) -> Table:
     try:
         names = tuple(book.sheetnames)
         if sheet is not None and sheet not in names:
-            raise InputError(rel, f"survey.yaml names sheet {sheet!r}, which the workbook does not have",
-                             hint=f"sheets: {', '.join(names)}")
+            raise InputError(
+                rel, f"survey.yaml names sheet {sheet!r}, which the workbook does not have", hint=f"sheets: {', '.join(names)}"
+            )
         grids = {name: _sheet_rows(book[name], rel) for name in ([sheet] if sheet else names)}
     finally:
         book.close()

@@ -80,7 +80,7 @@ class Survey:
 
 
 def sniff(path: Path, head: str) -> str | None:
-    """"participants" for a roster, the survey tool's name for a text table, "xlsx" for a
+    """ "participants" for a roster, the survey tool's name for a text table, "xlsx" for a
     workbook; None for anything else (a transcript that happens to hold commas is not a table)."""
     suffix = path.suffix.lower()
     if suffix not in TEXT_SUFFIXES | BOOK_SUFFIXES and not (suffix == ".txt" and _text_table(head)):
@@ -145,20 +145,22 @@ def _dropped_note(rel: str, status: list[int], unanswered: list[int], tests: lis
     reasons = [(status, "are empty or marked as previews, tests or spam by the survey tool"),
                ([n for n in unanswered if n not in tests], "answer none of the questions"),
                (tests, "hold only test answers ('test', 'asdf', keyboard mashing)")]  # fmt: skip
-    said = [f"{len(rows)} {why} (row {', '.join(map(str, rows[:5]))}{' ...' if len(rows) > 5 else ''})"
-            for rows, why in reasons if rows]
+    said = [f"{len(rows)} {why} (row {', '.join(map(str, rows[:5]))}{' ...' if len(rows) > 5 else ''})" for rows, why in reasons if rows]
     if not said:
         return []
     first = min(n for rows, _ in reasons for n in rows)
-    return [Problem(rel, "rows left out: " + "; ".join(said), hint="nothing to do unless a real answer was dropped",
-                    row=first, severity="warning")]
+    return [
+        Problem(
+            rel, "rows left out: " + "; ".join(said), hint="nothing to do unless a real answer was dropped", row=first, severity="warning"
+        )
+    ]
 
 
 def _answer_grid(table: Table, header: Header) -> dict[int, tuple[str, ...]]:
     """Row number -> cells padded to the header width; EFS missing codes read as empty."""
     width = len(header.names)
     grid = {}
-    for number, row in enumerate(table.rows[header.rows:], header.rows + 1):
+    for number, row in enumerate(table.rows[header.rows :], header.rows + 1):
         cells = tuple(row[:width]) + ("",) * (width - len(row))
         if header.fmt == "enterprise":
             cells = tuple("" if c.strip() in MISSING_CODES else c for c in cells)
@@ -169,11 +171,15 @@ def _answer_grid(table: Table, header: Header) -> dict[int, tuple[str, ...]]:
 def _ragged(table: Table, header: Header, rel: str):
     """One warning for rows wider or narrower than the header (the first such row named)."""
     width = len(header.names)
-    odd = [n for n, row in enumerate(table.rows[header.rows:], header.rows + 1)
-           if len(row) < width or any(c.strip() for c in row[width:])]
+    odd = [n for n, row in enumerate(table.rows[header.rows :], header.rows + 1) if len(row) < width or any(c.strip() for c in row[width:])]
     if odd:
-        yield Problem(rel, f"{len(odd)} row(s) do not have the header's {width} cells; extra cells were left out",
-                      hint="check the delimiter and quoting of the export", row=odd[0], severity="warning")
+        yield Problem(
+            rel,
+            f"{len(odd)} row(s) do not have the header's {width} cells; extra cells were left out",
+            hint="check the delimiter and quoting of the export",
+            row=odd[0],
+            severity="warning",
+        )
 
 
 def _drop_status_rows(grid, header: Header) -> tuple[list[int], list[int]]:
@@ -236,8 +242,14 @@ def _match_overrides(facts, config: SurveyConfig, rel: str, problems: list) -> d
     for key, role in wanted.items():
         index = find_column(facts, key)
         if index is None:
-            problems.append(Problem(rel, f"survey.yaml names column {key!r}, which this table does not have",
-                                    hint="use a column name as `synth inspect` shows it", severity="warning"))
+            problems.append(
+                Problem(
+                    rel,
+                    f"survey.yaml names column {key!r}, which this table does not have",
+                    hint="use a column name as `synth inspect` shows it",
+                    severity="warning",
+                )
+            )
         else:
             found[index] = Inferred(role, "set in survey.yaml")
     return found
@@ -260,13 +272,14 @@ def _one_id(roles: list[Inferred], facts) -> tuple[Inferred, ...]:
     keep = next(iter(set_in_config or ids), None)
     return tuple(
         Inferred("metadata", f"another id column ({facts[keep].name!r} names respondents)")
-        if r.role == "respondent_id" and i != keep else r
+        if r.role == "respondent_id" and i != keep
+        else r
         for i, r in enumerate(roles)
     )
 
 
 def is_test_answer(text: str) -> bool:
-    """"test", "testing 123", "asdf", "adf asdf", "xxx": someone trying the form, not answering it.
+    """ "test", "testing 123", "asdf", "adf asdf", "xxx": someone trying the form, not answering it.
     A home-row word that is a word ("glad", "sad", "flash") is an answer."""
     if TEST_ANSWER.match(text.strip()):
         return True
@@ -302,9 +315,14 @@ def build_source(survey: Survey, rel: str, config: SurveyConfig = SurveyConfig()
     segment = find_column(survey.facts, config.segment) if config.segment else None
     problems = list(survey.problems) + id_problems
     if config.segment and segment is None:
-        problems.append(Problem(rel, f"survey.yaml names segment column {config.segment!r}, which this table does "
-                                     "not have", hint="use a column name as `synth inspect` shows it",
-                                severity="warning"))
+        problems.append(
+            Problem(
+                rel,
+                f"survey.yaml names segment column {config.segment!r}, which this table does not have",
+                hint="use a column name as `synth inspect` shows it",
+                severity="warning",
+            )
+        )
     plan = plan_attributes(survey, keys, config, rel, problems)
     turns: list[Turn] = []
     attributes: dict[str, dict[str, str]] = {}
@@ -315,11 +333,23 @@ def build_source(survey: Survey, rel: str, config: SurveyConfig = SurveyConfig()
         found = _attributes(survey, position, keys, shown, segment)
         attributes[speaker] = plan.apply(found) if plan else found
     return Source(
-        id="", path=rel, kind="survey", format=survey.header.fmt, sha256="", lines=lines, turns=tuple(turns),
+        id="",
+        path=rel,
+        kind="survey",
+        format=survey.header.fmt,
+        sha256="",
+        lines=lines,
+        turns=tuple(turns),
         speakers=tuple(Speaker(ids[n], "participant", "survey respondent") for n in survey.rows),
-        columns=_columns(survey), attributes=attributes, problems=tuple(problems), dropped_rows=survey.dropped,
-        sheet=survey.table.sheet, sheets=survey.table.sheets,
-        identities=_identities(survey, ids), dates=_dates(survey, ids), respondent_keys=_respondent_keys(survey, ids),
+        columns=_columns(survey),
+        attributes=attributes,
+        problems=tuple(problems),
+        dropped_rows=survey.dropped,
+        sheet=survey.table.sheet,
+        sheets=survey.table.sheets,
+        identities=_identities(survey, ids),
+        dates=_dates(survey, ids),
+        respondent_keys=_respondent_keys(survey, ids),
         mapped_attributes=dict(plan.columns) if plan else {},
     )
 
@@ -349,9 +379,10 @@ def _identities(survey: Survey, ids: dict[int, str]) -> dict[str, tuple[str, ...
     """Respondent -> their id and the cells of id and contact columns (email, name): what a
     participants.csv row can be joined on. Kept in memory only, never written out."""
     columns = [i for i, r in enumerate(survey.inferred) if r.role in ("pii", "respondent_id")]
-    return {ids[number]: tuple(dict.fromkeys([ids[number]] + [v for i in columns
-                                                              if (v := survey.facts[i].answers[position].strip())]))
-            for position, number in enumerate(survey.rows)}
+    return {
+        ids[number]: tuple(dict.fromkeys([ids[number]] + [v for i in columns if (v := survey.facts[i].answers[position].strip())]))
+        for position, number in enumerate(survey.rows)
+    }
 
 
 def respondent_ids(survey: Survey, rel: str) -> tuple[dict[int, str], list[Problem]]:
@@ -370,10 +401,16 @@ def respondent_ids(survey: Survey, rel: str) -> tuple[dict[int, str], list[Probl
         ids[number] = name
     problems = []
     if repeated:
-        problems.append(Problem(rel, f"{len(repeated)} respondent id(s) appear more than once; each row is kept "
-                                     "as its own respondent", hint="check for duplicated responses",
-                                row=repeated[0], column=survey.facts[column].name if column is not None else None,
-                                severity="warning"))
+        problems.append(
+            Problem(
+                rel,
+                f"{len(repeated)} respondent id(s) appear more than once; each row is kept as its own respondent",
+                hint="check for duplicated responses",
+                row=repeated[0],
+                column=survey.facts[column].name if column is not None else None,
+                severity="warning",
+            )
+        )
     return ids, problems
 
 
@@ -388,8 +425,13 @@ def _turns(survey: Survey, number: int, position: int, speaker: str, memo: dict[
             continue
         start = starts[index]
         fact = survey.facts[index]
-        yield Turn(speaker=speaker, text=text, spans=(Span(number, start, start + len(text)),),
-                   question=fact.question or fact.name, column=fact.name)
+        yield Turn(
+            speaker=speaker,
+            text=text,
+            spans=(Span(number, start, start + len(text)),),
+            question=fact.question or fact.name,
+            column=fact.name,
+        )
 
 
 def _says_nothing(text: str, memo: dict[str, bool]) -> bool:
@@ -436,8 +478,12 @@ def attribute_keys(survey: Survey) -> dict[int, str]:
     keys: dict[int, str] = {}
     used: set[str] = set()
     for index, fact in enumerate(survey.facts):
-        if survey.header.fmt == "enterprise" and fact.label and not NUMBERED.match(fact.label) \
-                and fact.label.casefold() not in GENERIC_LABELS:
+        if (
+            survey.header.fmt == "enterprise"
+            and fact.label
+            and not NUMBERED.match(fact.label)
+            and fact.label.casefold() not in GENERIC_LABELS
+        ):
             key = fact.label
         elif fact.question and len(fact.question) <= 80 and closed.count(fact.question) <= 1:
             key = SELECTED_CHOICE.sub("", fact.question)  # Qualtrics' "Q - Selected Choice" is the question
@@ -507,8 +553,7 @@ def _fmt(value: float) -> str:
 
 def _columns(survey: Survey) -> tuple[Column, ...]:
     return tuple(
-        Column(name=fact.name, role=role.role, question=fact.question, example=_example(fact, role),
-               reason=role.reason)
+        Column(name=fact.name, role=role.role, question=fact.question, example=_example(fact, role), reason=role.reason)
         for fact, role in zip(survey.facts, survey.inferred)
     )
 

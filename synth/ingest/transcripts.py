@@ -32,8 +32,16 @@ from synth.records import Problem, Source, Turn
 log = logging.getLogger(__name__)
 
 SUFFIXES = {
-    ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".vtt": "vtt", ".srt": "srt", ".sbv": "sbv",
-    ".docx": "docx", ".pdf": "pdf", ".json": "json",
+    ".txt": "txt",
+    ".text": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".vtt": "vtt",
+    ".srt": "srt",
+    ".sbv": "sbv",
+    ".docx": "docx",
+    ".pdf": "pdf",
+    ".json": "json",
 }
 TABLE_SUFFIXES = {".csv", ".tsv", ".tab", ".xlsx", ".xlsm", ".xls", ".ods"}
 SRT_START = re.compile(r"^\s*\d+\s*\n\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->")
@@ -117,9 +125,7 @@ def read(path: Path, rel: str, fmt: str, *, overrides: Mapping[str, str] | None 
         raise
     except Exception as exc:  # a parse surprise must still name the file, not crash the folder
         log.debug("transcript reader failed on %s: %s", rel, type(exc).__name__)
-        raise InputError(
-            rel, f"could not be read as {fmt} ({type(exc).__name__})", hint="please report this file's format"
-        ) from None
+        raise InputError(rel, f"could not be read as {fmt} ({type(exc).__name__})", hint="please report this file's format") from None
 
 
 def _read_format(path: Path, rel: str, fmt: str) -> Reading:
@@ -165,12 +171,7 @@ def _caption_hints(drafts: list[DraftTurn]) -> dict[str, tuple[str, str]]:
 
 
 def _read_text_lines(
-    lines: tuple[str, ...],
-    rel: str,
-    *,
-    markdown_file: bool = False,
-    labels: Mapping | None = None,
-    skip: set[int] | None = None,
+    lines: tuple[str, ...], rel: str, *, markdown_file: bool = False, labels: Mapping | None = None, skip: set[int] | None = None
 ) -> Reading:
     """Speaker-line transcript, markdown notes, or (neither) one unattributed voice."""
     layout = markdown.layout_markdown(lines) if markdown_file else markdown.Layout()

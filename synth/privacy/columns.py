@@ -26,7 +26,7 @@ PHONE_VALUE = re.compile(r"^\+?[\d ()./-]{7,}$")
 
 
 def normal_key(key: str) -> str:
-    """"RecipientFirstName", "first_name", "First Name " -> "recipient first name", "first name"."""
+    """ "RecipientFirstName", "first_name", "First Name " -> "recipient first name", "first name"."""
     spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", key.strip())
     return re.sub(r"[\s_\-.]+", " ", spaced.lower())
 

@@ -79,11 +79,7 @@ def name_forms(label: str) -> tuple[str, list[str]] | None:
 
 
 def _not_name_token(token: str) -> bool:
-    return (
-        token.lower() in ROLE_WORDS | JOB_WORDS
-        or any(ch.isdigit() for ch in token)
-        or not re.match(r"^[^\W\d_][\w'’.-]*$", token)
-    )
+    return token.lower() in ROLE_WORDS | JOB_WORDS or any(ch.isdigit() for ch in token) or not re.match(r"^[^\W\d_][\w'’.-]*$", token)
 
 
 def case_variants(form: str) -> list[str]:

@@ -95,7 +95,7 @@ def _is_personal_url(url: str) -> bool:
 
 
 def _personal_key(key: str) -> bool:
-    """"id", "userId", "user_email", "access_token", "sig" name a person or a secret; "page", "width" do not."""
+    """ "id", "userId", "user_email", "access_token", "sig" name a person or a secret; "page", "width" do not."""
     words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", key).lower().replace("_", " ").replace("-", " ").split()
     return any(w in PERSONAL_KEY_WORDS or w.startswith(PERSONAL_KEY_STARTS) for w in words)
 

@@ -51,10 +51,8 @@ CAPITALISED_WORDS = frozenset(
     "honestly um umm uh uhm erm er hmm hm mm mmm mhm ah aha eh oh ooh wow yep yup nope nah lol ha haha huh gosh "
     "cheers bye hiya hey".split()
 )
-DATE_CONTEXT = frozenset(
-    "in since until till by from last next this early late mid of through during before after every".split()
-)
-SENTENCE_END = tuple(".!?\"“(:[")
+DATE_CONTEXT = frozenset("in since until till by from last next this early late mid of through during before after every".split())
+SENTENCE_END = tuple('.!?"“(:[')
 
 UPPER, LOWER = "A-ZÀ-ÖØ-ÞĀ-Ž", "a-zß-öø-ÿā-ž"
 NAME_WORD = (  # Ann, Zoë, McDonald, O'Brien, Anne-Marie

@@ -24,8 +24,7 @@ from synth.yamlcheck import Shape, Wording, entry_line, line_of, load_yaml, vali
 
 SECTIONS = ("stages", "kinds", "touchpoints")
 LANE_KINDS = ("pain_point", "motivation", "action", "emotion")  # the journey map's lanes need these
-SENTIMENT_KEYS = ("positive_words", "negative_words", "intensifiers", "positive_examples", "negative_examples",
-                  "neutral_examples")
+SENTIMENT_KEYS = ("positive_words", "negative_words", "intensifiers", "positive_examples", "negative_examples", "neutral_examples")
 # prior: share of a kind's meaning given to the zero-shot description prior (chosen on the NaPiRE and complaints dev halves)
 DEFAULT_WEIGHTS = {"rules": 0.8, "similarity": 0.6, "classifier": 0.6, "question": 0.5, "prior": 0.4}
 DEFAULT_THRESHOLDS = {"stages": 0.45, "kinds": 0.5, "touchpoints": 0.7}
@@ -316,10 +315,15 @@ class _Builder:
         self.check_ids(sections)
         sentiment = top.sentiment or _SentimentIn()
         book = Codebook(
-            stages=sections["stages"], kinds=sections["kinds"], touchpoints=sections["touchpoints"],
-            sha256=sha256, path=path, sentiment=SentimentWords(**sentiment.model_dump()),
+            stages=sections["stages"],
+            kinds=sections["kinds"],
+            touchpoints=sections["touchpoints"],
+            sha256=sha256,
+            path=path,
+            sentiment=SentimentWords(**sentiment.model_dump()),
             none_examples=top.none_examples if isinstance(top.none_examples, tuple) else (),
-            competitors=self.competitors(), **self.settings(top.settings),
+            competitors=self.competitors(),
+            **self.settings(top.settings),
         )
         return book, self.errors
 
@@ -354,9 +358,14 @@ class _Builder:
             code_id = entry.get("id")
             return Code(id=code_id, label=code_id, line=line) if isinstance(code_id, str) else None
         return Code(
-            id=built.id, label=built.label or built.id.replace("_", " ").capitalize(), description=built.description or "",
-            examples=built.examples, negatives=built.negatives, patterns=built.patterns,
-            threshold=DEFAULT_THRESHOLDS[section] if built.threshold is None else built.threshold, line=line,
+            id=built.id,
+            label=built.label or built.id.replace("_", " ").capitalize(),
+            description=built.description or "",
+            examples=built.examples,
+            negatives=built.negatives,
+            patterns=built.patterns,
+            threshold=DEFAULT_THRESHOLDS[section] if built.threshold is None else built.threshold,
+            line=line,
         )
 
     def check_ids(self, sections: dict[str, tuple[Code, ...]]) -> None:

@@ -53,8 +53,13 @@ class FieldReport:
             "rows": self.rows,
             "macro_f1": round(self.macro_f1, 4),
             "labels": {
-                s.label: {"precision": round(s.precision, 4), "recall": round(s.recall, 4), "f1": round(s.f1, 4), "support": s.support,
-                          "kappa": None if s.kappa is None else round(s.kappa, 4)}
+                s.label: {
+                    "precision": round(s.precision, 4),
+                    "recall": round(s.recall, 4),
+                    "f1": round(s.f1, 4),
+                    "support": s.support,
+                    "kappa": None if s.kappa is None else round(s.kappa, 4),
+                }
                 for s in self.labels
             },
         }
@@ -239,8 +244,14 @@ class MemoEmbedder:
 
 def _unit(index: int, example: LabelledExample, clean: str) -> Unit:
     return Unit(
-        id=f"row-{index + 2}", participant_id="eval", source_id="eval", text=example.text, quote=example.text,
-        clean_text=clean or example.text, spans=(Span(index + 2, 0, len(example.text)),), location=f"row {index + 2}",
+        id=f"row-{index + 2}",
+        participant_id="eval",
+        source_id="eval",
+        text=example.text,
+        quote=example.text,
+        clean_text=clean or example.text,
+        spans=(Span(index + 2, 0, len(example.text)),),
+        location=f"row {index + 2}",
         question=example.question,
     )
 

@@ -103,7 +103,7 @@ class Tagger:
         return SectionScores(score, rule, patterns, sims.prob, sims.cosine, sims.nearest, clf, q, shown)
 
     def _negated_positive_is_pain(self, rule: np.ndarray, patterns, hits: list[RuleHits]) -> None:
-        """"not easy", "wasn't helpful": a negated positive word is a pain-point cue."""
+        """ "not easy", "wasn't helpful": a negated positive word is a pain-point cue."""
         ids = [c.id for c in self.codebook.kinds]
         if "pain_point" not in ids:
             return

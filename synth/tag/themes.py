@@ -61,6 +61,7 @@ def build_themes(units: Sequence[Unit], vectors: np.ndarray, taggings: Sequence[
             clusters.append((f"theme-{stage or 'none'}-{kind}-{n}", stage or None, kind, cluster))
     labels = label_clusters([[terms[i] for i in c] for *_, c in clusters])
     from synth.synthesize_evidence import theme_headline  # the persona quotes' filter, shared
+
     themes, per_unit = [], {}  # type: list[Theme], dict[str, list[str]]
     for (theme_id, stage_id, kind, cluster), label in zip(clusters, labels):
         headline = theme_headline([units[i] for i in cluster], vectors[cluster])
@@ -177,7 +178,7 @@ def _runs(span) -> list[list[_Word]]:
                 and not tokens[j + 1].whitespace_ and tokens[j + 2].is_alpha and tokens[j].is_alpha:  # fmt: skip
             j += 2
         if tokens[i].is_alpha and not _placeholder(tokens, i):
-            runs[-1].append(_Word(tokens[i:j + 1]))
+            runs[-1].append(_Word(tokens[i : j + 1]))
         elif runs[-1]:
             runs.append([])
         i = j + 1
@@ -185,7 +186,7 @@ def _runs(span) -> list[list[_Word]]:
 
 
 def _placeholder(tokens, i: int) -> bool:
-    """"[name]"-style redaction markers are not the participant's words."""
+    """ "[name]"-style redaction markers are not the participant's words."""
     return 0 < i < len(tokens) - 1 and tokens[i - 1].text in "[{" and tokens[i + 1].text in "]}"
 
 
@@ -193,7 +194,7 @@ def _ngrams(run: list[_Word]):
     """(key, surface) for every window of 1-3 strong words."""
     for size in range(1, MAX_WORDS + 1):
         for start in range(len(run) - size + 1):
-            window = run[start:start + size]
+            window = run[start : start + size]
             if all(w.strong for w in window):
                 yield " ".join(w.key for w in window), " ".join(w.surface for w in window)
 
@@ -222,11 +223,7 @@ def _label(counts: Counter, totals: Counter, average: float, size: int, surfaces
     read as noise to a researcher, so a mixed theme is named by what most of it says.
     """
     support = min(MIN_SUPPORT, size, max(counts.values(), default=0))
-    scores = {
-        t: counts[t] * math.log(1 + average / totals[t]) * (MULTIWORD if " " in t else 1.0)
-        for t in counts
-        if counts[t] >= support
-    }
+    scores = {t: counts[t] * math.log(1 + average / totals[t]) * (MULTIWORD if " " in t else 1.0) for t in counts if counts[t] >= support}
     if not scores:
         return "other"
     ranked = sorted(scores, key=lambda t: (-scores[t], -len(t.split()), t))
@@ -237,8 +234,7 @@ def _grow(term: str, counts: Counter) -> str:
     """The longest phrase containing `term` that is said in most of the units `term` is."""
     while True:
         longer = [
-            t for t in counts
-            if len(t.split()) > len(term.split()) and f" {term} " in f" {t} " and counts[t] >= COVERS * counts[term]
+            t for t in counts if len(t.split()) > len(term.split()) and f" {term} " in f" {t} " and counts[t] >= COVERS * counts[term]
         ]
         if not longer:
             return term
