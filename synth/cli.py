@@ -257,7 +257,7 @@ def export_cli(
 ) -> None:
     """Render the reviewed run into a journey-map template."""
     from synth.export import export
-    from synth.pipeline import reviewed_map
+    from synth.reviewed import reviewed_map
 
     reviewed, notes = _guard(reviewed_map, run_dir)
     if persona and persona not in reviewed.persona_ids:
@@ -391,7 +391,7 @@ def eval_cli(
 
 def _review_edit(run_dir: Path, change, message: str) -> None:
     """Change review.yaml and re-render, all under the run folder's lock (parallel edits queue)."""
-    from synth.pipeline import refresh
+    from synth.reviewed import refresh
 
     _, notes = _guard(refresh, run_dir, change)
     typer.echo(message)
@@ -435,7 +435,7 @@ def _run_dir(ctx: typer.Context) -> Path:
 def review_list_cli(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON: personas and notes.")) -> None:
     """List personas with status, size and name."""
     run_dir = _run_dir(ctx)
-    from synth.pipeline import reviewed_map
+    from synth.reviewed import reviewed_map
 
     reviewed, notes = _guard(reviewed_map, run_dir)
     if as_json:
