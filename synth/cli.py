@@ -1,7 +1,8 @@
 """Command line: parses options, calls the library, renders results.
 
-Heavy libraries are imported inside commands so `synth --help` stays fast.
-Only this module turns exceptions into exit codes; tracebacks never show local
+Heavy libraries are imported inside commands so `synth --help` stays fast. The review
+commands are `synth.cli_review`. Only the command line turns exceptions into exit codes
+(`main` here, `guard` and `fail` in `synth.cli_output`); tracebacks never show local
 variables (they hold participants' words).
 """
 
@@ -16,18 +17,19 @@ from typing import List, Optional
 
 import typer
 
+from synth.cli_output import EXIT_INPUT, EXIT_INTERNAL, EXIT_USAGE, console, fail, guard, os_message, plain
+from synth.cli_review import review_app
+
 app = typer.Typer(
     help="Turn interview transcripts and survey exports into persona drafts and journey-map data, offline.",
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
 )
-review_app = typer.Typer(help="Record the reviewer's decisions in RUN_DIR/review.yaml and refresh the outputs.", no_args_is_help=True)
 codebook_app = typer.Typer(help="Write the default codebook for editing, or check one.", no_args_is_help=True)
 app.add_typer(review_app, name="review")
 app.add_typer(codebook_app, name="codebook")
 
-EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 3
 OUTPUT = {"quiet": False}  # set by the global -q; read by commands that print progress or a summary
 
 
@@ -52,22 +54,6 @@ def global_options(
     level = logging.ERROR if quiet else {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
     logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")  # no-op when a host (pytest) set handlers
     logging.getLogger().setLevel(level)
-
-
-def _console(stderr: bool = False):
-    from rich.console import Console
-
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
-
-
-def _fail(message: str, hint: str = "", code: int = EXIT_INPUT) -> None:
-    from rich.markup import escape
-
-    err = _console(stderr=True)
-    err.print(f"[bold red]Error:[/] {escape(_plain(message))}", markup=True)
-    if hint:
-        err.print(f"Hint: {hint}", markup=False)
-    raise typer.Exit(code)
 
 
 GLOBAL_FLAG = re.compile(r"^(-q|--quiet|-v+|--verbose)$")
@@ -101,13 +87,13 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except OSError as exc:  # disk full, read-only folder: the path and what to do, not "internal error"
         try:
-            _fail(*_os_message(exc), EXIT_INPUT)
+            fail(*os_message(exc), EXIT_INPUT)
         except typer.Exit as done:
             sys.exit(done.exit_code)
     except SynthError as exc:
         code = EXIT_USAGE if isinstance(exc, ConfigError) else EXIT_INPUT
         try:
-            _fail(str(exc), exc.hint, code)
+            fail(str(exc), exc.hint, code)
         except typer.Exit as done:
             sys.exit(done.exit_code)
     except Exception as exc:  # click usage errors and the unexpected
@@ -127,25 +113,6 @@ def main() -> None:
             file=sys.stderr,
         )
         sys.exit(EXIT_INTERNAL)
-
-
-def _guard(func, *args, **kwargs):
-    """Call library code; turn SynthError and disk errors into a one-line message (for CliRunner too)."""
-    from synth.errors import ConfigError, SynthError
-
-    try:
-        return func(*args, **kwargs)
-    except SynthError as exc:
-        _fail(str(exc), exc.hint, EXIT_USAGE if isinstance(exc, ConfigError) else EXIT_INPUT)
-    except OSError as exc:
-        _fail(*_os_message(exc), EXIT_INPUT)
-
-
-def _os_message(exc: OSError) -> tuple[str, str]:
-    """A disk problem (read-only folder, full disk, missing permission) with its path and what to do."""
-    where = exc.filename or "a file"
-    reason = exc.strerror or type(exc).__name__
-    return f"cannot read or write {_plain(str(where))}: {reason}", "free some space or pick a folder you can write, then run again"
 
 
 # ---------------------------------------------------------------- run
@@ -178,13 +145,13 @@ def run_cli(
     from synth.config import Settings, parse_personas
     from synth.pipeline import run
 
-    settings = _guard(
+    settings = guard(
         Settings,
         inputs=tuple(inputs),
         output=output,
         codebook=codebook,
         model=model,
-        personas=_guard(parse_personas, personas),
+        personas=guard(parse_personas, personas),
         seed=seed,
         redact=not no_redact,
         strict=strict,
@@ -195,13 +162,13 @@ def run_cli(
     from synth.cli_render import ProgressReporter, print_summary
 
     with ProgressReporter.for_terminal(quiet=OUTPUT["quiet"], as_json=as_json) as reporter:
-        result = _guard(run, settings, reporter)
+        result = guard(run, settings, reporter)
     if as_json:
         from synth.cli_render import summary_dict
 
         typer.echo(json.dumps(summary_dict(result), indent=2, ensure_ascii=False))
     elif not OUTPUT["quiet"]:
-        print_summary(_console(), result)
+        print_summary(console(), result)
 
 
 # ---------------------------------------------------------------- inspect
@@ -217,26 +184,26 @@ def inspect_cli(
 
     for path in inputs:
         if not path.exists():
-            _fail(f"input {str(path)!r} does not exist", "check the path and try again", EXIT_USAGE)
+            fail(f"input {str(path)!r} does not exist", "check the path and try again", EXIT_USAGE)
     from synth.ingest import is_run_folder
     from synth.inspect import inspect_run, run_lines
 
     if inputs and all(is_run_folder(p) and (p / "map.json").is_file() for p in inputs):  # a run: its personas
-        runs = [_guard(inspect_run, p) for p in inputs]
+        runs = [guard(inspect_run, p) for p in inputs]
         typer.echo(json.dumps(runs, indent=2, ensure_ascii=False) if as_json else "\n".join(sum(map(run_lines, runs), [])))
         return
     from synth.cli_render import ProgressReporter
 
     with ProgressReporter.for_terminal(quiet=OUTPUT["quiet"], as_json=as_json) as reporter:
         reporter.stage("inspect", len(inputs))
-        report = _guard(inspect_inputs, inputs)
+        report = guard(inspect_inputs, inputs)
         reporter.done("inspect")
     if as_json:
         typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
         return
     from synth.cli_render import print_inspect
 
-    print_inspect(_console(), report)
+    print_inspect(console(), report)
 
 
 # ---------------------------------------------------------------- export
@@ -259,13 +226,13 @@ def export_cli(
     from synth.export import export
     from synth.reviewed import reviewed_map
 
-    reviewed, notes = _guard(reviewed_map, run_dir)
+    reviewed, notes = guard(reviewed_map, run_dir)
     if persona and persona not in reviewed.persona_ids:
-        _fail(f"no persona {persona!r} in {run_dir}", "see `synth review RUN_DIR list` for persona ids", EXIT_USAGE)
+        fail(f"no persona {persona!r} in {run_dir}", "see `synth review RUN_DIR list` for persona ids", EXIT_USAGE)
     out = output or run_dir / _default_export_name(to)
-    files = _guard(_export_into, run_dir, out, lambda path: export(reviewed, to, path, persona=persona, approved_only=approved_only))
+    files = guard(_export_into, run_dir, out, lambda path: export(reviewed, to, path, persona=persona, approved_only=approved_only))
     for note in notes:
-        _console(stderr=True).print(f"review: {_plain(note)}", markup=False)
+        console(stderr=True).print(f"review: {plain(note)}", markup=False)
     for file in files:
         typer.echo(f"wrote {file}")
 
@@ -282,7 +249,7 @@ def _export_into(run_dir: Path, out: Path, write) -> list[Path]:
     with ws.lock():
         files = ws.write_generated({rel: write})
     for note in ws.notes:
-        _console(stderr=True).print(f"note: {_plain(note)}", markup=False)
+        console(stderr=True).print(f"note: {plain(note)}", markup=False)
     return files
 
 
@@ -318,8 +285,8 @@ def codebook_init_cli(
     from synth.tag.codebook import default_codebook_text, domain_codebook_text
 
     if path.exists() and not force:
-        _fail(f"{path} already exists", "to overwrite it, use --force", EXIT_USAGE)
-    text = _guard(domain_codebook_text, domain) if domain else default_codebook_text()
+        fail(f"{path} already exists", "to overwrite it, use --force", EXIT_USAGE)
+    text = guard(domain_codebook_text, domain) if domain else default_codebook_text()
     write_text(path, text)
     typer.echo(f"wrote {path}; edit it, check it with `synth codebook check {path}`, use it with --codebook {path}")
 
@@ -340,12 +307,12 @@ def codebook_check_cli(path: Path = typer.Argument(..., help="Codebook YAML to v
     from synth.tag.codebook import check_codebook
 
     if not path.is_file():
-        _fail(f"{path} does not exist", "write one with `synth codebook init`", EXIT_USAGE)
+        fail(f"{path} does not exist", "write one with `synth codebook init`", EXIT_USAGE)
     errors = check_codebook(path)
     if errors:
         for error in errors:
-            _console(stderr=True).print(str(error), markup=False)
-        _fail(f"{path}: {len(errors)} error(s)", code=EXIT_USAGE)
+            console(stderr=True).print(str(error), markup=False)
+        fail(f"{path}: {len(errors)} error(s)", code=EXIT_USAGE)
     typer.echo(f"{path}: ok")
 
 
@@ -369,290 +336,21 @@ def eval_cli(
     from synth.tag.evaluate import evaluate_labelled
 
     if not labelled.is_file():
-        _fail(f"{labelled} does not exist", code=EXIT_USAGE)
+        fail(f"{labelled} does not exist", code=EXIT_USAGE)
     from synth.cli_render import ProgressReporter
 
     if train is not None and not train.is_file():
-        _fail(f"{train} does not exist", code=EXIT_USAGE)
+        fail(f"{train} does not exist", code=EXIT_USAGE)
     with ProgressReporter.for_terminal(quiet=OUTPUT["quiet"], as_json=as_json) as reporter:
         reporter.stage("load")
-        book = _guard(load_codebook, codebook)
-        training = _guard(lambda p: list(read_labelled(p)), train) if train is not None else []
+        book = guard(load_codebook, codebook)
+        training = guard(lambda p: list(read_labelled(p)), train) if train is not None else []
         embedder = make_embedder(model)
         reporter.done("load")
         reporter.stage("eval")
-        report = _guard(evaluate_labelled, labelled, book, embedder, seed=seed, training=training, folds=folds)
+        report = guard(evaluate_labelled, labelled, book, embedder, seed=seed, training=training, folds=folds)
         reporter.done("eval")
     typer.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.render_text())
-
-
-# ---------------------------------------------------------------- review
-
-
-def _review_edit(run_dir: Path, change, message: str) -> None:
-    """Change review.yaml and re-render, all under the run folder's lock (parallel edits queue)."""
-    from synth.reviewed import refresh
-
-    _, notes = _guard(refresh, run_dir, change)
-    typer.echo(message)
-    for note in notes:
-        typer.echo(f"note: {_plain(note)}")
-
-
-def _draft(run_dir: Path):
-    from synth.workspace import Workspace
-
-    return _guard(Workspace(run_dir).read_draft)
-
-
-def _known_persona(run_dir: Path, persona: str) -> None:
-    """A persona of the draft (re-synthesis keeps draft ids, so no reviewed map is needed)."""
-    if persona not in _draft(run_dir).persona_ids:
-        _fail(f"no persona {persona!r} in {run_dir}", "see `synth review RUN_DIR list`", EXIT_USAGE)
-
-
-def _plain(text: str) -> str:
-    """Text for the terminal with control characters (escape codes in file names) made visible."""
-    return "".join(ch if ch.isprintable() or ch in "\n\t" else f"\\x{ord(ch):02x}" for ch in str(text))
-
-
-@review_app.callback()
-def review_callback(ctx: typer.Context, run_dir: Path = typer.Argument(..., help="The run's output folder (holds review.yaml).")) -> None:
-    """Record the reviewer's decisions in RUN_DIR/review.yaml and refresh the outputs."""
-    ctx.obj = run_dir
-
-
-def _run_dir(ctx: typer.Context) -> Path:
-    from synth.workspace import Workspace
-
-    run_dir = Path(ctx.obj)
-    if not Workspace(run_dir).is_run():
-        _fail(f"{run_dir} holds no synth run", "give the folder `synth run -o` wrote", EXIT_USAGE)
-    return run_dir
-
-
-@review_app.command("list")
-def review_list_cli(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON: personas and notes.")) -> None:
-    """List personas with status, size and name."""
-    run_dir = _run_dir(ctx)
-    from synth.reviewed import reviewed_map
-
-    reviewed, notes = _guard(reviewed_map, run_dir)
-    if as_json:
-        keys = ("id", "status", "size", "name", "share", "confidence", "stability")
-        personas = [{k: getattr(p, k) for k in keys} for p in reviewed.personas]
-        themes = [{"id": t.id, "label": t.label, "units": len(t.unit_ids)} for t in reviewed.themes]
-        typer.echo(json.dumps({"personas": personas, "themes": themes, "notes": list(notes)}, indent=2, ensure_ascii=False))
-        return
-    for p in reviewed.personas:
-        typer.echo(f"{p.id:<12} {p.status:<9} {p.size:>4} participants  {p.name}")
-    for t in reviewed.themes:
-        typer.echo(f"{t.id}  {len(t.unit_ids):>4} units  {_plain(t.label)}")
-    for note in notes:
-        typer.echo(f"note: {_plain(note)}")
-
-
-@review_app.command("show")
-def review_show_cli(ctx: typer.Context, persona: str = typer.Argument(...)) -> None:
-    """Show one persona draft (its markdown)."""
-    run_dir = _run_dir(ctx)
-    _known_persona(run_dir, persona)
-    path = run_dir / "personas" / f"{persona}.md"
-    if not path.exists():
-        _fail(f"persona {persona!r} has no draft in this run (merged or gone)", code=EXIT_USAGE)
-    typer.echo(path.read_text(encoding="utf-8"))
-
-
-def _set_persona(run_dir: Path, persona: str, **values) -> None:
-    from synth.review import persona_entry
-
-    _known_persona(run_dir, persona)
-
-    def change(doc):
-        entry = persona_entry(doc, persona)
-        for key, value in values.items():
-            entry[key] = value
-
-    _review_edit(run_dir, change, f"{persona}: " + ", ".join(f"{k} = {v}" for k, v in values.items()))
-
-
-@review_app.command("approve")
-def review_approve_cli(ctx: typer.Context, persona: str = typer.Argument(...)) -> None:
-    """Approve a persona draft."""
-    run_dir = _run_dir(ctx)
-    _set_persona(run_dir, persona, status="approved")
-
-
-@review_app.command("reject")
-def review_reject_cli(ctx: typer.Context, persona: str = typer.Argument(...)) -> None:
-    """Reject a persona draft."""
-    run_dir = _run_dir(ctx)
-    _set_persona(run_dir, persona, status="rejected")
-
-
-@review_app.command("rename")
-def review_rename_cli(ctx: typer.Context, persona: str = typer.Argument(...), name: str = typer.Argument(...)) -> None:
-    """Give a persona your own name."""
-    run_dir = _run_dir(ctx)
-    _set_persona(run_dir, persona, name=name)
-
-
-@review_app.command("merge")
-def review_merge_cli(ctx: typer.Context, persona: str = typer.Argument(...), into: str = typer.Argument(..., metavar="INTO")) -> None:
-    """Fold PERSONA into INTO."""
-    run_dir = _run_dir(ctx)
-    if persona == into:
-        _fail("a persona cannot be merged into itself", code=EXIT_USAGE)
-    _refuse_merge_cycle(run_dir, persona, into)  # first: it needs review.yaml only, so a cycle is refused at once
-    _known_persona(run_dir, into)
-    _set_persona(run_dir, persona, merge_into=into)
-
-
-def _refuse_merge_cycle(run_dir: Path, persona: str, into: str) -> None:
-    """Refuse a merge that would close a loop, naming it (checked again under the lock)."""
-    from synth.review import merge_cycle
-    from synth.workspace import Workspace
-
-    review = _guard(Workspace(run_dir).read_review)
-    merges = {pid: d.merge_into for pid, d in review.personas.items()} | {persona: into}
-    cycle = merge_cycle(merges)
-    if cycle:
-        _fail(
-            f"merging {persona} into {into} would make a cycle: {' -> '.join(cycle)}",
-            f"clear one of them first, e.g. `synth review {run_dir} merge` with another target, or edit review.yaml",
-            EXIT_USAGE,
-        )
-
-
-def _unit_persona(run_dir: Path, unit: str) -> str:
-    owner = {u.id: u.persona_id for u in _draft(run_dir).units}
-    if unit not in owner:
-        _fail(f"no unit {unit!r} in {run_dir}", "unit ids are in evidence.csv (unit_id column)", EXIT_USAGE)
-    return owner[unit] or "unassigned"
-
-
-def _add_to_list(run_dir: Path, unit: str, key: str) -> None:
-    from synth.review import persona_entry
-
-    persona = _unit_persona(run_dir, unit)
-
-    def change(doc):
-        entry = persona_entry(doc, persona)
-        values = entry.get(key) or []
-        if unit not in values:
-            values.append(unit)
-        entry[key] = values
-
-    _review_edit(run_dir, change, f"{unit}: {key} (persona {persona})")
-
-
-@review_app.command("rename-theme")
-def review_rename_theme_cli(
-    ctx: typer.Context,
-    theme: str = typer.Argument(..., help="Theme id, as in `synth review RUN_DIR list`."),
-    label: str = typer.Argument(..., help="Your label for it."),
-) -> None:
-    """Give a theme your own label (kept across re-runs: it follows the theme's units)."""
-    run_dir = _run_dir(ctx)
-    from synth.review_themes import close_ids, set_theme
-
-    themes = {t.id: t.unit_ids for t in _draft(run_dir).themes}
-    if theme not in themes:
-        close = close_ids(theme, themes)
-        _fail(
-            f"no theme {theme!r} in {run_dir}",
-            (f"did you mean {', '.join(close)}? " if close else "") + "see `synth review RUN_DIR list` for theme ids",
-            EXIT_USAGE,
-        )
-    if not label.strip():
-        _fail("give a non-empty label", code=EXIT_USAGE)
-    _review_edit(run_dir, lambda doc: set_theme(doc, theme, themes[theme], label=label.strip()), f"{theme}: label = {label.strip()}")
-
-
-@review_app.command("merge-theme")
-def review_merge_theme_cli(ctx: typer.Context, theme: str = typer.Argument(...), into: str = typer.Argument(..., metavar="INTO")) -> None:
-    """Fold THEME into INTO (themes of one kind): INTO keeps its label and gains THEME's quotes."""
-    run_dir = _run_dir(ctx)
-    from synth.review_themes import close_ids, set_theme
-
-    themes = {t.id: t for t in _draft(run_dir).themes}
-    for name in (theme, into):
-        if name not in themes:
-            close = close_ids(name, themes)
-            _fail(
-                f"no theme {name!r} in {run_dir}",
-                (f"did you mean {', '.join(close)}? " if close else "") + "see `synth review RUN_DIR list` for theme ids",
-                EXIT_USAGE,
-            )
-    if theme == into or themes[theme].kind != themes[into].kind:
-        _fail("merge-theme needs two different themes of the same kind", code=EXIT_USAGE)
-    _review_edit(run_dir, lambda doc: set_theme(doc, theme, themes[theme].unit_ids, merge_into=into), f"{theme}: merged into {into}")
-
-
-@review_app.command("pin")
-def review_pin_cli(ctx: typer.Context, unit: str = typer.Argument(...)) -> None:
-    """Show this quote first among its persona's quotes."""
-    run_dir = _run_dir(ctx)
-    _add_to_list(run_dir, unit, "pinned")
-
-
-@review_app.command("assign")
-def review_assign_cli(
-    ctx: typer.Context,
-    participant: str = typer.Argument(..., help="Participant id (P012), as in evidence.csv."),
-    persona: str = typer.Argument(..., help="The persona to place them in."),
-) -> None:
-    """Place a participant in a persona yourself (also the unassigned ones)."""
-    run_dir = _run_dir(ctx)
-    from synth.review import set_participant
-
-    _known_persona(run_dir, persona)
-    keys = {p.id: p.key for p in _draft(run_dir).participants}
-    if participant not in keys:
-        _fail(f"no participant {participant!r} in {run_dir}", "participant ids are in evidence.csv (participant_id column)", EXIT_USAGE)
-    _review_edit(
-        run_dir, lambda doc: set_participant(doc, participant, persona, keys[participant]), f"{participant}: assigned to {persona}"
-    )
-
-
-@review_app.command("exclude")
-def review_exclude_cli(ctx: typer.Context, unit: str = typer.Argument(...)) -> None:
-    """Never show or export this quote."""
-    run_dir = _run_dir(ctx)
-    _add_to_list(run_dir, unit, "excluded")
-
-
-@review_app.command("relabel")
-def review_relabel_cli(
-    ctx: typer.Context,
-    unit: str = typer.Argument(...),
-    stage: Optional[str] = typer.Option(None, "--stage", help="New stage id ('none' for no stage)."),
-    kind: Optional[List[str]] = typer.Option(None, "--kind", help="New kind id; repeat for several ('none' for no kind)."),
-) -> None:
-    """Correct a unit's stage or kinds (also trains the tagger on the next run)."""
-    run_dir = _run_dir(ctx)
-    from synth.review import unit_entry
-
-    _unit_persona(run_dir, unit)
-    if stage is None and not kind:
-        _fail("give --stage and/or --kind", code=EXIT_USAGE)
-    draft = _draft(run_dir)
-    stages = {s.id for s in draft.stages} | {"none"}
-    kinds = {k.id for k in draft.kinds} | {"none"}
-    if stage is not None and stage not in stages:
-        _fail(f"--stage must be one of {sorted(stages)}. Got {stage!r} instead.", code=EXIT_USAGE)
-    for k in kind or []:
-        if k not in kinds:
-            _fail(f"--kind must be one of {sorted(kinds)}. Got {k!r} instead.", code=EXIT_USAGE)
-
-    def change(doc):
-        entry = unit_entry(doc, unit)
-        if stage is not None:
-            entry["stage"] = stage
-        if kind:
-            entry["kinds"] = [k for k in kind if k != "none"]
-
-    _review_edit(run_dir, change, f"{unit}: relabelled")
 
 
 if __name__ == "__main__":  # pragma: no cover
