@@ -74,26 +74,12 @@ def cluster_participants(
     features = build_features(participants, units, vectors, tag_result, kinds)
     matrix, ids, mapping = features.combined(weights), features.participant_ids, features.attribute_mapping
     del features  # its blocks are not read again
-    present = _with_evidence(participants, units)
-    placed = set(present)  # built once: a set per row made this step quadratic (26 s at 18,000 participants)
-    reasons = {ids[row]: "no evidence: no text and no closed answers" for row in range(len(ids)) if row not in placed}
-    notes = [f"{len(reasons)} participant(s) have no evidence or attributes and fit no persona"] if reasons else []
-    staff = {row for row in present if is_staff(participants[row].attributes)}
-    if staff:  # the service blueprint's backstage, not customers (synth.staff)
-        reasons.update({ids[row]: STAFF_REASON for row in sorted(staff)})
-        present = [row for row in present if row not in staff]
-        notes.append(f"{len(staff)} staff participant(s) kept out of the personas: their words are the blueprint's backstage")
+    present, reasons, notes = _rows_to_cluster(participants, units, ids)
     matrix = matrix[present]  # one copy, not one per step (nothing below writes into it)
-    warm = _warm_labels(matrix, [ids[r] for r in present], previous or {}, k)
-    if warm is not None:
-        joined = sum(1 for r in present if ids[r] not in (previous or {}))
-        how = f"kept from the previous run ({joined} new participant(s) joined the nearest persona)"
-        labels, chosen_k, more = warm, int(warm.max()) + 1, list[str]()
-    else:
-        labels, chosen_k, how, more = _choose_partition(matrix, k, seed)
+    labels, chosen_k, how, more, warm = _first_partition(matrix, [ids[r] for r in present], previous or {}, k, seed)
     notes += more
     labels, stability, stab_note = _with_stability(matrix, labels, chosen_k, seed, resamples, advance)
-    if warm is None and k is None and chosen_k > 1 and _no_stable_split(labels, stability):
+    if not warm and k is None and chosen_k > 1 and _no_stable_split(labels, stability):
         labels, chosen_k, stability = np.zeros(len(present), dtype=int), 1, [1.0]
         notes = [n for n in notes if not n.startswith("weak persona structure")] + [NO_SPLIT]
     assignments = {pid: NO_PERSONA for pid in ids}
@@ -126,6 +112,37 @@ def cluster_participants(
         source_dependence=None if dependence is None else round(dependence, 4),
         attribute_mapping=dict(mapping),
     )
+
+
+def _rows_to_cluster(
+    participants: Sequence[Participant], units: Sequence[Unit], ids: Sequence[str]
+) -> tuple[list[int], dict[str, str], list[str]]:
+    """The rows to cluster (participants with evidence, staff left out), why each other participant
+    is in no persona, and the notes saying so."""
+    present = _with_evidence(participants, units)
+    placed = set(present)  # built once: a set per row made this step quadratic (26 s at 18,000 participants)
+    reasons = {ids[row]: "no evidence: no text and no closed answers" for row in range(len(ids)) if row not in placed}
+    notes = [f"{len(reasons)} participant(s) have no evidence or attributes and fit no persona"] if reasons else []
+    staff = {row for row in present if is_staff(participants[row].attributes)}
+    if staff:  # the service blueprint's backstage, not customers (synth.staff)
+        reasons.update({ids[row]: STAFF_REASON for row in sorted(staff)})
+        present = [row for row in present if row not in staff]
+        notes.append(f"{len(staff)} staff participant(s) kept out of the personas: their words are the blueprint's backstage")
+    return present, reasons, notes
+
+
+def _first_partition(
+    matrix: np.ndarray, ids: Sequence[str], previous: Mapping[str, str], k: int | None, seed: int
+) -> tuple[np.ndarray, int, str, list[str], bool]:
+    """Labels before resampling: kept from the previous run (`_warm_labels`), else chosen afresh.
+    Also the k used, how it was chosen, warnings, and whether it was the warm start."""
+    warm = _warm_labels(matrix, ids, previous, k)
+    if warm is not None:
+        joined = sum(1 for pid in ids if pid not in previous)
+        how = f"kept from the previous run ({joined} new participant(s) joined the nearest persona)"
+        return warm, int(warm.max()) + 1, how, [], True
+    labels, chosen_k, how, more = _choose_partition(matrix, k, seed)
+    return labels, chosen_k, how, more, False
 
 
 def _no_stable_split(labels: np.ndarray, stability: Sequence[float]) -> bool:

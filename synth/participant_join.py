@@ -204,6 +204,7 @@ def attribute_mapping(sources: Sequence[Source], roster: Roster) -> dict[str, tu
 
 
 Member = tuple[Source, str, "str | None", str]  # (source, speaker, roster row key, how it was found)
+Refusal = tuple[int, tuple[str, ...], str]  # a `JoinReport.refused` entry
 
 
 def _refuse_shared_first_names(members: list[Member]) -> dict[str, list[int]]:
@@ -279,7 +280,7 @@ def join_participants(
     """Participants of the evidence `sources` with the roster rows joined on (see the module's
     rule), people in several sources merged into one, and the report of the join. `rosters`
     are the participants.csv sources; `roster` (row key -> attributes) may be given instead."""
-    from synth.segment import _participant_speakers, participant_key, source_anchors
+    from synth.segment import _participant_speakers, source_anchors
 
     roster = dict(roster or {k: v for r in rosters for k, v in r.attributes.items()})
     identities = {k: v for r in rosters for k, v in r.identities.items()}
@@ -300,42 +301,14 @@ def join_participants(
         pid = f"P{number:0{width}d}"
         pid_of.update({position: pid for position in positions})
         group = [members[position] for position in positions]
-        keys = tuple(participant_key(anchors[s.id], speaker) for s, speaker, _, _ in group)
-        attributes: dict[str, str] = {}
-        for source, speaker, _, _ in group:
-            attributes.update({mapping.get(k, (k,))[0]: v for k, v in own_attributes(source, speaker).items()})
         row = next((r for _, _, r, _ in group if r is not None), None)
+        participant = _merged_participant(pid, group, row, anchors, mapping, roster)
         if row is not None:
-            attributes.update({mapping.get(k, (k,))[0]: str(v) for k, v in roster[row].items() if not is_private_key(k) and str(v).strip()})
             matched[pid] = row_numbers.get(row, 0)
-        source_ids = tuple(dict.fromkeys(s.id for s, _, _, _ in group))
         if len(group) > 1:
-            joined[pid] = len(source_ids)
-            joined_by[pid] = (
-                "roster row"
-                if row is not None and all(r == row for _, _, r, _ in group)
-                else ("respondent id" if row is None else "roster row and respondent id")
-            )
-        participants.append(
-            Participant(
-                id=pid,
-                key=keys[0],
-                source_ids=source_ids,
-                attributes=dict(sorted(attributes.items())),
-                member_keys=keys if len(keys) > 1 else (),
-            )
-        )
-    refusals = tuple(
-        [
-            (
-                row_numbers.get(row, 0),
-                tuple(pid_of[p] for p in positions),
-                "only a first name matches, and another speaker has that first name: add an email, alias or full name",
-            )
-            for row, positions in sorted(refused_names.items(), key=lambda item: row_numbers.get(item[0], 0))
-        ]
-        + [(0, (pid_of[a], pid_of[b]), "the same respondent id, but they match different roster rows") for a, b in refused_ids]
-    )
+            joined[pid] = len(participant.source_ids)
+            joined_by[pid] = _joined_by(group, row)
+        participants.append(participant)
     used = {members[positions[0]][2] for positions in groups} | {r for _, _, r, _ in members}
     report = JoinReport(
         roster_path=", ".join(r.path for r in rosters),
@@ -345,13 +318,67 @@ def join_participants(
         without_roster=tuple(p.id for p in participants if p.id not in matched) if roster else (),
         joined=joined,
         joined_by=joined_by,
-        refused=refusals,
-        mapping={name: (kept, kind, "values matched") for name, (kept, kind) in mapping.items()}
-        | {
-            column: (kept, source.kind, "survey.yaml")
-            for source in sources
-            for kept, column in source.mapped_attributes.items()
-            if column != kept
-        },
+        refused=_refusals(refused_names, refused_ids, pid_of, row_numbers),
+        mapping=_mapping_report(mapping, sources),
     )
     return participants, report
+
+
+def _merged_participant(
+    pid: str, group: Sequence[Member], row: str | None, anchors: Mapping[str, str], mapping: Mapping[str, tuple[str, str]], roster: Roster
+) -> Participant:
+    """One person from the members joined into them: the first member's key, every source, and the
+    attributes of each member then of the roster row (the roster wins a clash), under their mapped names."""
+    from synth.segment import participant_key
+
+    keys = tuple(participant_key(anchors[s.id], speaker) for s, speaker, _, _ in group)
+    attributes: dict[str, str] = {}
+    for source, speaker, _, _ in group:
+        attributes.update({mapping.get(k, (k,))[0]: v for k, v in own_attributes(source, speaker).items()})
+    if row is not None:
+        attributes.update({mapping.get(k, (k,))[0]: str(v) for k, v in roster[row].items() if not is_private_key(k) and str(v).strip()})
+    return Participant(
+        id=pid,
+        key=keys[0],
+        source_ids=tuple(dict.fromkeys(s.id for s, _, _, _ in group)),
+        attributes=dict(sorted(attributes.items())),
+        member_keys=keys if len(keys) > 1 else (),
+    )
+
+
+def _joined_by(group: Sequence[Member], row: str | None) -> str:
+    """How the members of a person were joined: on their roster row, their respondent id, or both."""
+    if row is not None and all(r == row for _, _, r, _ in group):
+        return "roster row"
+    return "respondent id" if row is None else "roster row and respondent id"
+
+
+def _refusals(
+    refused_names: Mapping[str, list[int]],
+    refused_ids: Sequence[tuple[int, int]],
+    pid_of: Mapping[int, str],
+    row_numbers: Mapping[str, int],
+) -> tuple[Refusal, ...]:
+    """`JoinReport.refused`: first-name matches refused (by roster row number), then respondent ids kept apart."""
+    names: list[Refusal] = [
+        (
+            row_numbers.get(row, 0),
+            tuple(pid_of[p] for p in positions),
+            "only a first name matches, and another speaker has that first name: add an email, alias or full name",
+        )
+        for row, positions in sorted(refused_names.items(), key=lambda item: row_numbers.get(item[0], 0))
+    ]
+    ids: list[Refusal] = [
+        (0, (pid_of[a], pid_of[b]), "the same respondent id, but they match different roster rows") for a, b in refused_ids
+    ]
+    return tuple(names + ids)
+
+
+def _mapping_report(mapping: Mapping[str, tuple[str, str]], sources: Sequence[Source]) -> dict[str, tuple[str, str, str]]:
+    """`JoinReport.mapping`: attributes renamed by matching values, then those survey.yaml renamed."""
+    return {name: (kept, kind, "values matched") for name, (kept, kind) in mapping.items()} | {
+        column: (kept, source.kind, "survey.yaml")
+        for source in sources
+        for kept, column in source.mapped_attributes.items()
+        if column != kept
+    }

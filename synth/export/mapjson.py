@@ -200,31 +200,8 @@ def build_map(
     return {
         "schema": SCHEMA_ID,
         "run": dict(run),
-        "sources": [
-            {
-                "id": s.id,
-                "path": s.path,
-                "kind": s.kind,
-                "format": s.format,
-                "sha256": s.sha256,
-                "language": s.language,
-                "participants": [p.id for p in participants if s.id in p.source_ids],
-                "units": units_per_source.get(s.id, 0),
-            }
-            for s in sources
-        ],
-        "participants": [
-            {
-                "id": p.id,
-                "key": p.key,
-                "source_ids": list(p.source_ids),
-                "attributes": dict(sorted(p.attributes.items())),
-                "persona_id": persona_of.get(p.id),
-                "units": units_per_participant.get(p.id, 0),
-                "unassigned_reason": None if persona_of.get(p.id) else (unassigned or {}).get(p.id, "in no persona"),
-            }
-            for p in participants
-        ],
+        "sources": _source_entries(sources, participants, units_per_source),
+        "participants": _participant_entries(participants, persona_of, units_per_participant, unassigned or {}),
         "personas": [persona_dict(p) for p in personas],
         "stages": [{"id": i, "label": lab, "description": d} for i, lab, d in vocabulary.stages],
         "kinds": [{"id": i, "label": lab} for i, lab in vocabulary.kinds],
@@ -245,6 +222,41 @@ def build_map(
             for u in units
         ],
     }
+
+
+def _source_entries(sources: Sequence[Source], participants: Sequence[Participant], units: Mapping[str, int]) -> list[dict]:
+    """map.json's `sources`: each with its participants and how many units it gave (`units`: source id -> count)."""
+    return [
+        {
+            "id": s.id,
+            "path": s.path,
+            "kind": s.kind,
+            "format": s.format,
+            "sha256": s.sha256,
+            "language": s.language,
+            "participants": [p.id for p in participants if s.id in p.source_ids],
+            "units": units.get(s.id, 0),
+        }
+        for s in sources
+    ]
+
+
+def _participant_entries(
+    participants: Sequence[Participant], persona_of: Mapping[str, str], units: Mapping[str, int], unassigned: Mapping[str, str]
+) -> list[dict]:
+    """map.json's `participants`: each with their persona (or why they are in none) and unit count."""
+    return [
+        {
+            "id": p.id,
+            "key": p.key,
+            "source_ids": list(p.source_ids),
+            "attributes": dict(sorted(p.attributes.items())),
+            "persona_id": persona_of.get(p.id),
+            "units": units.get(p.id, 0),
+            "unassigned_reason": None if persona_of.get(p.id) else unassigned.get(p.id, "in no persona"),
+        }
+        for p in participants
+    ]
 
 
 @dataclass(frozen=True)
