@@ -3,7 +3,8 @@
 A small AST walk over synth/ (every import, at module top or inside a function):
 exporters only render (no arrow from export/ to review, synthesize, tag or embed);
 the review is pure decisions (no arrow from review to synthesize or export); only
-synth.workspace opens the run folder's files by name.
+synth.workspace opens the run folder's files by name. And the style limits: no module
+over 450 lines, no function over 70 (docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -104,3 +105,35 @@ def test_the_to_dict_walk_sees_a_call(tmp_path):
     probe = tmp_path / "probe.py"
     probe.write_text("def f(doc):\n    return doc.to_dict()['units']\n")
     assert to_dict_calls(probe) == 1
+
+
+MAX_MODULE_LINES, MAX_FUNCTION_LINES = 450, 70  # docs/architecture.md, "Rules for new code"
+
+
+def size_offenders(path: Path) -> list[str]:
+    """The limits a module breaks: more than 450 lines, or a function (method, nested function)
+    longer than 70 from its `def` to its last line."""
+    text = path.read_text(encoding="utf-8")
+    shown = path.relative_to(PACKAGE.parent) if path.is_relative_to(PACKAGE.parent) else path
+    found = []
+    if len(text.splitlines()) > MAX_MODULE_LINES:
+        found.append(f"module {shown}: {len(text.splitlines())} lines (limit {MAX_MODULE_LINES})")
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            length = node.end_lineno - node.lineno + 1
+            if length > MAX_FUNCTION_LINES:
+                found.append(f"function {node.name} ({shown}:{node.lineno}): {length} lines (limit {MAX_FUNCTION_LINES})")
+    return found
+
+
+def test_no_module_or_function_is_over_the_limits():
+    offenders = [o for path in sorted(PACKAGE.rglob("*.py")) for o in size_offenders(path)]
+    assert not offenders, "split these along a seam (docs/architecture.md):\n" + "\n".join(offenders)
+
+
+def test_the_size_walk_sees_a_long_module_and_function(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text("class A:\n    def f(self):\n" + "        x = 1\n" * 70 + "\n" * 379)
+    assert size_offenders(probe) == [f"module {probe}: 451 lines (limit 450)", f"function f ({probe}:2): 71 lines (limit 70)"]
+    probe.write_text("def g():\n" + "    x = 1\n" * 69)
+    assert size_offenders(probe) == []
