@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from synth import __version__, agreement, manifest
 from synth.config import Settings
@@ -25,6 +25,9 @@ from synth.document import MapDocument
 from synth.errors import InputError
 from synth.records import Problem
 from synth.workspace import DRAFT_NAME, RUN_NAME, Workspace
+
+if TYPE_CHECKING:
+    from synth.review_file import Review
 
 log = logging.getLogger(__name__)
 
@@ -472,7 +475,7 @@ def refresh(run_dir: Path, change: Callable[[Any], None] | None = None) -> tuple
     return files, notes + ws.notes
 
 
-def made_from(draft: str | bytes, review) -> str:
+def made_from(draft: str | bytes, review: Review) -> str:
     """What the generated files render from: the draft (its text or UTF-8 bytes: same hash), the
     reviewer's decisions (the reviewed map is a pure function of both, `reviewed_document`) and
     synth's code (an upgrade re-renders). Hashing these, not the reviewed map's JSON, saves
@@ -481,6 +484,6 @@ def made_from(draft: str | bytes, review) -> str:
 
     from synth.stage_cache import code_fingerprint, fingerprint
 
-    digest = hashlib.sha256(f"{code_fingerprint()}\n{fingerprint(review)}\n".encode())
+    digest = hashlib.sha256(f"{code_fingerprint()}\n{fingerprint(review.decided())}\n".encode())
     digest.update(draft.encode() if isinstance(draft, str) else draft)
     return digest.hexdigest()
