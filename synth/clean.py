@@ -234,8 +234,13 @@ _EDGE_PUNCTUATION = "\"'.,;:!?()[]{}*_ "
 def is_non_answer(text: str) -> bool:
     """True when an answer says nothing: empty after cleaning, punctuation only,
     "n/a", "none", "no comment", "idk", "test test", keyboard mashing ("asdf")."""
-    cleaned = clean_for_model(text).lower().strip(_EDGE_PUNCTUATION)
-    cleaned = _SPACES.sub(" ", cleaned)
+    return says_nothing(clean_for_model(text))
+
+
+def says_nothing(cleaned: str) -> bool:
+    """`is_non_answer` of text that is already `clean_for_model`'s output (cleaning is idempotent:
+    segmentation holds the cleaned text of every piece and need not clean it twice)."""
+    cleaned = _SPACES.sub(" ", cleaned.lower().strip(_EDGE_PUNCTUATION))
     if not any(ch.isalnum() for ch in cleaned):
         return True
     if cleaned in NON_ANSWERS:

@@ -75,10 +75,15 @@ LINGUA_NAMES = {"en": "ENGLISH", "de": "GERMAN", "fr": "FRENCH", "es": "SPANISH"
                 "pl": "POLISH", "fi": "FINNISH", "tr": "TURKISH"}  # fmt: skip
 
 
+LATIN_END = "\u0250"
+
+
 def _script_language(letters: list[str]) -> str | None:
     """The language of a non-Latin script that holds most of the letters, if any."""
     counts: dict[str, int] = {}
     for ch in letters:
+        if ch < LATIN_END:  # Basic Latin to Latin Extended-B: never one of SCRIPTS (and the name lookup is slow)
+            continue
         name = unicodedata.name(ch, "")
         for prefix, lang in SCRIPTS:
             if name.startswith(prefix):

@@ -88,6 +88,13 @@ class Review:
     def is_empty(self) -> bool:
         return not self.units and not self.participants and not self.themes and all(d == PersonaDecision() for d in self.personas.values())
 
+    def decided(self) -> Review:
+        """The same decisions without the personas listed with nothing decided (what `create_review` writes
+        for every draft persona): the reviewed map is the same either way, so a fresh review.yaml and no
+        review.yaml give the same fingerprint, and the first re-run after a cold run renders nothing."""
+        personas = {pid: d for pid, d in self.personas.items() if d != PersonaDecision()}
+        return Review(personas=personas, units=self.units, participants=self.participants, themes=self.themes)
+
 
 # ---------------------------------------------------------------- reading
 

@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from synth.document import MapDocument
 from synth.workspace import DRAFT_NAME, Workspace
+
+if TYPE_CHECKING:
+    from synth.review_file import Review
 
 
 def reviewed_document(draft: MapDocument, decisions) -> tuple[MapDocument, list[str]]:
@@ -90,7 +93,7 @@ def refresh(run_dir: Path, change: Callable[[Any], None] | None = None) -> tuple
     return files, notes + ws.notes
 
 
-def made_from(draft: str | bytes, review) -> str:
+def made_from(draft: str | bytes, review: Review) -> str:
     """What the generated files render from: the draft (its text or UTF-8 bytes: same hash), the
     reviewer's decisions (the reviewed map is a pure function of both, `reviewed_document`) and
     synth's code (an upgrade re-renders). Hashing these, not the reviewed map's JSON, saves
@@ -99,6 +102,6 @@ def made_from(draft: str | bytes, review) -> str:
 
     from synth.stage_cache import code_fingerprint, fingerprint
 
-    digest = hashlib.sha256(f"{code_fingerprint()}\n{fingerprint(review)}\n".encode())
+    digest = hashlib.sha256(f"{code_fingerprint()}\n{fingerprint(review.decided())}\n".encode())
     digest.update(draft.encode() if isinstance(draft, str) else draft)
     return digest.hexdigest()

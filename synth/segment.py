@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping, Protocol, Sequence
 
-from synth.clean import clean_for_model, is_non_answer
+from synth.clean import clean_for_model, says_nothing
 from synth.language import UNDETERMINED, detect_language
 from synth.privacy.columns import PII_COLUMN_ROLES, is_name_key, is_private_key  # noqa: F401 (re-exported)
 from synth.records import Participant, Source, Span, Turn, Unit
@@ -204,7 +204,7 @@ class Segmenter:
         for start, end in self.group_sentences(text, self.split_sentences(text)):
             piece = text[start:end]
             cleaned = clean_for_model(piece)
-            if is_non_answer(cleaned) or len(cleaned.split()) < 2:
+            if says_nothing(cleaned) or len(cleaned.split()) < 2:
                 continue
             spans = map_spans(source, turn, start, end)
             own = unit_language(cleaned, language) if detect else language

@@ -10,6 +10,13 @@ arrows), twice its UTF-8 size, before `.encode()` copies it once more.
 `join_utf8` encodes the same pieces a batch at a time into one bytes buffer, so
 the result is byte-for-byte `"".join(pieces).encode("utf-8")` (`tests/test_utf8.py`)
 and the peak is that buffer plus one batch.
+
+`json_bytes` hands the document to orjson (C, indent 2) when orjson writes it exactly as
+`json.dumps` would: every float prints the same in both when it is 0 or its size is in
+[1e-4, 1e16) (Python's `repr` switches to exponents outside it, orjson at other points;
+checked on 300,000 random floats); keys are strings, integers fit 64 bits, strings hold no
+lone surrogate (which no path can write as UTF-8). Anything else goes through the stdlib encoder. Measured on map.json at
+20,000 answers (50 MB): stdlib 6.5 s, orjson 0.24 s plus 0.25 s for the check, same bytes.
 """
 
 from __future__ import annotations
@@ -19,6 +26,8 @@ import json
 from collections.abc import Iterable, Iterator
 from itertools import chain
 from typing import Any
+
+import orjson
 
 BATCH = 8192  # pieces joined and encoded at a time (not tuned: any size gives the same bytes)
 
@@ -38,7 +47,35 @@ def join_utf8(pieces: Iterable[str]) -> bytes:
 
 def json_bytes(obj: Any) -> bytes:
     """`(json.dumps(obj, ensure_ascii=False, indent=2) + "\\n").encode("utf-8")`: map.json's bytes."""
+    if _orjson_writes_it_alike(obj):
+        try:
+            return orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+        except TypeError:  # a lone surrogate: the stdlib path then raises as it always did
+            pass
     return join_utf8(chain(json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(obj), ("\n",)))
+
+
+def _orjson_writes_it_alike(obj: Any) -> bool:
+    """True when orjson's bytes for `obj` are `json.dumps`'s (see the module docstring)."""
+    stack = [obj]
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind is dict:
+            if not all(type(key) is str for key in value):
+                return False
+            stack.extend(value.values())
+        elif kind is list or kind is tuple:
+            stack.extend(value)
+        elif kind is float:
+            if not (value == 0.0 or 1e-4 <= abs(value) < 1e16):
+                return False
+        elif kind is int:
+            if not -(2**63) <= value < 2**64:
+                return False
+        elif not (kind is str or kind is bool or value is None):
+            return False
+    return True
 
 
 def with_header_pieces(header: str, pieces: Iterable[str], insert: Any) -> Iterator[str]:

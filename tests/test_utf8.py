@@ -31,6 +31,18 @@ def test_small_and_empty_documents_match_too():
         assert json_bytes(doc) == _expected(doc)
 
 
+def test_documents_orjson_writes_give_the_same_bytes_as_json_dumps():
+    """The fast path (orjson) and the fallback (stdlib) for floats at and beyond where their forms differ,
+    strings with every kind of escape, big integers and non-string keys."""
+    text = 'I’d “x” \\ "y"\n\t\b\f\r \u0000 \u0007 \u001f \u007f \u2028 \ufeff café 🚀'
+    floats = [0.0, -0.0, 1e-4, -1e-4, 0.00011, 9.999e15, 1e16, 1e-5, 5e-324, 1e300, 1 / 3, 123.0, float("nan")]
+    for value in [*floats, 2**63 - 1, -(2**63), 2**64, text, True, None]:
+        doc = {"schema": "synth-map/1", "units": [{"id": "u1", "value": value, "kinds": [], "extra": {}}]}
+        assert json_bytes(doc) == _expected(doc), value
+    assert json_bytes({1: "a"}) == _expected({1: "a"})
+    assert json_bytes({"t": (1, 2.5)}) == _expected({"t": (1, 2.5)})
+
+
 def test_a_header_goes_where_with_header_puts_it_however_the_text_is_cut():
     texts = ["<!DOCTYPE html>\n<html>é</html>\n", "<!doctype html>", "<p>no doctype</p>\n", "", "\n<!doctype x>\n"]
     for text in texts:

