@@ -19,6 +19,7 @@ import typer
 
 from synth.cli_output import EXIT_INPUT, EXIT_INTERNAL, EXIT_USAGE, console, fail, guard, os_message, plain
 from synth.cli_review import review_app
+from synth.defaults import DEFAULT_MODEL
 
 app = typer.Typer(
     help="Turn interview transcripts and survey exports into persona drafts and journey-map data, offline.",
@@ -124,9 +125,9 @@ def run_cli(
     output: Path = typer.Option(Path("outputs/run"), "-o", "--output", help="Run folder to write."),
     codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook YAML (default: the packaged one)."),
     model: str = typer.Option(
-        "all-MiniLM-L6-v2",
+        DEFAULT_MODEL,
         "--model",
-        help="all-MiniLM-L6-v2 (default); 'static' (fast, distilled once into the cache folder); 'hashing' (no model); or a local sentence-transformers folder.",
+        help=f"{DEFAULT_MODEL} (default); 'static' (fast, distilled once into the cache folder); 'hashing' (no model); or a local sentence-transformers folder.",
     ),
     personas: str = typer.Option("auto", "--personas", help="'auto' or a number of personas."),
     seed: int = typer.Option(0, "--seed", help="Seed for every random step."),
@@ -323,7 +324,7 @@ def codebook_check_cli(path: Path = typer.Argument(..., help="Codebook YAML to v
 def eval_cli(
     labelled: Path = typer.Argument(..., help="CSV with text and any of stage, kinds, touchpoints, sentiment, question."),
     codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook YAML (default: the packaged one)."),
-    model: str = typer.Option("all-MiniLM-L6-v2", "--model", help="Embedding model name or path."),
+    model: str = typer.Option(DEFAULT_MODEL, "--model", help="Embedding model name or path."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     seed: int = typer.Option(0, "--seed"),
     train: Optional[Path] = typer.Option(None, "--train", help="Labelled CSV to train the tagger on first."),

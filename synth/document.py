@@ -20,6 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from synth.errors import WorkspaceError
 
+ALL_MAP = "all"  # the journey map of every participant (persona_id of the all-participants map)
+
 SCHEMA_ID: Literal["synth.map/2"] = "synth.map/2"
 OLDER_SCHEMAS = ("synth.map/1",)  # read for persona ids on a re-run only (see `from_dict`)
 Number = int | float

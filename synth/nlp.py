@@ -64,13 +64,3 @@ def get_nlp(name: str | None = None):
     except Exception:  # spacy-lookups-data missing: lemmas fall back to lower-case text
         log.warning("spacy-lookups-data is not installed; lemmas fall back to lower-case words")
     return nlp
-
-
-def has_entities(nlp) -> bool:
-    """True when the pipeline can find PERSON entities (a trained pipeline)."""
-    return "ner" in nlp.pipe_names
-
-
-def pipeline_id(nlp) -> str:
-    meta = nlp.meta
-    return f"{meta.get('lang', 'en')}_{meta.get('name', 'pipeline')}-{meta.get('version', '0')}"

@@ -19,6 +19,8 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
+from synth.cluster import UNSTABLE_BELOW
+from synth.document import ALL_MAP
 from synth.opportunities import channel_paths, stage_opportunities
 from synth.persona_ids import MIN_ID_OVERLAP, cluster_groups, match_ids  # noqa: F401 - re-exported
 from synth.records import Clustering, JourneyMap, Participant, Persona, StageCell, TagResult, Unit
@@ -37,9 +39,7 @@ from synth.synthesize_evidence import (
 )
 from synth.tag.themes import FILLERS
 
-ALL_MAP = "all"
 ALL_NAME = "All participants"
-UNSTABLE_BELOW = 0.6
 SMALL_BELOW = 3  # participants
 NAME_CHARS = 60
 NAME_WORDS = 2  # distinctive words in a name when no theme stands out

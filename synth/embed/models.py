@@ -16,14 +16,14 @@ from typing import Protocol
 
 import numpy as np
 
+from synth.defaults import DEFAULT_MODEL
 from synth.errors import ModelError
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MODEL = "all-MiniLM-L6-v2"
 HASHING_MODEL = "hashing"
 STATIC_MODEL = "static"  # model2vec distilled from the default model, for very large surveys
-STATIC_DIR = "static-all-MiniLM-L6-v2"
+STATIC_DIR = f"static-{DEFAULT_MODEL}"
 _TOKEN = re.compile(r"[a-z0-9']+")
 
 

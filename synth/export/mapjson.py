@@ -31,7 +31,6 @@ from synth.records import (
 )
 
 SCHEMA_ID = "synth.map/2"
-ALL_MAP = "all"
 
 
 @dataclass(frozen=True)

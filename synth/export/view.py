@@ -14,10 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-from synth.document import Attribute, Emotion, Finding, JourneyEntry, MapDocument, Opportunity, PersonaEntry, StageCell, UnitEntry
+from synth.document import ALL_MAP, Attribute, Emotion, Finding, JourneyEntry, MapDocument, Opportunity, PersonaEntry, StageCell, UnitEntry
 from synth.errors import ConfigError
 
-ALL_MAP = "all"
 EVERYONE = "All participants"  # the same words as synthesize.ALL_NAME
 LANES: tuple[tuple[str, str], ...] = (
     ("actions", "Actions"),

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Mapping
 
 from synth.ingest.pieces import DraftTurn, clock_label, cut_pieces
 from synth.ingest.roles import label_role
@@ -255,8 +255,3 @@ def read_speaker_lines(
         elif line.strip():
             preamble += 1
     return drafts, preamble
-
-
-def count_lines(lines: Iterable[str]) -> int:
-    """Non-empty lines."""
-    return sum(1 for line in lines if line.strip())
