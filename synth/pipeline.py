@@ -8,6 +8,10 @@ read of review.yaml to the last file written (`synth.workspace`).
 After synthesis the draft map is written, the reviewer's decisions are applied
 to it (`synth.reviewed`: `review.apply`, pure; re-synthesis of merged or relabelled
 personas is `rebuild_personas`), and the exporters only render the result.
+
+Each stage imports its modules inside its function: `synth inspect` runs the stages through segment
+only, and the later stages' modules (embed, tagger, cluster with scikit-learn, synthesize, exporters)
+take 1.5 s to import against 0.1 s for ingest and segment (measured 3 December 2026, load 2).
 """
 
 from __future__ import annotations
