@@ -10,11 +10,7 @@ unless the user forces it. When the chosen split is not stable (size-weighted
 stability below 0.6) the run says so and keeps one persona ("no stable split").
 Above SAMPLE participants every all-pairs step works on a seeded fixed-size sample or against centroids, so the cost stays linear.
 
-Clustering runs on one thread (`one_thread`, threadpoolctl): scikit-learn's k-means adds each
-thread's partial sums in whatever order the threads finish, so two threads need not give the same
-bits twice, and under load OpenMP's waiting threads make it slower, not faster. Measured on this
-2-core machine at load 2.6: k-means (k=4, n_init=4) on 2,000 x 300 rows 1.1-1.6 s on two threads,
-0.075 s on one; on 20,000 rows 7.1-7.6 s against 2.8-3.0 s, the same labels.
+Clustering runs on one thread (`synth.threads.one_thread`).
 
 Stability is measured the way Hennig's `clusterboot` does it: re-cluster random
 80% subsamples and, for each persona, average the Jaccard overlap with its best
@@ -25,17 +21,17 @@ own (silhouette < WELL_PLACED), are left out (-1) rather than forced in.
 
 from __future__ import annotations
 
-import functools
 import math
 import warnings
 from collections import defaultdict
-from typing import Any, Callable, Mapping, Sequence, TypeVar
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
 from synth.cluster_features import build_features, normalise_rows
 from synth.records import Clustering, Participant, TagResult, Unit
 from synth.staff import STAFF_REASON, is_staff
+from synth.threads import one_thread
 
 MIN_TO_CLUSTER = 4  # fewer participants: one persona and a warning
 MAX_K = 8
@@ -53,20 +49,6 @@ SOURCE_DEPENDENCE_WARN = 0.3  # Cramér's V persona x source kind at or above th
 NO_SPLIT = "no stable split: one persona, or pass --personas K"
 
 Advance = Callable[..., None]
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def one_thread(func: F) -> F:
-    """`func` with BLAS and OpenMP limited to one thread while it runs (see the module docstring)."""
-
-    @functools.wraps(func)
-    def limited(*args: Any, **kwargs: Any) -> Any:
-        from threadpoolctl import threadpool_limits
-
-        with threadpool_limits(limits=1):
-            return func(*args, **kwargs)
-
-    return limited  # type: ignore[return-value]
 
 
 @one_thread

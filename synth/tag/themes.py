@@ -23,6 +23,7 @@ from sklearn.metrics import pairwise_distances_chunked, silhouette_score
 
 from synth.clean import clean_for_model
 from synth.records import Tagging, Theme, Unit
+from synth.threads import one_thread
 
 SMALL_GROUP = 4  # below this, cut the tree at a fixed distance instead of by silhouette
 SMALL_CUT = 0.5  # cosine distance
@@ -45,6 +46,7 @@ FILLERS = frozenset(  # spoken fillers, hedges and light verbs: they say nothing
 )
 
 
+@one_thread  # silhouettes and linkage: see synth/threads.py
 def build_themes(units: Sequence[Unit], vectors: np.ndarray, taggings: Sequence[Tagging], nlp, *, seed: int = 0):
     """All themes, and for each unit id the ids of the themes it belongs to."""
     groups: dict[tuple[str, str], list[int]] = {}
