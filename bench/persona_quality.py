@@ -127,10 +127,11 @@ def ami(model: str, seeds: int, with_tags: bool) -> None:
 
 
 def _tags(units, vectors, embedder):
+    from synth.nlp import get_nlp
     from synth.tag import tag_units
     from synth.tag.codebook import load_codebook
 
-    return tag_units(units, vectors, load_codebook(None), embedder, training=[], seed=0)
+    return tag_units(units, vectors, load_codebook(None), embedder, nlp=get_nlp(), training=[], seed=0)
 
 
 def _sensitivity(participants, units, vectors, y) -> None:

@@ -192,9 +192,13 @@ def _tag(ctx: Context) -> None:
     )
     ctx.tag_result = ctx.cache.get("tag", key)
     if ctx.tag_result is None:
+        from synth.nlp import get_nlp
         from synth.tag import tag_units
 
-        ctx.tag_result = tag_units(ctx.units, ctx.vectors, ctx.codebook, ctx.embedder, training=examples, seed=ctx.settings.seed)
+        ctx.nlp = ctx.nlp or get_nlp()  # segmentation loaded it, unless its result came from the stage cache
+        ctx.tag_result = tag_units(
+            ctx.units, ctx.vectors, ctx.codebook, ctx.embedder, nlp=ctx.nlp, training=examples, seed=ctx.settings.seed
+        )
         ctx.cache.put("tag", key, ctx.tag_result)
     ctx.fit_warnings = [p.describe() for p in codebook_fit_warnings(ctx.tag_result.taggings, ctx.codebook)]
     ctx.result.warnings.extend(ctx.fit_warnings)

@@ -276,16 +276,16 @@ def _given(example: LabelledExample, section: str) -> frozenset[str]:
     return frozenset(example.kinds if section == "kinds" else example.touchpoints)
 
 
-def tag_units(units, vectors, codebook: Codebook, embedder, *, training: list[LabelledExample], seed: int) -> TagResult:
-    """Tag every unit and group them into themes (see the module docstring for how)."""
-    from synth.nlp import get_nlp
+def tag_units(units, vectors, codebook: Codebook, embedder, *, nlp, training: list[LabelledExample], seed: int) -> TagResult:
+    """Tag every unit and group them into themes (see the module docstring for how); `nlp` is the run's
+    spaCy pipeline (`synth.nlp.get_nlp`), which the caller owns."""
     from synth.tag.themes import build_themes
 
     units = list(units)
     vectors = np.asarray(vectors, dtype=np.float32)
-    tagger = Tagger(codebook, embedder, get_nlp(), training=training, seed=seed)
+    tagger = Tagger(codebook, embedder, nlp, training=training, seed=seed)
     taggings = tagger.tag(units, vectors) if units else []
-    themes, per_unit = build_themes(units, vectors, taggings, get_nlp(), seed=seed)
+    themes, per_unit = build_themes(units, vectors, taggings, nlp, seed=seed)
     taggings = [_with_themes(t, per_unit.get(t.unit_id, ())) for t in taggings]
     return TagResult(taggings=tuple(taggings), themes=tuple(themes))
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Sequence
 
 from synth.embed import HashingEmbedder
+from synth.nlp import get_nlp
 from synth.records import Span, Unit
 from synth.tag import tag_units
 from synth.tag.codebook import load_codebook
@@ -27,7 +28,7 @@ def tag(texts, *, codebook=None, questions=None, embedder=None, training=(), see
     units = units_of(texts, questions)
     book = codebook if codebook is not None else load_codebook(None)
     vectors = embedder.encode([u.clean_text for u in units])
-    return tag_units(units, vectors, book, embedder, training=list(training), seed=seed)
+    return tag_units(units, vectors, book, embedder, nlp=get_nlp(), training=list(training), seed=seed)
 
 
 def kinds_of(tagging) -> set[str]:
