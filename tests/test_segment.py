@@ -11,14 +11,7 @@ from hypothesis import strategies as st
 
 from synth.records import Source, Span, Speaker, Turn
 from synth.redact import Redactor
-from synth.segment import (
-    build_participants,
-    describe_location,
-    find_roster_key,
-    participant_index,
-    participant_key,
-    segment_sources,
-)
+from synth.segment import build_participants, describe_location, find_roster_key, participant_index, participant_key, segment_sources
 from tests.unit_builders import assert_traceable, survey, transcript
 
 NLP = spacy.blank("en")
@@ -231,9 +224,7 @@ def test_bad_limits_are_rejected():
 WORD = st.sampled_from(["the", "app", "Basketful", "um,", "slots", "(laughs)", "fee", "I", "was", "really", "£12.99",
                         "don't", "café", "it", "[crosstalk]", "so", "okay"])  # fmt: skip
 SENTENCE = st.builds(
-    lambda words, end: " ".join(words) + end,
-    st.lists(WORD, min_size=1, max_size=12),
-    st.sampled_from([".", "?", "!", "", "..."]),
+    lambda words, end: " ".join(words) + end, st.lists(WORD, min_size=1, max_size=12), st.sampled_from([".", "?", "!", "", "..."])
 )
 PIECE = st.lists(SENTENCE, min_size=1, max_size=4).map(" ".join)
 TURNS = st.lists(st.lists(PIECE, min_size=1, max_size=4), min_size=1, max_size=4)
@@ -270,7 +261,8 @@ def test_repeated_words_get_distinct_ids_and_same_name_files_stay_apart():
 
 
 def test_inspecting_a_transcript_loads_spacy_without_torch(tmp_path):
-    """`synth inspect` and runs with a torch-free model pay no 2 s torch import for spaCy (synth.nlp.import_spacy)."""
+    """`synth inspect` and runs with a torch-free model pay no 2 s torch import for spaCy, nor spaCy's command
+    line (0.4 s), nor the PII libraries when nothing is redacted (synth.nlp.import_spacy, synth.privacy.numbers)."""
     import subprocess
     import sys
     from pathlib import Path
@@ -282,9 +274,26 @@ def test_inspecting_a_transcript_loads_spacy_without_torch(tmp_path):
         "import sys; from synth.cli import app\n"
         f"sys.argv = ['synth', 'inspect', {str(transcript)!r}]\n"
         "try:\n    app()\nexcept SystemExit:\n    pass\n"
-        "print('MODULES', sorted(m for m in ('spacy', 'torch') if m in sys.modules))"
+        "print('MODULES', sorted(m for m in ('spacy', 'torch', 'spacy.cli', 'weasel', 'phonenumbers') if m in sys.modules))"
     )
-    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True,
-                          env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
     assert "MODULES ['spacy']" in done.stdout
     assert "1 participants · 1 units" in done.stdout  # the transcript was really segmented with spaCy
+
+
+def test_spacy_command_line_still_loads_after_the_light_import():
+    """spaCy's own `info` and `spacy.cli` work after synth imported spaCy without its command line."""
+    from synth.nlp import import_spacy
+
+    spacy = import_spacy()
+    assert spacy.info()["spacy_version"] == spacy.__version__
+    import spacy.cli
+
+    assert callable(spacy.cli.download)

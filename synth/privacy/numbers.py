@@ -13,6 +13,10 @@ with `python-stdnum` (ISO 7064 and Luhn), emails with `email-validator`
 `synth.redact` replaces them. Every detector is written to leave alone what only
 looks like a number: prices ("£12.99"), years ("2023"), times ("10:30"), dates
 ("10/03/2026"), order numbers ("448213") and aliases ("P03").
+
+The three libraries are imported where first used, not with this module: together they took
+0.13-0.15 s of `synth inspect`'s start (`python -X importtime`, load 2.8), which reads survey
+headers through this module but redacts nothing.
 """
 
 from __future__ import annotations
@@ -21,11 +25,6 @@ import ipaddress
 import re
 from typing import Callable, Iterator, NamedTuple
 from urllib.parse import parse_qsl, urlsplit
-
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
-from stdnum import iban as stdnum_iban
-from stdnum import luhn
 
 
 class Found(NamedTuple):
@@ -111,6 +110,8 @@ def find_emails(text: str) -> Iterator[Found]:
     """Addresses the email grammar accepts (syntax only: nothing is looked up)."""
     if "@" not in text:
         return
+    from email_validator import EmailNotValidError, validate_email  # see the module docstring: imported when used
+
     for match in EMAIL.finditer(text):
         try:
             validate_email(match.group(), check_deliverability=False)
@@ -140,11 +141,15 @@ def find_ips(text: str) -> Iterator[Found]:
 
 def _iban_valid(iban: str) -> bool:
     """Country code, length and ISO 7064 checksum, in any case, spaced or dashed."""
+    from stdnum import iban as stdnum_iban
+
     return stdnum_iban.is_valid(iban)
 
 
 def luhn_valid(digits: str) -> bool:
     """The Luhn checksum every payment card number passes."""
+    from stdnum import luhn
+
     return luhn.is_valid(digits)
 
 
@@ -210,6 +215,8 @@ def find_library_phones(text: str) -> Iterator[Found]:
     and numbers it finds possible right after a cue word, glued or not ("tel:", "mobile#")."""
     if sum(ch.isdigit() for ch in text) < 7:
         return
+    import phonenumbers
+
     for region in PHONE_REGIONS:
         for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
             yield Found(match.start, match.end, "[phone]")
