@@ -210,6 +210,10 @@ def test_fast_model_is_exported_once_and_agrees_with_minilm(tmp_path):
     assert np.all((v * make_embedder().encode(texts)).sum(axis=1) > 0.9)
     again = make_embedder("fast", models_dir=tmp_path).encode(texts[:1])
     assert np.array_equal(again[0], v[0])
+    from synth.embed.onnx import FastEmbedder
+
+    for workers in (1, 3):  # texts shared among threads give the very same vectors
+        assert np.array_equal(FastEmbedder(tmp_path, workers=workers).encode(texts * 3)[:3], v)
 
 
 def test_a_fully_cached_call_never_asks_the_model(tmp_path):
