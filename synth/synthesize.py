@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from functools import cached_property
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -36,6 +37,7 @@ from synth.synthesize_evidence import (
     stage_sentiment,
     theme_findings,
     touchpoint_findings,
+    word_users,
 )
 from synth.tag.themes import FILLERS
 
@@ -97,6 +99,11 @@ class _Context:
         self.theme_users = _users(
             theme_findings(self.units, evidence, "pain_point", None) + theme_findings(self.units, evidence, "motivation", None)
         )
+
+    @cached_property
+    def word_users(self) -> dict[str, set[str]]:
+        """Who uses each word, over the whole sample: read once, by the first name that needs words."""
+        return word_users(self.units)
 
 
 def _users(findings) -> dict[str, tuple[str, int]]:
@@ -197,7 +204,7 @@ def _name(pid, member_ids, member_units, lifts, touchpoints, themes, ctx: _Conte
     about = _lifted_labels(themes, ctx.theme_users, len(member_ids), ctx.total)
     about = [a for a in about if a.split(" / ")[0].casefold() not in " ".join(who).casefold()][:1]
     if not about and member_units:
-        about = [", ".join(_plain_words(member_units, ctx.units))]
+        about = [", ".join(_plain_words(member_units, ctx.units, ctx.word_users))]
     who, about = [w for w in dict.fromkeys(who) if w], [a for a in about if a]
     name = _compose(who, about[0] if about else "")
     return name or f"Persona {pid.rsplit('-', 1)[-1]}"
@@ -252,10 +259,10 @@ def _value_phrase(lift) -> str:
     return f"{name} {lift.value}"
 
 
-def _plain_words(member_units, all_units) -> list[str]:
+def _plain_words(member_units, all_units, users=None) -> list[str]:
     """The group's distinctive words without fillers ("yep", "um", "basically"): they say nothing about people."""
     kept: dict[str, str] = {}
-    for word in distinctive_words(member_units, all_units, limit=NAME_WORD_POOL):
+    for word in distinctive_words(member_units, all_units, limit=NAME_WORD_POOL, users=users):
         parts = [p for part in word.split("-") for p in (part, part.removesuffix("s"))]
         if "'" not in word and not any(p in FILLERS or p in STOP_WORDS for p in parts):
             kept.setdefault(word.removesuffix("s"), word)  # "function" and "functions" once

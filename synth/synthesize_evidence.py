@@ -84,19 +84,37 @@ def touchpoint_findings(units: Sequence[Unit], evidence: Evidence, labels: Mappi
 
 def pick_quotes(units: Sequence[Unit], score: Mapping[str, float], limit: int = 5) -> tuple[str, ...]:
     """Up to `limit` unit ids, one per participant and none repeating another's words (survey
-    answers often do), best score first; substantive quotes before short ones."""
-    ranked = sorted(units, key=lambda u: (not is_substantive(u.quote), -score.get(u.id, 0.0), u.id))
-    chosen, seen, said = [], set(), set()
-    for unit in ranked:
-        words = " ".join(_ANY_WORD.findall(unit.quote.lower()))
-        if unit.participant_id in seen or words in said:
-            continue
-        chosen.append(unit.id)
-        seen.add(unit.participant_id)
-        said.add(words)
-        if len(chosen) == limit:
+    answers often do), best score first; substantive quotes before short ones.
+
+    The same choice as walking every unit sorted by (not substantive, -score, id), but units are
+    checked for substance in score order only until `limit` substantive quotes are chosen: at
+    100,000 answers a persona has tens of thousands of units and needs five.
+    """
+    by_score = sorted(units, key=lambda u: (-score.get(u.id, 0.0), u.id))
+    chosen: list[str] = []
+    seen: set[str] = set()
+    said: set[str] = set()
+    short: list[Unit] = []
+    for unit in by_score:
+        if not is_substantive(unit.quote):
+            short.append(unit)
+        elif _take(unit, chosen, seen, said) and len(chosen) == limit:
+            return tuple(chosen)
+    for unit in short:
+        if _take(unit, chosen, seen, said) and len(chosen) == limit:
             break
     return tuple(chosen)
+
+
+def _take(unit: Unit, chosen: list[str], seen: set[str], said: set[str]) -> bool:
+    """Choose the unit unless its participant is already quoted or its words already are."""
+    words = " ".join(_ANY_WORD.findall(unit.quote.lower()))
+    if unit.participant_id in seen or words in said:
+        return False
+    chosen.append(unit.id)
+    seen.add(unit.participant_id)
+    said.add(words)
+    return True
 
 
 PLEASANTRIES = frozenset(
@@ -214,13 +232,16 @@ def attribute_lifts(member_ids: Sequence[str], values: Mapping[str, Mapping[str,
 # ---------------------------------------------------------------- names
 
 
-def distinctive_words(member_units: Sequence[Unit], all_units: Sequence[Unit], limit: int = 3) -> list[str]:
-    """Words far more of the group's participants use than of everyone (from the redacted quotes)."""
+def distinctive_words(
+    member_units: Sequence[Unit], all_units: Sequence[Unit], limit: int = 3, users: Mapping[str, set[str]] | None = None
+) -> list[str]:
+    """Words far more of the group's participants use than of everyone (from the redacted quotes);
+    `users` is `word_users(all_units)` when the caller already has it (one pass for every persona)."""
     members = {u.participant_id for u in member_units}
     everyone = {u.participant_id for u in all_units}
     if not members or len(members) == len(everyone):
         return []
-    users = _word_users(all_units)
+    users = word_users(all_units) if users is None else users
     floor = max(2, math.ceil(0.3 * len(members)))
     scored = []
     for word, who in users.items():
@@ -231,7 +252,8 @@ def distinctive_words(member_units: Sequence[Unit], all_units: Sequence[Unit], l
     return [w for _, w in sorted(scored, key=lambda x: (-x[0], x[1]))[:limit]]
 
 
-def _word_users(units: Sequence[Unit]) -> dict[str, set[str]]:
+def word_users(units: Sequence[Unit]) -> dict[str, set[str]]:
+    """word -> the participants whose quotes use it (placeholders and stop words left out)."""
     from synth.stopwords import STOP_WORDS
 
     users: dict[str, set[str]] = defaultdict(set)
