@@ -155,3 +155,21 @@ def test_representativeness_is_cosine_to_persona_centroid():
     assert all(-1.0 <= v <= 1.0 for v in rep.values())
     on_topic = [rep[u.id] for u in units if "price" in u.text and u.participant_id.startswith("P0")]
     assert np.mean(on_topic) > 0.2
+
+
+def test_a_large_study_chooses_k_on_a_sample_and_places_everyone(monkeypatch):
+    """Above CHOOSE_ON participants k is chosen on a seeded sample, the partition is fitted on everyone."""
+    import synth.cluster as cluster
+
+    rng = np.random.default_rng(3)
+    centres = rng.normal(size=(3, 12)) * 4
+    matrix = np.vstack([c + rng.normal(size=(200, 12)) for c in centres])  # three clear groups of 200
+    monkeypatch.setattr(cluster, "LARGE", 100)  # k-means, as for a large survey
+    whole, k_whole, how_whole, _ = cluster._choose_partition(matrix, None, seed=0)
+    monkeypatch.setattr(cluster, "CHOOSE_ON", 150)
+    sampled, k_sampled, how, _ = cluster._choose_partition(matrix, None, seed=0)
+    assert k_whole == k_sampled == 3
+    assert "drawn at random" in how and "drawn at random" not in how_whole
+    assert len(sampled) == 600 and np.array_equal(sampled, whole)  # the same people in the same personas
+    again = cluster._choose_partition(matrix, None, seed=0)[0]
+    assert np.array_equal(again, sampled)
