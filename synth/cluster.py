@@ -28,7 +28,8 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from synth.cluster_features import build_features, normalise_rows
+from synth.cluster_features import normalise_rows
+from synth.cluster_matrix import distinct_rows, feature_matrix
 from synth.records import Clustering, Participant, TagResult, Unit
 from synth.staff import STAFF_REASON, is_staff
 from synth.threads import one_thread
@@ -75,11 +76,12 @@ def cluster_participants(
     their persona and everyone else joins the nearest one (`warm_start`).
     """
     advance = progress or (lambda n=1: None)
-    features = build_features(participants, units, vectors, tag_result, kinds)
-    matrix, ids, mapping = features.combined(weights), features.participant_ids, features.attribute_mapping
-    del features  # its blocks are not read again
+    features = feature_matrix(participants, units, vectors, tag_result, weights, kinds)
+    matrix, ids, mapping = features.matrix, features.participant_ids, features.attribute_mapping
+    del features
     present, reasons, notes = _rows_to_cluster(participants, units, ids)
-    matrix = matrix[present]  # one copy, not one per step (nothing below writes into it)
+    if present != list(range(len(ids))):
+        matrix = matrix[present]  # one copy, not one per step (nothing below writes into it)
     labels, chosen_k, how, more, warm = _first_partition(matrix, [ids[r] for r in present], previous or {}, k, seed)
     notes += more
     labels, stability, stab_note = _with_stability(matrix, labels, chosen_k, seed, resamples, advance)
@@ -246,7 +248,7 @@ def _with_evidence(participants: Sequence[Participant], units: Sequence[Unit]) -
 def _choose_partition(matrix: np.ndarray, k: int | None, seed: int) -> tuple[np.ndarray, int, str, list[str]]:
     """Labels (0 = largest persona, -1 = fits none), the k used, how k was chosen, and warnings."""
     n = len(matrix)
-    distinct = len(np.unique(np.round(matrix, 9), axis=0)) if n else 0
+    distinct = distinct_rows(matrix, max(MAX_K, k or 0) + 1)
     if n < MIN_TO_CLUSTER or distinct < 2 or k == 1:
         return np.zeros(n, dtype=int), 1 if n else 0, "one group", _single_notes(n, distinct, k)
     if k is not None:
@@ -286,7 +288,8 @@ def partition(matrix: np.ndarray, k: int, seed: int, *, kmeans: bool | None = No
     if kmeans if kmeans is not None else n > LARGE:
         from sklearn.cluster import KMeans
 
-        return canonical_labels(KMeans(n_clusters=k, n_init=4, random_state=seed).fit_predict(normalise_rows(matrix)))
+        model = KMeans(n_clusters=k, n_init=4, random_state=seed, copy_x=False)  # it may centre the fresh copy in place
+        return canonical_labels(model.fit_predict(normalise_rows(matrix)))
     neighbours = int(min(n - 1, max(2, round(math.sqrt(n)))))
     model = SpectralClustering(n_clusters=k, affinity="nearest_neighbors", n_neighbors=neighbours, random_state=seed, n_init=10)
     with warnings.catch_warnings():
@@ -335,7 +338,9 @@ def _null_silhouette(matrix: np.ndarray, k: int, seed: int) -> float:
     """The silhouette the same method reaches on the features with each column shuffled on
     its own (same marginals, no joint structure): the score of a split that is not there."""
     rng = np.random.default_rng(seed)
-    shuffled = np.column_stack([rng.permutation(matrix[:, j]) for j in range(matrix.shape[1])])
+    shuffled = np.empty_like(matrix)  # filled column by column: no list of columns beside it
+    for j in range(matrix.shape[1]):
+        shuffled[:, j] = rng.permutation(matrix[:, j])
     labels = partition(shuffled, k, seed)
     return _silhouette(shuffled, labels, seed) if len(set(labels.tolist())) > 1 else 0.0
 
