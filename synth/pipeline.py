@@ -253,7 +253,7 @@ def _synthesize(ctx: Context) -> None:
     from synth.persona_ids import cluster_groups, match_ids
     from synth.review import previous_memberships
     from synth.stage_cache import file_fingerprint
-    from synth.utf8 import json_bytes
+    from synth.utf8 import join_bytes
 
     previous = previous_memberships(ctx.previous)
     run_info = manifest.map_run_info(ctx.settings, ctx.embedder, ctx.codebook, ctx.clustering, __version__)
@@ -263,10 +263,10 @@ def _synthesize(ctx: Context) -> None:
     key = ctx.keys["synthesize"] = ctx.cache.key("synthesize", ctx.keys["cluster"], ids, run_info, coded)
     stored = ctx.cache.get("synthesize", key)
     if isinstance(stored, bytes):
-        ctx.draft, ctx.draft_json = MapDocument.from_dict(json.loads(stored), where="the cached draft map"), stored
+        ctx.draft, ctx.draft_json = MapDocument.from_built(json.loads(stored), where="the cached draft map"), stored
         return
     ctx.draft = _draft(ctx, previous, run_info)
-    ctx.draft_json = json_bytes(ctx.draft.to_dict())  # = to_json().encode(), without its peak (synth.utf8)
+    ctx.draft_json = join_bytes(ctx.draft.json_chunks())  # = to_json().encode(), entry by entry (synth.document)
     ctx.cache.put("synthesize", key, ctx.draft_json)
 
 
@@ -290,7 +290,7 @@ def _draft(ctx: Context, previous: dict, run_info: dict) -> MapDocument:
         previous=previous,
     )
     maps = build_maps(personas, ctx.participants, ctx.units, ctx.tag_result, stage_ids=vocabulary.stage_ids, labels=vocabulary.labels)
-    draft = MapDocument.from_dict(
+    draft = MapDocument.from_built(  # the plain map is let go entry by entry as it is validated
         add_map_extras(
             build_map(
                 run=run_info,

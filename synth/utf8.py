@@ -45,14 +45,30 @@ def join_utf8(pieces: Iterable[str]) -> bytes:
     return out.getvalue()
 
 
-def json_bytes(obj: Any) -> bytes:
-    """`(json.dumps(obj, ensure_ascii=False, indent=2) + "\\n").encode("utf-8")`: map.json's bytes."""
+def json_bytes(obj: Any, *, newline: bool = True) -> bytes:
+    """`(json.dumps(obj, ensure_ascii=False, indent=2) + "\\n").encode("utf-8")`: map.json's bytes
+    (without the final line break when `newline` is False: one entry of a larger document)."""
     if _orjson_writes_it_alike(obj):
         try:
-            return orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+            return orjson.dumps(obj, option=orjson.OPT_INDENT_2 | (orjson.OPT_APPEND_NEWLINE if newline else 0))
         except TypeError:  # a lone surrogate: the stdlib path then raises as it always did
             pass
-    return join_utf8(chain(json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(obj), ("\n",)))
+    return join_utf8(chain(json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(obj), ("\n",) if newline else ()))
+
+
+def nested_json(obj: Any, depth: int) -> bytes:
+    """`obj`'s `json_bytes` as it appears `depth` levels deep in an indented document: every line
+    after the first moved right by 2 * `depth` spaces (JSON text holds no raw line break inside a
+    string, so each one is a line of the layout)."""
+    return json_bytes(obj, newline=False).replace(b"\n", b"\n" + b"  " * depth)
+
+
+def join_bytes(chunks: Iterable[bytes]) -> bytes:
+    """`b"".join(chunks)` into one growing buffer, without the list of chunks beside the result."""
+    out = io.BytesIO()
+    for chunk in chunks:
+        out.write(chunk)
+    return out.getvalue()
 
 
 def _orjson_writes_it_alike(obj: Any) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from synth.atomic import write_text
+from synth.atomic import write_chunks, write_text
 from synth.document import MapDocument
 
 MD_HEADER = (
@@ -41,7 +41,7 @@ def generated_files(document: MapDocument) -> dict[str, Writer]:
     from synth.export.view import build_view
 
     files: dict[str, Writer] = {
-        "map.json": lambda path: write_text(path, document.to_json()),
+        "map.json": lambda path: write_chunks(path, document.json_chunks()),  # entry by entry (synth.document)
         "evidence.csv": lambda path: _evidence_csv(document, path),
     }
     for p in build_view(document).personas:
