@@ -9,7 +9,8 @@ bytes a character as soon as one character is outside Latin-1 (curly quotes,
 arrows), twice its UTF-8 size, before `.encode()` copies it once more.
 `join_utf8` encodes the same pieces a batch at a time into one bytes buffer, so
 the result is byte-for-byte `"".join(pieces).encode("utf-8")` (`tests/test_utf8.py`)
-and the peak is that buffer plus one batch.
+and the peak is that buffer plus one batch; `utf8_batches` gives the batches to a
+file instead (`synth.atomic.write_chunks`), so the page is never held at all.
 
 `json_bytes` hands the document to orjson (C, indent 2) when orjson writes it exactly as
 `json.dumps` would: every float prints the same in both when it is 0 or its size is in
@@ -34,15 +35,18 @@ BATCH = 8192  # pieces joined and encoded at a time (not tuned: any size gives t
 
 def join_utf8(pieces: Iterable[str]) -> bytes:
     """`"".join(pieces).encode("utf-8")`, without the joined string or the list of pieces."""
-    out = io.BytesIO()
+    return join_bytes(utf8_batches(pieces))
+
+
+def utf8_batches(pieces: Iterable[str]) -> Iterator[bytes]:
+    """`pieces` joined and encoded BATCH at a time: what `synth.atomic.write_chunks` writes to a file."""
     batch: list[str] = []
     for piece in pieces:
         batch.append(piece)
         if len(batch) >= BATCH:
-            out.write("".join(batch).encode("utf-8"))
+            yield "".join(batch).encode("utf-8")
             batch.clear()
-    out.write("".join(batch).encode("utf-8"))
-    return out.getvalue()
+    yield "".join(batch).encode("utf-8")
 
 
 def json_bytes(obj: Any, *, newline: bool = True) -> bytes:

@@ -64,12 +64,11 @@ def _xlsx(document: MapDocument, path: Path) -> None:
 
 
 def _report(document: MapDocument, path: Path) -> None:
-    from synth.atomic import write_bytes
     from synth.export.html import report_pieces
-    from synth.utf8 import join_utf8, with_header_pieces
+    from synth.utf8 import utf8_batches, with_header_pieces
 
-    # streamed: at 100,000 answers the page is ~180 MB, and render() + header + encode held it three times
-    write_bytes(path, join_utf8(with_header_pieces(HTML_HEADER, report_pieces(document), with_header)))
+    # streamed to the file: at 100,000 answers the page is ~180 MB (render() + header + encode held it three times)
+    write_chunks(path, utf8_batches(with_header_pieces(HTML_HEADER, report_pieces(document), with_header)))
 
 
 def _persona_writer(document: MapDocument, persona_id: str) -> Writer:
