@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from synth import __version__, agreement, manifest
+from synth.allocator import release_free_memory
 from synth.config import Settings
 from synth.document import MapDocument
 from synth.errors import InputError
@@ -35,6 +36,8 @@ from synth.reviewed import reviewed_map as reviewed_map
 from synth.workspace import DRAFT_NAME, RUN_NAME, Workspace
 
 log = logging.getLogger(__name__)
+
+RELEASE_LANGUAGE_MODELS_AT = 5000  # units: from here lingua's 330 MB matter more than reloading them (3 s) in a later run
 
 
 @dataclass
@@ -139,6 +142,7 @@ def _segment(ctx: Context) -> None:
 
 
 def _segment_afresh(ctx: Context, rosters: list, evidence: list) -> tuple[list, list, list, list]:
+    from synth.language import release_detector
     from synth.nlp import get_nlp
     from synth.privacy.paths import alias_sources
     from synth.redact import Redactor
@@ -148,6 +152,8 @@ def _segment_afresh(ctx: Context, rosters: list, evidence: list) -> tuple[list, 
     roster = {k: v for s in rosters for k, v in s.attributes.items()}
     redactor = Redactor.from_sources(evidence, ctx.participants, enabled=ctx.settings.redact, nlp=ctx.nlp, roster=roster)
     units = segment_sources(evidence, ctx.participants, redactor=redactor, nlp=ctx.nlp)
+    if len(units) >= RELEASE_LANGUAGE_MODELS_AT:  # no stage detects languages again
+        release_detector()
     sources = languages_by_units(ctx.sources, units)  # a source's language follows its units
     # file names holding a name are shown by alias from here on
     return alias_sources(sources, ctx.participants, units, ctx.result.problems, redactor)
@@ -233,6 +239,7 @@ def _cluster(ctx: Context) -> None:
         stored = (clustering, representativeness(ctx.units, ctx.vectors, clustering))
         ctx.cache.put("cluster", key, stored)
     ctx.clustering, ctx.representativeness = stored
+    ctx.vectors = None  # read by tag and cluster only (at 100,000 answers 110 MB): gone before synthesis
     ctx.reporter.done("cluster")
     ctx.result.warnings.extend(ctx.clustering.warnings)
     ctx.result.clustering = ctx.clustering
@@ -374,6 +381,7 @@ def run_stages(ctx: Context, until: str | None = None) -> Context:
         start = time.perf_counter()
         ctx.reporter.stage(name)  # every phase shows progress, not only embed and cluster
         stage(ctx)
+        release_free_memory()  # what the stage freed goes back to the system before the next one (synth.allocator)
         ctx.reporter.done(name)
         ctx.result.timings[name] = round(time.perf_counter() - start, 3)
         if name == until:
