@@ -47,13 +47,27 @@ from synth.stopwords import STOP_WORDS
 EMBEDDING_SCALE = 0.3  # length of the embedding part inside the text block (the word profile has 1.0)
 MIN_WORD_SHARE = 0.05  # a word is a feature when at least this share of participants (and 2) use it
 MULTI_SEPARATOR = "; "
+NORM_ROWS = 4096  # rows normalised at a time (any number gives the same values)
 _WORD = re.compile(r"[a-z][a-z']+")
 
 
 def normalise_rows(matrix: np.ndarray) -> np.ndarray:
-    """Rows scaled to unit length; all-zero rows stay zero."""
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return matrix / np.where(norms > 1e-12, norms, 1.0)
+    """Rows scaled to unit length (a new array); all-zero rows stay zero.
+
+    Made NORM_ROWS rows at a time, with the same values (a row's norm reads only that row):
+    `np.linalg.norm` over a whole 100,000-row matrix held two more copies of it."""
+    out: np.ndarray | None = None
+    for start in range(0, max(len(matrix), 1), NORM_ROWS):
+        part = matrix[start : start + NORM_ROWS]
+        norms = np.linalg.norm(part, axis=1, keepdims=True)
+        scaled = part / np.where(norms > 1e-12, norms, 1.0)
+        if len(matrix) <= NORM_ROWS:
+            return scaled
+        if out is None:
+            out = np.empty(matrix.shape, dtype=scaled.dtype)
+        out[start : start + NORM_ROWS] = scaled
+    assert out is not None
+    return out
 
 
 def participant_kinds(participants: Sequence[Participant], kinds: Mapping[str, str]) -> list[str]:

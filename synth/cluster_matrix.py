@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
@@ -81,7 +82,7 @@ def feature_matrix(
         if name == "text":
             _fill_text(block, pairs, ids, groups, vectors, words)
         elif name == "tags":
-            _relative_into(block, pairs, ids, tags)
+            _relative_into(block, pairs, ids, profile=tags)
             _by_kind(block, groups)
         else:
             block[:] = attributes
@@ -98,22 +99,23 @@ def _fill_text(block: np.ndarray, pairs: Pairs, ids: Sequence[str], groups: Sequ
     """The text block: the mean embedding part (length EMBEDDING_SCALE) beside the word part (length 1)."""
     width = vectors.shape[1]
     embedding = block[:, :width]
-    if _aligned(pairs, ids):
-        _mean_vectors_into(embedding, pairs, vectors)
+    rows = _pair_rows(pairs, ids)
+    if rows is not None:  # straight into the matrix
+        _mean_vectors_into(embedding, rows, pairs, vectors)
         normalise_in_place(embedding)
-        _relative_into(embedding, pairs, ids)
+        _relative_into(embedding, pairs, ids, rows=rows)
     else:
         means = np.empty((len(pairs.keys), width))
-        _mean_vectors_into(means, pairs, vectors)
+        _mean_vectors_into(means, np.arange(len(pairs.keys)), pairs, vectors)
         normalise_in_place(means)
-        _relative_into(embedding, pairs, ids, means)
+        _relative_into(embedding, pairs, ids, profile=means)
         del means
     _by_kind(embedding, groups)
     normalise_in_place(embedding)
     embedding *= EMBEDDING_SCALE
     if words.shape[1]:
         part = block[:, width:]
-        _relative_into(part, pairs, ids, words)
+        _relative_into(part, pairs, ids, profile=words)
         _by_kind(part, groups)
         normalise_in_place(part)
 
@@ -132,49 +134,52 @@ def _scale_block(name: str, block: np.ndarray, factor: float) -> None:
     block *= factor
 
 
-def _aligned(pairs: Pairs, ids: Sequence[str]) -> bool:
-    """True when pair i is participant i's only pair (each participant one source, in order)."""
-    return len(pairs.keys) == len(ids) and all(pid == ids[i] for i, (pid, _) in enumerate(pairs.keys))
+def _pair_rows(pairs: Pairs, ids: Sequence[str]) -> np.ndarray | None:
+    """Each pair's participant row, when no participant has two pairs (each spoke in one source,
+    as in a survey) so a pair's profile can be written into the participant's row; else None."""
+    position = {pid: i for i, pid in enumerate(ids)}
+    rows = np.array([position[pid] for pid, _ in pairs.keys], dtype=np.intp)
+    return rows if len(rows) and bool(np.all(np.diff(rows) > 0)) else None
 
 
-def _mean_vectors_into(out: np.ndarray, pairs: Pairs, vectors: np.ndarray) -> None:
-    for index, rows in enumerate(pairs.rows):
-        out[index] = np.asarray(vectors[list(rows)], dtype=np.float64).mean(axis=0)
+def _mean_vectors_into(out: np.ndarray, rows: np.ndarray, pairs: Pairs, vectors: np.ndarray) -> None:
+    for row, units in zip(rows.tolist(), pairs.rows):
+        out[row] = np.asarray(vectors[list(units)], dtype=np.float64).mean(axis=0)
 
 
-def _relative_into(out: np.ndarray, pairs: Pairs, ids: Sequence[str], profile: np.ndarray | None = None) -> None:
+def _relative_into(
+    out: np.ndarray, pairs: Pairs, ids: Sequence[str], *, profile: np.ndarray | None = None, rows: np.ndarray | None = None
+) -> None:
     """Per-participant profile with each shared source's mean removed, then centred on everyone,
     written into `out` (zeros). The source mean is the mean over its participants (not its
     units), so one talkative speaker does not define what the room shared.
 
-    `profile` holds the pair rows (it becomes the residual); without it `out` already holds them
-    (`_aligned` pairs: participant i's profile is weighted and divided by its own weight, as the
-    sum over pairs does)."""
-    residual = out if profile is None else profile
+    `profile` holds the pair rows (it becomes the residual); or `out` already holds pair i's
+    profile in row `rows[i]` (`_pair_rows`): it is weighted and divided by its own weight, as the
+    sum over a participant's pairs does with one pair."""
+    residual, at = (profile, np.arange(len(pairs.keys))) if profile is not None else (out, rows)
+    assert residual is not None and at is not None
     by_source: dict[str, list[int]] = defaultdict(list)
     for index, (_, source) in enumerate(pairs.keys):
         by_source[source].append(index)
     for members in by_source.values():
         if len(members) >= 2:
-            _subtract_mean(residual, members)
+            _subtract_mean(residual, at[members])
     weights = np.array([len(r) for r in pairs.rows], dtype=np.float64)
     total = np.zeros(len(ids))
     if profile is None:
-        out *= weights[:, None]
-        out += 0.0  # the sum starts from 0.0: -0.0 becomes 0.0 as it did there
-        total += weights
+        _update_rows(out, at, lambda part, s: np.add(np.multiply(part, weights[s, None], out=part), 0.0, out=part))  # 0.0 + w * r
+        total[at] += weights
     else:
         position = {pid: i for i, pid in enumerate(ids)}
         for index, (pid, _) in enumerate(pairs.keys):
             out[position[pid]] += weights[index] * profile[index]
             total[position[pid]] += weights[index]
-    present = total > 0
-    if present.all():
-        out /= total[:, None]
-    else:
-        out[present] /= total[present, None]
-    if present.sum() >= 2:
-        _subtract_mean(out, np.where(present)[0])
+    present = np.where(total > 0)[0]
+    divisors = total[present]
+    _update_rows(out, present, lambda part, s: np.divide(part, divisors[s, None], out=part))
+    if len(present) >= 2:
+        _subtract_mean(out, present)
 
 
 def _by_kind(block: np.ndarray, groups: Sequence[str]) -> None:
@@ -189,20 +194,18 @@ def _by_kind(block: np.ndarray, groups: Sequence[str]) -> None:
         rows = np.where((labels == kind) & present)[0]
         if len(rows) >= 2:
             _subtract_mean(block, rows)
-            span = _span(rows)
-            squares = np.sum(block[rows] ** 2, axis=1) if span is None else row_norms(block[span], squared=True)
+            squares = np.concatenate([np.sum(part**2, axis=1) for part in _parts(block, rows)])
             lengths.append((rows, float(np.sqrt(np.mean(squares)))))
     typical = float(np.mean([rms for _, rms in lengths])) if lengths else 0.0
     for rows, rms in lengths:
         if rms > 1e-12:
-            span = _span(rows)
-            if span is None:
-                block[rows] *= typical / rms
-            else:
-                block[span] *= typical / rms
+            _scale_rows(block, rows, typical / rms)
 
 
-def _span(rows: Sequence[int] | np.ndarray) -> slice | None:
+# ---------------------------------------------------------------- rows a chunk at a time
+
+
+def _span(rows: np.ndarray) -> slice | None:
     """Ascending `rows` as a slice when they are consecutive (a view instead of a copy), else None."""
     if not len(rows):
         return None
@@ -210,22 +213,51 @@ def _span(rows: Sequence[int] | np.ndarray) -> slice | None:
     return slice(first, last + 1) if last - first + 1 == len(rows) else None
 
 
-def _subtract_mean(block: np.ndarray, rows: Sequence[int] | np.ndarray) -> None:
-    """`block[rows] -= block[rows].mean(axis=0)`, on a view when the rows are consecutive."""
+def _parts(block: np.ndarray, rows: np.ndarray) -> Iterator[np.ndarray]:
+    """`block[rows]` CHUNK rows at a time: views where the rows are consecutive, else copies."""
     span = _span(rows)
-    if span is None:
-        block[rows] -= block[rows].mean(axis=0)
+    for start in range(0, len(rows), CHUNK):
+        if span is not None:
+            yield block[span.start + start : span.start + min(start + CHUNK, len(rows))]
+        else:
+            yield block[rows[start : start + CHUNK]]
+
+
+def _update_rows(block: np.ndarray, rows: np.ndarray, change: Callable[[np.ndarray, slice], object]) -> None:
+    """`change(part, s)` on `block[rows]` a chunk at a time (`s`: the chunk's place in `rows`), in place
+    on a view or on a copy written back: `block[rows] op= x` without a copy of every row."""
+    contiguous = _span(rows) is not None
+    for start, part in zip(range(0, len(rows), CHUNK), _parts(block, rows)):
+        change(part, slice(start, start + CHUNK))
+        if not contiguous:
+            block[rows[start : start + CHUNK]] = part
+
+
+def _scale_rows(block: np.ndarray, rows: np.ndarray, factor: float) -> None:
+    """`block[rows] *= factor` without a copy of every row."""
+    _update_rows(block, rows, lambda part, _: np.multiply(part, factor, out=part))
+
+
+def _subtract_mean(block: np.ndarray, rows: np.ndarray) -> None:
+    """`block[rows] -= block[rows].mean(axis=0)` without copying every row. The mean adds the rows
+    in order, as numpy's sum over axis 0 does: each chunk is summed onto the running total."""
+    span = _span(rows)
+    if span is not None:
+        mean = block[span].mean(axis=0)
     else:
-        view = block[span]
-        view -= view.mean(axis=0)
+        total: np.ndarray | None = None
+        for part in _parts(block, rows):
+            total = np.add.reduce(part if total is None else np.concatenate((total[None, :], part)), axis=0)
+        assert total is not None
+        mean = total / len(rows)
+    _update_rows(block, rows, lambda part, _: np.subtract(part, mean, out=part))
 
 
-def row_norms(block: np.ndarray, *, squared: bool = False) -> np.ndarray:
-    """`np.linalg.norm(block, axis=1)` (or `np.sum(block**2, axis=1)`), a chunk of rows at a time."""
+def row_norms(block: np.ndarray) -> np.ndarray:
+    """`np.linalg.norm(block, axis=1)`, a chunk of rows at a time."""
     out = np.empty(len(block))
     for start in range(0, len(block), CHUNK):
-        part = block[start : start + CHUNK]
-        out[start : start + CHUNK] = np.sum(part**2, axis=1) if squared else np.linalg.norm(part, axis=1)
+        out[start : start + CHUNK] = np.linalg.norm(block[start : start + CHUNK], axis=1)
     return out
 
 

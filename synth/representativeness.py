@@ -55,7 +55,11 @@ def source_relative_units(units: Sequence[Unit], vectors: np.ndarray) -> np.ndar
     for people in groups.values():
         if len(people) < 2:
             continue
-        mean = np.mean([out[rows].mean(axis=0) for rows in people.values()], axis=0)
+        means = np.empty((len(people), out.shape[1]))  # one array, not a list of one per participant
+        for index, rows in enumerate(people.values()):
+            means[index] = out[rows].mean(axis=0)
+        mean = means.mean(axis=0)
+        del means
         for rows in people.values():
             out[rows] -= mean
     out -= out.mean(axis=0)
