@@ -271,8 +271,10 @@ def _synthesize(ctx: Context) -> None:
     stored = ctx.cache.get("synthesize", key)
     if isinstance(stored, bytes):
         ctx.draft, ctx.draft_json = MapDocument.from_built(json.loads(stored), where="the cached draft map"), stored
+        _release_evidence(ctx)
         return
     ctx.draft = _draft(ctx, previous, run_info)
+    _release_evidence(ctx)  # before the draft's text is made, the stage's peak
     ctx.draft_json = join_bytes(ctx.draft.json_chunks())  # = to_json().encode(), entry by entry (synth.document)
     ctx.cache.put("synthesize", key, ctx.draft_json)
 
@@ -321,7 +323,6 @@ def _draft(ctx: Context, previous: dict, run_info: dict) -> MapDocument:
 
 def _review(ctx: Context) -> None:
     assert ctx.draft is not None
-    _release_evidence(ctx)
     ctx.reviewed, notes = reviewed_document(ctx.draft, ctx.review)
     ctx.result.review_notes.extend(notes)
     ctx.result.personas = len(ctx.reviewed.personas)
@@ -329,8 +330,9 @@ def _review(ctx: Context) -> None:
 
 
 def _release_evidence(ctx: Context) -> None:
-    """From review on only the draft map is read: drop its records (hundreds of MB at 100,000 answers,
-    before the exports' peak). run.json still gets each source's path, kind, hash and speakers."""
+    """Once the draft is built only it is read: drop its records (hundreds of MB at 100,000 answers,
+    before the draft's text and the exports are made). run.json still gets each source's path, kind,
+    hash and speakers."""
     ctx.units, ctx.vectors, ctx.tag_result, ctx.representativeness, ctx.participants = [], None, None, {}, []
     ctx.previous = None  # the previous draft map (a re-run): read by tag, cluster and synthesize only
     ctx.sources = [replace(s, lines=(), turns=(), attributes={}, identities={}, dates={}, respondent_keys={}) for s in ctx.sources]
@@ -342,14 +344,15 @@ def _export(ctx: Context) -> None:
 
     assert ctx.draft is not None and ctx.reviewed is not None
     ws = ctx.workspace
-    draft_json = ctx.draft_json  # set by synthesize, computed or from the stage cache
-    files = ws.write_generated({DRAFT_NAME: lambda path: write_bytes(path, draft_json)})
-    made = made_from(draft_json, ctx.review)
+    files = ws.write_generated({DRAFT_NAME: lambda path: write_bytes(path, ctx.draft_json)})  # made by synthesize
+    made = made_from(ctx.draft_json, ctx.review)
     review_file = ws.create_review(ctx.draft)  # lists the draft just written; never overwrites one
     outputs = generated_files(ctx.reviewed)  # the writers hold the reviewed map's plain data from here
     if ctx.reviewed is ctx.draft:  # no decision applied: map.json is the draft's own bytes, not serialised again
-        outputs["map.json"] = lambda path: write_bytes(path, draft_json)
+        outputs["map.json"] = lambda path: write_bytes(path, ctx.draft_json)
     ctx.draft = ctx.reviewed = None  # the typed documents are not read again (at 100,000 answers ~0.9 GB)
+    files += ws.write_generated({"map.json": outputs.pop("map.json")}, made_from=made)
+    ctx.draft_json = b""  # written twice: the other files render from the document (250 MB at 100,000 answers)
     files += ws.write_generated(outputs, prune=True, made_from=made)
     files.append(review_file)
     ctx.result.files = files
