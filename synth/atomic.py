@@ -7,9 +7,12 @@ that changed, so file watchers, sync tools and `make` see only real changes.
 
 from __future__ import annotations
 
+import filecmp
 import os
 import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any, BinaryIO
 
 
 def same_bytes(path: Path, data: bytes) -> bool:
@@ -32,6 +35,31 @@ def write_bytes(path: Path, data: bytes) -> bool:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def write_chunks(path: Path, chunks: Iterable[bytes]) -> bool:
+    """Write the concatenated `chunks` atomically, a chunk at a time (a large export is never held
+    whole); False (and the file left as it was) when it already held those bytes."""
+    return write_stream(path, lambda handle: handle.writelines(chunks))
+
+
+def write_stream(path: Path, fill: Callable[[BinaryIO], Any]) -> bool:
+    """`fill` writes the file into an open (seekable) temporary file, then it replaces `path`
+    atomically; False (and `path` left as it was) when it already held those bytes."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w+b") as handle:
+            fill(handle)
+        if path.is_file() and filecmp.cmp(tmp, path, shallow=False):
+            Path(tmp).unlink()
+            return False
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -27,7 +27,8 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from synth.cluster_features import build_features, normalise_rows
+from synth.cluster_features import normalise_rows
+from synth.cluster_matrix import distinct_rows, feature_matrix, normalise_in_place
 from synth.records import Clustering, Participant, TagResult, Unit
 from synth.staff import STAFF_REASON, is_staff
 from synth.threads import one_thread
@@ -75,11 +76,12 @@ def cluster_participants(
     their persona and everyone else joins the nearest one (`warm_start`).
     """
     advance = progress or (lambda n=1: None)
-    features = build_features(participants, units, vectors, tag_result, kinds)
-    matrix, ids, mapping = features.combined(weights), features.participant_ids, features.attribute_mapping
-    del features  # its blocks are not read again
+    features = feature_matrix(participants, units, vectors, tag_result, weights, kinds)
+    matrix, ids, mapping = features.matrix, features.participant_ids, features.attribute_mapping
+    del features
     present, reasons, notes = _rows_to_cluster(participants, units, ids)
-    matrix = matrix[present]  # one copy, not one per step (nothing below writes into it)
+    if present != list(range(len(ids))):
+        matrix = matrix[present]  # one copy, not one per step (nothing below writes into it)
     labels, chosen_k, how, more, warm = _first_partition(matrix, [ids[r] for r in present], previous or {}, k, seed)
     notes += more
     labels, stability, stab_note = _with_stability(matrix, labels, chosen_k, seed, resamples, advance)
@@ -246,7 +248,7 @@ def _with_evidence(participants: Sequence[Participant], units: Sequence[Unit]) -
 def _choose_partition(matrix: np.ndarray, k: int | None, seed: int) -> tuple[np.ndarray, int, str, list[str]]:
     """Labels (0 = largest persona, -1 = fits none), the k used, how k was chosen, and warnings."""
     n = len(matrix)
-    distinct = _distinct_rows(matrix, max(MAX_K, k or 0))
+    distinct = distinct_rows(matrix, max(MAX_K, k or 0) + 1)
     if n < MIN_TO_CLUSTER or distinct < 2 or k == 1:
         return np.zeros(n, dtype=int), 1 if n else 0, "one group", _single_notes(n, distinct, k)
     if k is not None:
@@ -275,16 +277,6 @@ def _sample_rows(n: int, size: int, seed: int) -> np.ndarray:
     return np.sort(np.random.default_rng(seed).choice(n, size=size, replace=False))
 
 
-def _distinct_rows(matrix: np.ndarray, cap: int) -> int:
-    """Distinct rows (9 decimals, -0.0 as 0.0) up to `cap`, all its uses need (np.unique: 4.0 s at 100,000 x 300)."""
-    seen: set[bytes] = set()
-    for row in matrix:
-        seen.add((np.round(row, 9) + 0.0).tobytes())
-        if len(seen) >= cap:
-            break
-    return len(seen)
-
-
 def _single_notes(n: int, distinct: int, k: int | None) -> list[str]:
     if n == 0:
         return ["no participants with evidence: no personas"]
@@ -304,15 +296,20 @@ def partition(matrix: np.ndarray, k: int, seed: int, *, kmeans: bool | None = No
     if k <= 1 or n <= k:
         return np.zeros(n, dtype=int) if k <= 1 else np.arange(n)
     if kmeans if kmeans is not None else n > LARGE:
-        from sklearn.cluster import KMeans
-
-        return canonical_labels(KMeans(n_clusters=k, n_init=4, random_state=seed).fit_predict(normalise_rows(matrix)))
+        return _kmeans(normalise_rows(matrix), k, seed)
     neighbours = int(min(n - 1, max(2, round(math.sqrt(n)))))
     model = SpectralClustering(n_clusters=k, affinity="nearest_neighbors", n_neighbors=neighbours, random_state=seed, n_init=10)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "graph is not fully connected" on tiny inputs: the result is still usable
         raw = model.fit_predict(matrix)
     return canonical_labels(raw)
+
+
+def _kmeans(unit_rows: np.ndarray, k: int, seed: int) -> np.ndarray:
+    """k-means labels of rows already scaled to unit length (`unit_rows` is centred in place and back)."""
+    from sklearn.cluster import KMeans
+
+    return canonical_labels(KMeans(n_clusters=k, n_init=4, random_state=seed, copy_x=False).fit_predict(unit_rows))
 
 
 def canonical_labels(raw: np.ndarray) -> np.ndarray:
@@ -325,16 +322,13 @@ def canonical_labels(raw: np.ndarray) -> np.ndarray:
 
 def _best_k(matrix: np.ndarray, top: int, seed: int) -> tuple[np.ndarray, float]:
     """The partition with the best size-penalised cosine silhouette; ties go to fewer personas."""
-    from sklearn.metrics import silhouette_score
-
     smallest = max(2, math.ceil(0.05 * len(matrix)))
     tried = []
     for k in range(2, top + 1):
         labels = partition(matrix, k, seed)
         if len(set(labels.tolist())) < 2:
             continue
-        sample = SAMPLE if len(matrix) > SAMPLE else None  # linear cost: a fixed-size seeded sample
-        raw = float(silhouette_score(matrix, labels, metric="cosine", sample_size=sample, random_state=seed))
+        raw = _silhouette(matrix, labels, silhouette_rows(len(matrix), seed))
         sizes = np.bincount(labels)
         tried.append((raw - TINY_PENALTY * float(np.mean(sizes < smallest)), raw, labels))
     if not tried:
@@ -344,20 +338,36 @@ def _best_k(matrix: np.ndarray, top: int, seed: int) -> tuple[np.ndarray, float]
     return labels, raw
 
 
-def _silhouette(matrix: np.ndarray, labels: np.ndarray, seed: int) -> float:
+def silhouette_rows(n: int, seed: int) -> np.ndarray | None:
+    """The rows a silhouette is measured on above SAMPLE participants (None: all), so its cost stays
+    linear: the sample scikit-learn's `silhouette_score(sample_size=SAMPLE, random_state=seed)`
+    draws, drawn here so `_null_silhouette` can keep them aside before normalising in place."""
+    return np.random.RandomState(seed).permutation(n)[:SAMPLE] if n > SAMPLE else None
+
+
+def _silhouette(matrix: np.ndarray, labels: np.ndarray, rows: np.ndarray | None) -> float:
+    """The cosine silhouette of `labels`, on `rows` only (`silhouette_rows`; None: all)."""
     from sklearn.metrics import silhouette_score
 
-    sample = SAMPLE if len(matrix) > SAMPLE else None
-    return float(silhouette_score(matrix, labels, metric="cosine", sample_size=sample, random_state=seed))
+    return float(silhouette_score(matrix if rows is None else matrix[rows], labels if rows is None else labels[rows], metric="cosine"))
 
 
 def _null_silhouette(matrix: np.ndarray, k: int, seed: int) -> float:
     """The silhouette the same method reaches on the features with each column shuffled on
-    its own (same marginals, no joint structure): the score of a split that is not there."""
+    its own (same marginals, no joint structure): the score of a split that is not there. Above SAMPLE
+    rows the silhouette's rows are kept aside and k-means normalises the shuffled matrix in place."""
     rng = np.random.default_rng(seed)
-    shuffled = np.column_stack([rng.permutation(matrix[:, j]) for j in range(matrix.shape[1])])
-    labels = partition(shuffled, k, seed)
-    return _silhouette(shuffled, labels, seed) if len(set(labels.tolist())) > 1 else 0.0
+    shuffled = np.empty_like(matrix)  # filled column by column: no list of columns beside it
+    for j in range(matrix.shape[1]):
+        shuffled[:, j] = rng.permutation(matrix[:, j])
+    rows = silhouette_rows(len(shuffled), seed)
+    if rows is None:
+        sample, labels = shuffled, partition(shuffled, k, seed)
+    else:
+        sample = shuffled[rows]
+        normalise_in_place(shuffled)
+        labels = _kmeans(shuffled, k, seed)
+    return _silhouette(sample, labels if rows is None else labels[rows], None) if len(set(labels.tolist())) > 1 else 0.0
 
 
 def mark_misfits(matrix: np.ndarray, labels: np.ndarray) -> np.ndarray:

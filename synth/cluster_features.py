@@ -1,4 +1,5 @@
-"""Participant feature matrices for persona clustering.
+"""Participant features for persona clustering: what the blocks mean and their raw profiles
+(`synth.cluster_matrix` builds the weighted matrix from them, in place).
 
 A participant is described by three blocks, each L2-normalised per row and scaled
 by the square root of its weight, so a weight is the block's share of the squared
@@ -34,7 +35,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -46,79 +47,27 @@ from synth.stopwords import STOP_WORDS
 EMBEDDING_SCALE = 0.3  # length of the embedding part inside the text block (the word profile has 1.0)
 MIN_WORD_SHARE = 0.05  # a word is a feature when at least this share of participants (and 2) use it
 MULTI_SEPARATOR = "; "
+NORM_ROWS = 4096  # rows normalised at a time (any number gives the same values)
 _WORD = re.compile(r"[a-z][a-z']+")
 
 
-@dataclass(frozen=True)
-class FeatureBlocks:
-    """Per-participant feature blocks, rows in `participant_ids` order (blocks may have 0 columns)."""
-
-    participant_ids: tuple[str, ...]
-    text: np.ndarray
-    tags: np.ndarray
-    attributes: np.ndarray
-    attribute_mapping: Mapping[str, str] = field(default_factory=dict)  # `align_attributes`' mapping
-
-    def combined(self, weights: Mapping[str, float]) -> np.ndarray:
-        """The weighted matrix the clusterer sees; empty or zero-weight blocks drop out."""
-        parts = []
-        for name in ("text", "tags", "attributes"):
-            block = getattr(self, name)
-            weight = float(weights.get(name, 0.0))
-            if block.shape[1] and weight > 0 and np.any(block):
-                parts.append(_scaled(name, block) * math.sqrt(weight))
-        if not parts:
-            return np.zeros((len(self.participant_ids), 1))
-        return np.hstack(parts)
-
-
-def _scaled(name: str, block: np.ndarray) -> np.ndarray:
-    """Blocks on a common scale. Tag profiles are scaled as a whole, not per row: a
-    participant whose tags barely differ from their room's keeps a small profile
-    instead of having that noise blown up to full length."""
-    if name != "tags":
-        return normalise_rows(block)
-    norms = np.linalg.norm(block, axis=1)
-    typical = float(np.sqrt(np.mean(norms**2)))
-    return block / typical if typical > 0 else block
-
-
 def normalise_rows(matrix: np.ndarray) -> np.ndarray:
-    """Rows scaled to unit length; all-zero rows stay zero."""
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return matrix / np.where(norms > 1e-12, norms, 1.0)
+    """Rows scaled to unit length (a new array); all-zero rows stay zero.
 
-
-def build_features(
-    participants: Sequence[Participant],
-    units: Sequence[Unit],
-    vectors: np.ndarray,
-    tag_result: TagResult,
-    kinds: Mapping[str, str] | None = None,
-) -> FeatureBlocks:
-    """All three blocks for the participants that have units or attributes.
-
-    `kinds` maps source id -> source kind; participants are centred within their kind.
-    """
-    ids = tuple(p.id for p in participants)
-    pairs = _participant_source_pairs(units, ids)
-    groups = participant_kinds(participants, kinds or {})
-    text = (
-        np.hstack(
-            [
-                normalise_rows(_by_kind(_relative_profile(pairs, normalise_rows(_mean_vectors(pairs, vectors)), ids), groups))
-                * EMBEDDING_SCALE,
-                normalise_rows(_by_kind(_relative_profile(pairs, _word_profile(pairs, units, ids), ids), groups)),
-            ]
-        )
-        if pairs.keys
-        else np.zeros((len(ids), 0))
-    )
-    tags = (
-        _by_kind(_relative_profile(pairs, _tag_profile(pairs, units, tag_result), ids), groups) if pairs.keys else np.zeros((len(ids), 0))
-    )
-    aligned, mapping = align_attributes(participants)
-    return FeatureBlocks(ids, text, tags, attribute_matrix(aligned), mapping)
+    Made NORM_ROWS rows at a time, with the same values (a row's norm reads only that row):
+    `np.linalg.norm` over a whole 100,000-row matrix held two more copies of it."""
+    out: np.ndarray | None = None
+    for start in range(0, max(len(matrix), 1), NORM_ROWS):
+        part = matrix[start : start + NORM_ROWS]
+        norms = np.linalg.norm(part, axis=1, keepdims=True)
+        scaled = part / np.where(norms > 1e-12, norms, 1.0)
+        if len(matrix) <= NORM_ROWS:
+            return scaled
+        if out is None:
+            out = np.empty(matrix.shape, dtype=scaled.dtype)
+        out[start : start + NORM_ROWS] = scaled
+    assert out is not None
+    return out
 
 
 def participant_kinds(participants: Sequence[Participant], kinds: Mapping[str, str]) -> list[str]:
@@ -126,51 +75,25 @@ def participant_kinds(participants: Sequence[Participant], kinds: Mapping[str, s
     return [kinds.get(p.source_ids[0], "unknown") if p.source_ids else "unknown" for p in participants]
 
 
-def _by_kind(block: np.ndarray, groups: Sequence[str]) -> np.ndarray:
-    """Each source kind centred on its own mean and scaled to the same typical row length.
-
-    Only rows with a profile (non-zero) take part; a kind with one such row is left as is.
-    """
-    out = block.copy()
-    present = np.any(block != 0, axis=1)
-    labels = np.array(groups, dtype=object)
-    lengths = []
-    for kind in sorted(set(groups)):
-        rows = np.where((labels == kind) & present)[0]
-        if len(rows) >= 2:
-            out[rows] -= out[rows].mean(axis=0)
-            rms = float(np.sqrt(np.mean(np.sum(out[rows] ** 2, axis=1))))
-            lengths.append((rows, rms))
-    typical = float(np.mean([rms for _, rms in lengths])) if lengths else 0.0
-    for rows, rms in lengths:
-        if rms > 1e-12:
-            out[rows] *= typical / rms
-    return out
-
-
 @dataclass(frozen=True)
-class _Pairs:
+class Pairs:
     """Units grouped by (participant, source): the level at which a source's shared content is removed."""
 
     keys: tuple[tuple[str, str], ...]
     rows: tuple[tuple[int, ...], ...]  # unit row indices per key
 
 
-def _participant_source_pairs(units: Sequence[Unit], ids: Sequence[str]) -> _Pairs:
+def participant_source_pairs(units: Sequence[Unit], ids: Sequence[str]) -> Pairs:
     known = set(ids)
     grouped: dict[tuple[str, str], list[int]] = defaultdict(list)
     for row, unit in enumerate(units):
         if unit.participant_id in known:
             grouped[(unit.participant_id, unit.source_id)].append(row)
     keys = tuple(sorted(grouped))
-    return _Pairs(keys, tuple(tuple(grouped[k]) for k in keys))
+    return Pairs(keys, tuple(tuple(grouped[k]) for k in keys))
 
 
-def _mean_vectors(pairs: _Pairs, vectors: np.ndarray) -> np.ndarray:
-    return np.stack([np.asarray(vectors[list(rows)], dtype=np.float64).mean(axis=0) for rows in pairs.rows])
-
-
-def _word_profile(pairs: _Pairs, units: Sequence[Unit], ids: Sequence[str]) -> np.ndarray:
+def word_profile(pairs: Pairs, units: Sequence[Unit], ids: Sequence[str]) -> np.ndarray:
     """Sublinear TF-IDF over words that enough participants use (rare words are noise, not personas)."""
     counts: list[defaultdict[str, int]] = [defaultdict(int) for _ in pairs.keys]
     users: dict[str, set[str]] = defaultdict(set)
@@ -200,7 +123,7 @@ def content_words(text: str) -> list[str]:
     return [w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS and "'" not in w]
 
 
-def _tag_profile(pairs: _Pairs, units: Sequence[Unit], tag_result: TagResult) -> np.ndarray:
+def tag_profile(pairs: Pairs, units: Sequence[Unit], tag_result: TagResult) -> np.ndarray:
     """Share of a participant's units per stage, kind and touchpoint."""
     taggings = {t.unit_id: t for t in tag_result.taggings}
     codes = sorted({code for t in tag_result.taggings for code in _codes(t)})
@@ -218,33 +141,6 @@ def _codes(tagging) -> list[str]:
     codes = [f"stage:{tagging.stage.id}"] if tagging.stage else []
     codes += [f"kind:{k.id}" for k in tagging.kinds]
     return codes + [f"touchpoint:{t.id}" for t in tagging.touchpoints]
-
-
-def _relative_profile(pairs: _Pairs, rows: np.ndarray, ids: Sequence[str]) -> np.ndarray:
-    """Per-participant profile with each shared source's mean removed, then centred on everyone.
-
-    The source mean is the mean over its participants (not its units), so one
-    talkative speaker does not define what the room shared.
-    """
-    by_source: dict[str, list[int]] = defaultdict(list)
-    for index, (_, source) in enumerate(pairs.keys):
-        by_source[source].append(index)
-    residual = rows.copy()
-    for members in by_source.values():
-        if len(members) >= 2:
-            residual[members] -= rows[members].mean(axis=0)
-    weights = np.array([len(r) for r in pairs.rows], dtype=np.float64)
-    out = np.zeros((len(ids), rows.shape[1]))
-    total = np.zeros(len(ids))
-    position = {pid: i for i, pid in enumerate(ids)}
-    for index, (pid, _) in enumerate(pairs.keys):
-        out[position[pid]] += weights[index] * residual[index]
-        total[position[pid]] += weights[index]
-    present = total > 0
-    out[present] /= total[present, None]
-    if present.sum() >= 2:
-        out[present] -= out[present].mean(axis=0)
-    return out
 
 
 # ---------------------------------------------------------------- attributes

@@ -13,8 +13,10 @@ newer stage adds survives a round trip through older code instead of vanishing.
 
 from __future__ import annotations
 
+import functools
 import json
-from typing import Any, Literal, Mapping
+from collections.abc import Iterator
+from typing import Any, Literal, Mapping, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -306,6 +308,18 @@ class MapDocument(_Model):
             ) from None
 
     @classmethod
+    def from_built(cls, data: dict[str, Any], *, where: str) -> "MapDocument":
+        """`from_dict` for a map just built (or read), emptying its lists as it goes: each entry is
+        validated and its plain dict let go before the next, so the plain map and the typed one are
+        never both held whole (at 100,000 answers each is several hundred MB). The typed entries
+        are then taken by the document as they are (pydantic does not validate an instance again)."""
+        for name, entry_type in _entry_lists().items():
+            items = data.get(name)
+            if type(items) is list:
+                data[name] = _validated_entries(items, entry_type, where, name)
+        return cls.from_dict(data, where=where)
+
+    @classmethod
     def from_json(cls, text: str, *, where: str = "map.json") -> "MapDocument":
         try:
             data = json.loads(text)
@@ -323,6 +337,29 @@ class MapDocument(_Model):
         """Canonical, deterministic map.json text."""
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
+    def json_chunks(self) -> Iterator[bytes]:
+        """`to_json().encode()` a piece at a time: each top-level field, and each entry of the long
+        lists on its own, so neither the whole plain data (`to_dict`) nor the whole text is held."""
+        from synth.utf8 import json_bytes, nested_json
+
+        yield b'{\n  "schema": ' + json_bytes(self.schema_, newline=False)
+        lists = _entry_lists()
+        for name in self._dumped_names():
+            value = getattr(self, name)
+            yield b",\n  " + json_bytes(name, newline=False) + b": "
+            if name in lists and value:
+                for index, entry in enumerate(value):
+                    yield (b",\n    " if index else b"[\n    ") + nested_json(entry.json_data(), 2)
+                yield b"\n  ]"
+            else:
+                yield nested_json(self.model_dump(mode="json", exclude_unset=True, include={name})[name], 1)
+        yield b"\n}\n"
+
+    def _dumped_names(self) -> list[str]:
+        """The fields `to_dict` holds after "schema", in its order: the set ones, then unknown keys."""
+        names = [name for name in type(self).model_fields if name in self.model_fields_set and name != "schema_"]
+        return names + list(self.__pydantic_extra__ or {})
+
     # ---------------------------------------------------------- lookups
 
     def unit(self, unit_id: str) -> UnitEntry | None:
@@ -334,3 +371,30 @@ class MapDocument(_Model):
     @property
     def persona_ids(self) -> tuple[str, ...]:
         return tuple(p.id for p in self.personas)
+
+
+@functools.cache
+def _entry_lists() -> dict[str, type[_Model]]:
+    """MapDocument's fields that are tuples of entries (units, participants, maps, ...) -> the entry type."""
+    out = {}
+    for name, info in MapDocument.model_fields.items():
+        args = get_args(info.annotation)
+        if get_origin(info.annotation) is tuple and len(args) == 2 and args[1] is Ellipsis and issubclass(args[0], _Model):
+            out[name] = args[0]
+    return out
+
+
+def _validated_entries(items: list[Any], entry_type: type[_Model], where: str, name: str) -> tuple[_Model, ...]:
+    """The entries validated in order, `items` emptied (from its end, once reversed) on the way."""
+    typed = []
+    items.reverse()
+    while items:
+        try:
+            typed.append(entry_type.model_validate(items.pop()))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = ".".join(str(p) for p in (name, len(typed), *first["loc"]))
+            raise WorkspaceError(
+                f"{where} is not a valid synth map: {field}: {first['msg']}", hint="re-run `synth run` to rewrite it (review.yaml is kept)"
+            ) from None
+    return tuple(typed)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from synth import __version__, agreement, manifest
+from synth.allocator import release_free_memory
 from synth.config import Settings
 from synth.document import MapDocument
 from synth.errors import InputError
@@ -35,6 +36,8 @@ from synth.reviewed import reviewed_map as reviewed_map
 from synth.workspace import DRAFT_NAME, RUN_NAME, Workspace
 
 log = logging.getLogger(__name__)
+
+RELEASE_LANGUAGE_MODELS_AT = 5000  # units: from here lingua's 330 MB matter more than reloading them (3 s) in a later run
 
 
 @dataclass
@@ -139,6 +142,7 @@ def _segment(ctx: Context) -> None:
 
 
 def _segment_afresh(ctx: Context, rosters: list, evidence: list) -> tuple[list, list, list, list]:
+    from synth.language import release_detector
     from synth.nlp import get_nlp
     from synth.privacy.paths import alias_sources
     from synth.redact import Redactor
@@ -148,6 +152,8 @@ def _segment_afresh(ctx: Context, rosters: list, evidence: list) -> tuple[list, 
     roster = {k: v for s in rosters for k, v in s.attributes.items()}
     redactor = Redactor.from_sources(evidence, ctx.participants, enabled=ctx.settings.redact, nlp=ctx.nlp, roster=roster)
     units = segment_sources(evidence, ctx.participants, redactor=redactor, nlp=ctx.nlp)
+    if len(units) >= RELEASE_LANGUAGE_MODELS_AT:  # no stage detects languages again
+        release_detector()
     sources = languages_by_units(ctx.sources, units)  # a source's language follows its units
     # file names holding a name are shown by alias from here on
     return alias_sources(sources, ctx.participants, units, ctx.result.problems, redactor)
@@ -233,6 +239,7 @@ def _cluster(ctx: Context) -> None:
         stored = (clustering, representativeness(ctx.units, ctx.vectors, clustering))
         ctx.cache.put("cluster", key, stored)
     ctx.clustering, ctx.representativeness = stored
+    ctx.vectors = None  # read by tag and cluster only (at 100,000 answers 110 MB): gone before synthesis
     ctx.reporter.done("cluster")
     ctx.result.warnings.extend(ctx.clustering.warnings)
     ctx.result.clustering = ctx.clustering
@@ -253,7 +260,7 @@ def _synthesize(ctx: Context) -> None:
     from synth.persona_ids import cluster_groups, match_ids
     from synth.review import previous_memberships
     from synth.stage_cache import file_fingerprint
-    from synth.utf8 import json_bytes
+    from synth.utf8 import join_bytes
 
     previous = previous_memberships(ctx.previous)
     run_info = manifest.map_run_info(ctx.settings, ctx.embedder, ctx.codebook, ctx.clustering, __version__)
@@ -263,10 +270,12 @@ def _synthesize(ctx: Context) -> None:
     key = ctx.keys["synthesize"] = ctx.cache.key("synthesize", ctx.keys["cluster"], ids, run_info, coded)
     stored = ctx.cache.get("synthesize", key)
     if isinstance(stored, bytes):
-        ctx.draft, ctx.draft_json = MapDocument.from_dict(json.loads(stored), where="the cached draft map"), stored
+        ctx.draft, ctx.draft_json = MapDocument.from_built(json.loads(stored), where="the cached draft map"), stored
+        _release_evidence(ctx)
         return
     ctx.draft = _draft(ctx, previous, run_info)
-    ctx.draft_json = json_bytes(ctx.draft.to_dict())  # = to_json().encode(), without its peak (synth.utf8)
+    _release_evidence(ctx)  # before the draft's text is made, the stage's peak
+    ctx.draft_json = join_bytes(ctx.draft.json_chunks())  # = to_json().encode(), entry by entry (synth.document)
     ctx.cache.put("synthesize", key, ctx.draft_json)
 
 
@@ -290,7 +299,7 @@ def _draft(ctx: Context, previous: dict, run_info: dict) -> MapDocument:
         previous=previous,
     )
     maps = build_maps(personas, ctx.participants, ctx.units, ctx.tag_result, stage_ids=vocabulary.stage_ids, labels=vocabulary.labels)
-    draft = MapDocument.from_dict(
+    draft = MapDocument.from_built(  # the plain map is let go entry by entry as it is validated
         add_map_extras(
             build_map(
                 run=run_info,
@@ -314,7 +323,6 @@ def _draft(ctx: Context, previous: dict, run_info: dict) -> MapDocument:
 
 def _review(ctx: Context) -> None:
     assert ctx.draft is not None
-    _release_evidence(ctx)
     ctx.reviewed, notes = reviewed_document(ctx.draft, ctx.review)
     ctx.result.review_notes.extend(notes)
     ctx.result.personas = len(ctx.reviewed.personas)
@@ -322,8 +330,9 @@ def _review(ctx: Context) -> None:
 
 
 def _release_evidence(ctx: Context) -> None:
-    """From review on only the draft map is read: drop its records (hundreds of MB at 100,000 answers,
-    before the exports' peak). run.json still gets each source's path, kind, hash and speakers."""
+    """Once the draft is built only it is read: drop its records (hundreds of MB at 100,000 answers,
+    before the draft's text and the exports are made). run.json still gets each source's path, kind,
+    hash and speakers."""
     ctx.units, ctx.vectors, ctx.tag_result, ctx.representativeness, ctx.participants = [], None, None, {}, []
     ctx.previous = None  # the previous draft map (a re-run): read by tag, cluster and synthesize only
     ctx.sources = [replace(s, lines=(), turns=(), attributes={}, identities={}, dates={}, respondent_keys={}) for s in ctx.sources]
@@ -335,14 +344,15 @@ def _export(ctx: Context) -> None:
 
     assert ctx.draft is not None and ctx.reviewed is not None
     ws = ctx.workspace
-    draft_json = ctx.draft_json  # set by synthesize, computed or from the stage cache
-    files = ws.write_generated({DRAFT_NAME: lambda path: write_bytes(path, draft_json)})
-    made = made_from(draft_json, ctx.review)
+    files = ws.write_generated({DRAFT_NAME: lambda path: write_bytes(path, ctx.draft_json)})  # made by synthesize
+    made = made_from(ctx.draft_json, ctx.review)
     review_file = ws.create_review(ctx.draft)  # lists the draft just written; never overwrites one
     outputs = generated_files(ctx.reviewed)  # the writers hold the reviewed map's plain data from here
     if ctx.reviewed is ctx.draft:  # no decision applied: map.json is the draft's own bytes, not serialised again
-        outputs["map.json"] = lambda path: write_bytes(path, draft_json)
+        outputs["map.json"] = lambda path: write_bytes(path, ctx.draft_json)
     ctx.draft = ctx.reviewed = None  # the typed documents are not read again (at 100,000 answers ~0.9 GB)
+    files += ws.write_generated({"map.json": outputs.pop("map.json")}, made_from=made)
+    ctx.draft_json = b""  # written twice: the other files render from the document (250 MB at 100,000 answers)
     files += ws.write_generated(outputs, prune=True, made_from=made)
     files.append(review_file)
     ctx.result.files = files
@@ -374,6 +384,7 @@ def run_stages(ctx: Context, until: str | None = None) -> Context:
         start = time.perf_counter()
         ctx.reporter.stage(name)  # every phase shows progress, not only embed and cluster
         stage(ctx)
+        release_free_memory()  # what the stage freed goes back to the system before the next one (synth.allocator)
         ctx.reporter.done(name)
         ctx.result.timings[name] = round(time.perf_counter() - start, 3)
         if name == until:

@@ -9,7 +9,8 @@ bytes a character as soon as one character is outside Latin-1 (curly quotes,
 arrows), twice its UTF-8 size, before `.encode()` copies it once more.
 `join_utf8` encodes the same pieces a batch at a time into one bytes buffer, so
 the result is byte-for-byte `"".join(pieces).encode("utf-8")` (`tests/test_utf8.py`)
-and the peak is that buffer plus one batch.
+and the peak is that buffer plus one batch; `utf8_batches` gives the batches to a
+file instead (`synth.atomic.write_chunks`), so the page is never held at all.
 
 `json_bytes` hands the document to orjson (C, indent 2) when orjson writes it exactly as
 `json.dumps` would: every float prints the same in both when it is 0 or its size is in
@@ -34,25 +35,44 @@ BATCH = 8192  # pieces joined and encoded at a time (not tuned: any size gives t
 
 def join_utf8(pieces: Iterable[str]) -> bytes:
     """`"".join(pieces).encode("utf-8")`, without the joined string or the list of pieces."""
-    out = io.BytesIO()
+    return join_bytes(utf8_batches(pieces))
+
+
+def utf8_batches(pieces: Iterable[str]) -> Iterator[bytes]:
+    """`pieces` joined and encoded BATCH at a time: what `synth.atomic.write_chunks` writes to a file."""
     batch: list[str] = []
     for piece in pieces:
         batch.append(piece)
         if len(batch) >= BATCH:
-            out.write("".join(batch).encode("utf-8"))
+            yield "".join(batch).encode("utf-8")
             batch.clear()
-    out.write("".join(batch).encode("utf-8"))
-    return out.getvalue()
+    yield "".join(batch).encode("utf-8")
 
 
-def json_bytes(obj: Any) -> bytes:
-    """`(json.dumps(obj, ensure_ascii=False, indent=2) + "\\n").encode("utf-8")`: map.json's bytes."""
+def json_bytes(obj: Any, *, newline: bool = True) -> bytes:
+    """`(json.dumps(obj, ensure_ascii=False, indent=2) + "\\n").encode("utf-8")`: map.json's bytes
+    (without the final line break when `newline` is False: one entry of a larger document)."""
     if _orjson_writes_it_alike(obj):
         try:
-            return orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+            return orjson.dumps(obj, option=orjson.OPT_INDENT_2 | (orjson.OPT_APPEND_NEWLINE if newline else 0))
         except TypeError:  # a lone surrogate: the stdlib path then raises as it always did
             pass
-    return join_utf8(chain(json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(obj), ("\n",)))
+    return join_utf8(chain(json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(obj), ("\n",) if newline else ()))
+
+
+def nested_json(obj: Any, depth: int) -> bytes:
+    """`obj`'s `json_bytes` as it appears `depth` levels deep in an indented document: every line
+    after the first moved right by 2 * `depth` spaces (JSON text holds no raw line break inside a
+    string, so each one is a line of the layout)."""
+    return json_bytes(obj, newline=False).replace(b"\n", b"\n" + b"  " * depth)
+
+
+def join_bytes(chunks: Iterable[bytes]) -> bytes:
+    """`b"".join(chunks)` into one growing buffer, without the list of chunks beside the result."""
+    out = io.BytesIO()
+    for chunk in chunks:
+        out.write(chunk)
+    return out.getvalue()
 
 
 def _orjson_writes_it_alike(obj: Any) -> bool:

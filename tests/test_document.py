@@ -31,11 +31,32 @@ def test_demo_run_round_trips_byte_for_byte(demo, name):
     assert len(doc.units) == len(json.loads(text)["units"]) and doc.unit(doc.units[0].id) == doc.units[0]
 
 
+@pytest.mark.parametrize("name", ["map.json", "map.draft.json"])
+def test_a_built_map_gives_the_same_document_and_its_text_comes_entry_by_entry(demo, name):
+    """Issue 17: `from_built` empties the plain lists as it validates; `json_chunks` are `to_json`'s bytes."""
+    raw = (demo / name).read_bytes()
+    data = json.loads(raw)
+    doc = MapDocument.from_built(data, where=name)
+    validated = MapDocument.from_dict(json.loads(raw))
+    assert doc == validated and doc.model_fields_set == validated.model_fields_set
+    assert not any(isinstance(u, dict) for u in data["units"])  # the plain entries were let go
+    assert b"".join(doc.json_chunks()) == raw
+
+
+def test_a_broken_built_map_names_the_entry(demo):
+    data = json.loads((demo / "map.json").read_text(encoding="utf-8"))
+    data["units"][2]["spans"] = "line 3"
+    with pytest.raises(WorkspaceError, match="the draft map is not a valid synth map: units.2.spans"):
+        MapDocument.from_built(data, where="the draft map")
+
+
 def test_fields_a_newer_stage_adds_survive(demo):
     data = json.loads((demo / "map.json").read_text(encoding="utf-8"))
     data["units"][0]["emphasis"] = {"level": 2}
     data["extra_block"] = [1, 2]
     assert MapDocument.from_dict(data).to_dict() == data
+    doc = MapDocument.from_built(json.loads(json.dumps(data)), where="map.json")
+    assert doc.to_dict() == data and b"".join(doc.json_chunks()) == doc.to_json().encode()
 
 
 def test_an_older_map_asks_for_a_re_run_and_still_gives_a_re_run_its_persona_ids(demo):
@@ -144,3 +165,4 @@ def test_any_valid_map_round_trips(data):
     assert doc.to_dict() == data
     assert MapDocument.from_json(doc.to_json()) == doc
     assert json.loads(doc.to_json()) == data  # key order is the schema's (the demo test checks bytes)
+    assert b"".join(doc.json_chunks()) == doc.to_json().encode()

@@ -100,3 +100,14 @@ def test_a_source_and_its_units_get_the_language_they_are_written_in(tmp_path):
     assert by_text["Nadie contesta el teléfono cuando hay un problema."] == "es"
     assert by_text["The delivery was late again and nobody told me why."] == "en"
     assert {s["path"]: s["language"] for s in doc["sources"]} == {"entretien.txt": "fr", "survey.csv": "en"}
+
+
+def test_released_models_are_loaded_again_when_needed():
+    """Issue 17: a large run unloads lingua after segmentation; a later detection still answers."""
+    from synth.language import _lingua_detector, release_detector
+
+    assert detect_language("Nadie contesta el teléfono") == "es"
+    release_detector()
+    assert _lingua_detector.cache_info().currsize == 0
+    release_detector()  # nothing loaded: nothing to do
+    assert detect_language("Nadie contesta el teléfono") == "es"

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from synth.atomic import write_text
+from synth.atomic import write_chunks, write_text
 from synth.document import MapDocument
 
 MD_HEADER = (
@@ -41,7 +41,7 @@ def generated_files(document: MapDocument) -> dict[str, Writer]:
     from synth.export.view import build_view
 
     files: dict[str, Writer] = {
-        "map.json": lambda path: write_text(path, document.to_json()),
+        "map.json": lambda path: write_chunks(path, document.json_chunks()),  # entry by entry (synth.document)
         "evidence.csv": lambda path: _evidence_csv(document, path),
     }
     for p in build_view(document).personas:
@@ -64,12 +64,11 @@ def _xlsx(document: MapDocument, path: Path) -> None:
 
 
 def _report(document: MapDocument, path: Path) -> None:
-    from synth.atomic import write_bytes
     from synth.export.html import report_pieces
-    from synth.utf8 import join_utf8, with_header_pieces
+    from synth.utf8 import utf8_batches, with_header_pieces
 
-    # streamed: at 100,000 answers the page is ~180 MB, and render() + header + encode held it three times
-    write_bytes(path, join_utf8(with_header_pieces(HTML_HEADER, report_pieces(document), with_header)))
+    # streamed to the file: at 100,000 answers the page is ~180 MB (render() + header + encode held it three times)
+    write_chunks(path, utf8_batches(with_header_pieces(HTML_HEADER, report_pieces(document), with_header)))
 
 
 def _persona_writer(document: MapDocument, persona_id: str) -> Writer:

@@ -21,9 +21,9 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-from synth.atomic import write_text
+from synth.atomic import write_chunks, write_text
 from synth.document import JourneyEntry, MapDocument, StageCell, UnitEntry
 from synth.export.safety import neutralise_cell
 from synth.export.view import LANES, MapView, as_document, build_view, cell_findings, emotion_text, finding_text, opportunity_text
@@ -51,12 +51,21 @@ BOM = "\ufeff"
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """CSV text with every text cell neutralised against formula injection."""
+    return "".join(csv_pieces(header, rows))
+
+
+def csv_pieces(header: Sequence[str], rows: Iterable[Sequence[Any]], *, batch: int = 2000) -> Iterator[str]:
+    """`csv_text` `batch` rows at a time, for writing a large table without holding its text."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(header)
-    for row in rows:
+    for count, row in enumerate(rows, start=1):
         writer.writerow([neutralise_cell(value) for value in row])
-    return buffer.getvalue()
+        if count % batch == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def evidence_row(unit: UnitEntry, theme_labels: Mapping[str, str] | None = None) -> list[Any]:
@@ -89,15 +98,21 @@ def evidence_row(unit: UnitEntry, theme_labels: Mapping[str, str] | None = None)
 
 def evidence_table(doc: MapDocument, units: Iterable[UnitEntry] | None = None) -> tuple[tuple[str, ...], list[list[Any]]]:
     """Header and rows of evidence.csv (all units of `doc` unless `units` is given)."""
+    return EVIDENCE_COLUMNS + EXTRA_COLUMNS, list(evidence_rows(doc, units))
+
+
+def evidence_rows(doc: MapDocument, units: Iterable[UnitEntry] | None = None) -> Iterator[list[Any]]:
+    """`evidence_table`'s rows made one at a time, for writers that stream them."""
     chosen = doc.units if units is None else units
     labels = {t.id: t.label for t in doc.themes}
-    return EVIDENCE_COLUMNS + EXTRA_COLUMNS, [evidence_row(u, labels) for u in chosen]
+    return (evidence_row(u, labels) for u in chosen)
 
 
 def write_evidence_csv(document: MapDocument | Mapping[str, Any], path: Path) -> Path:
-    """evidence.csv: one row per unit of the map, columns as the contract says."""
-    header, rows = evidence_table(as_document(document))
-    write_text(Path(path), csv_text(header, rows))
+    """evidence.csv: one row per unit of the map, columns as the contract says; rows made and
+    written a batch at a time (at 100,000 answers the table's rows and text are each ~100 MB)."""
+    pieces = csv_pieces(EVIDENCE_COLUMNS + EXTRA_COLUMNS, evidence_rows(as_document(document)))
+    write_chunks(Path(path), (piece.encode("utf-8") for piece in pieces))
     return Path(path)
 
 

@@ -17,10 +17,12 @@ import datetime
 import io
 import math
 import re
+import shutil
+import tempfile
 import zipfile
 from copy import copy
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, BinaryIO, Iterable, Mapping, Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
@@ -31,11 +33,11 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from synth.atomic import write_bytes
+from synth.atomic import write_stream
 from synth.document import JourneyEntry, MapDocument, StageCell, UnitEntry
 from synth.export.futuremap import FUTURE_HEADER, future_rows
 from synth.export.safety import neutralise_cell
-from synth.export.tables import evidence_table
+from synth.export.tables import EVIDENCE_COLUMNS, EXTRA_COLUMNS, evidence_rows
 from synth.export.view import LANES, MapView, attribute_text, build_view, finding_text, lane_texts, percent, plural, quote_text, unit_stage
 
 FIXED_DATE = datetime.datetime(2026, 1, 1, 0, 0, 0)
@@ -99,17 +101,25 @@ def merge(ws, ref: str) -> None:
 
 def workbook_bytes(wb: Workbook) -> bytes:
     """The .xlsx bytes of `wb`, identical for identical content."""
+    fixed = io.BytesIO()
+    save_workbook(wb, fixed)
+    return fixed.getvalue()
+
+
+def save_workbook(wb: Workbook, target: BinaryIO) -> None:
+    """`workbook_bytes` written into a seekable file: openpyxl's zip is made in a temporary file
+    and copied entry by entry with fixed dates, each entry streamed (the Evidence sheet's XML is
+    ~100 MB at 100,000 answers; deflate gives the same bytes however its input is cut)."""
     wb.properties.created = wb.properties.modified = FIXED_DATE
     wb.properties.creator = wb.properties.lastModifiedBy = "synth"
-    raw = io.BytesIO()
-    ExcelWriter(wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
-    fixed = io.BytesIO()
-    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(entry, source.read(info.filename))
-    return fixed.getvalue()
+    with tempfile.TemporaryFile() as raw:
+        ExcelWriter(wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
+        with zipfile.ZipFile(raw) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as fixed:
+            for info in source.infolist():
+                entry = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                with source.open(info) as data, fixed.open(entry, "w") as out:
+                    shutil.copyfileobj(data, out, 1 << 20)
 
 
 def sheet_title(name: str, taken: set[str]) -> str:
@@ -365,9 +375,9 @@ def build_workbook(view: MapView, *, streaming: bool | None = None) -> Workbook:
     so memory stays flat in the number of units (openpyxl keeps every cell object
     otherwise); the sheets, cells, styles, merges, notes and page setup are the same.
     """
-    header, rows = evidence_table(view.doc, view.evidence_units())
+    units = view.evidence_units()
     if streaming is None:
-        streaming = len(rows) > STREAM_ROWS
+        streaming = len(units) > STREAM_ROWS
     wb = Workbook(write_only=streaming)
     if wb.active is not None:
         wb.remove(wb.active)
@@ -379,6 +389,7 @@ def build_workbook(view: MapView, *, streaming: bool | None = None) -> Workbook:
         wb.create_sheet("Personas"), PERSONA_HEADER, persona_rows(view), [14, 30, 10, 12, 8, 11, 10, 28, 40, 40, 40, 32, 16, 16, 60]
     )
     write_table_sheet(wb.create_sheet("Quotes"), QUOTE_HEADER, quote_rows(view), [15, 30, 18, 70, 11, 34, 26])
+    header, rows = EVIDENCE_COLUMNS + EXTRA_COLUMNS, evidence_rows(view.doc, units)  # made as the sheet takes them
     write_table_sheet(wb.create_sheet("Evidence"), header, rows, [15, 11, 34, 24, 12, 40, 70, 14, 10, 24, 20, 10, 18, 12, 30, 40])
     return wb
 
@@ -393,5 +404,6 @@ def write_xlsx(
 ) -> Path:
     """journey_map.xlsx for the shown maps and personas (`streaming`: see `build_workbook`)."""
     view = build_view(document, persona=persona, approved_only=approved_only)
-    write_bytes(Path(path), workbook_bytes(build_workbook(view, streaming=streaming)))
+    wb = build_workbook(view, streaming=streaming)
+    write_stream(Path(path), lambda handle: save_workbook(wb, handle))
     return Path(path)
