@@ -18,10 +18,11 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any, Mapping, Protocol, Sequence
 
 from synth.clean import clean_for_model, says_nothing
-from synth.language import UNDETERMINED, detect_language
+from synth.language import UNDETERMINED, LinguaThread, detect_language
 from synth.privacy.columns import PII_COLUMN_ROLES, is_name_key, is_private_key  # noqa: F401 (re-exported)
 from synth.records import Participant, Source, Span, Turn, Unit
 
@@ -155,6 +156,8 @@ class Segmenter:
     context_cache: dict = field(default_factory=dict, compare=False, repr=False)
     keys: Mapping[str, str] = field(default_factory=dict)  # participant id -> key (unit ids hang on it)
     seen: dict = field(default_factory=dict, compare=False, repr=False)  # (key, text) -> repeats so far
+    lingua: LinguaThread = field(default_factory=LinguaThread, compare=False, repr=False)
+    pending: list = field(default_factory=list, compare=False, repr=False)  # (unit, lingua's future language)
 
     def split_sentences(self, text: str) -> list[tuple[int, int]]:
         """Sentence ranges in `text` (whitespace trimmed), long sentences cut at a comma or space.
@@ -173,11 +176,26 @@ class Segmenter:
 
     def _sentences(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
         piece = text[start:end]
-        doc = self.nlp(piece, disable=_unneeded_pipes(self.nlp))
+        procs, terminals = self._splitter
+        if terminals is not None and _one_sentence(piece, terminals):
+            return [(start, start + len(piece))]
+        doc = self.nlp.make_doc(piece)  # = nlp(piece, disable=_unneeded_pipes(nlp)), without its per-call set-up
+        for proc in procs:
+            doc = proc(doc)
         if not doc.has_annotation("SENT_START"):
             return [(start, start + len(piece))]
         sentences = _move_openers(piece, [(s.start_char, s.end_char) for s in doc.sents])
         return [(start + a, start + b) for a, b in sentences]
+
+    @cached_property
+    def _splitter(self) -> tuple[list, frozenset[str] | None]:
+        """The components sentence splitting runs, and the sentencizer's split characters (None without one)."""
+        unneeded = _unneeded_pipes(self.nlp)
+        kept = [(name, proc) for name, proc in self.nlp.pipeline if name not in unneeded]
+        if [name for name, _ in kept] != ["sentencizer"]:
+            return [proc for _, proc in kept], None
+        chars = self.nlp.get_pipe("sentencizer").punct_chars
+        return [proc for _, proc in kept], frozenset(chars) if all(len(c) == 1 for c in chars) else None
 
     def group_sentences(self, text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """Consecutive sentences packed into groups of at most `max_sentences` and `max_chars`;
@@ -195,7 +213,11 @@ class Segmenter:
         return [(g[0], g[1]) for g in groups]
 
     def turn_units(self, source: Source, turn: Turn, participant_id: str, language: str, detect: bool = True) -> list[Unit]:
-        """The turn's units; each gets its own language unless `detect` is off (the caller named it)."""
+        """The turn's units; each gets its own language unless `detect` is off (the caller named it).
+
+        A unit's own language is the one its text tells (a Portuguese answer in an English survey),
+        else its source's (`language`): "Weak in this area" says too little to tell by itself. Where
+        lingua decides, the unit has its source's language until `settle_languages`."""
         text = turn_text(source, turn)
         if text != turn.text:
             log.warning("%s, line %d: a turn's text does not match its spans; using the spans", source.path,
@@ -207,9 +229,19 @@ class Segmenter:
             if says_nothing(cleaned) or len(cleaned.split()) < 2:
                 continue
             spans = map_spans(source, turn, start, end)
-            own = unit_language(cleaned, language) if detect else language
-            units.append(self._unit(source, turn, participant_id, own, piece, cleaned, spans))
+            own = self.lingua.detect(cleaned) if detect else language
+            told = own if isinstance(own, str) and own != UNDETERMINED else language
+            units.append(self._unit(source, turn, participant_id, told, piece, cleaned, spans))
+            if not isinstance(own, str):
+                self.pending.append((units[-1], own))
         return units
+
+    def settle_languages(self, units: list[Unit]) -> list[Unit]:
+        """`units` with the languages lingua told on its thread (see `turn_units`)."""
+        told = {id(unit): future.result() for unit, future in self.pending}
+        self.pending.clear()
+        told = {key: language for key, language in told.items() if language != UNDETERMINED}
+        return [replace(u, language=told[id(u)]) if id(u) in told else u for u in units] if told else units
 
     def _unit(self, source, turn, participant_id, language, text, cleaned, spans) -> Unit:
         key = self.keys.get(participant_id, participant_id)
@@ -247,6 +279,18 @@ def _unneeded_pipes(nlp) -> list[str]:
         return [name for name in nlp.pipe_names if name != "sentencizer"]
     keep = ("tok2vec", "transformer", "parser", "senter")
     return [name for name in nlp.pipe_names if name not in keep]
+
+
+def _one_sentence(piece: str, terminals: frozenset[str]) -> bool:
+    """Whether spaCy's sentencizer finds one sentence (bar trailing spaces, which `split_sentences`
+    trims) in `piece`: it has no split character ("." "?" "!" ...) but in the run that ends it
+    ("Why not?!"). The sentencizer starts a sentence only at a token after such a character, so
+    such a piece needs no tokenising: 36% of 20,000 survey answers (bench/scale.py's inputs);
+    tests/test_segment.py compares this with the sentencizer."""
+    body = piece.rstrip()
+    while body and body[-1] in terminals:
+        body = body[:-1]
+    return bool(body.strip()) and terminals.isdisjoint(body)
 
 
 def _move_openers(text: str, bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -312,13 +356,6 @@ def describe_location(turn: Turn, spans: Sequence[Span]) -> str:
     return f"{turn.timestamp}, {where}" if turn.timestamp else where
 
 
-def unit_language(cleaned: str, source_language: str) -> str:
-    """A unit's own language where its text tells (a Portuguese answer in an English survey),
-    else its source's: "Weak in this area" says too little to tell by itself."""
-    own = detect_language(cleaned)
-    return source_language if own == UNDETERMINED else own
-
-
 def languages_by_units(sources: Sequence[Source], units: Sequence[Unit]) -> list[Source]:
     """Each source with the language most of its units' characters are in (the language that
     `inspect` and map.json show); a source without units keeps the one it was read with."""
@@ -330,14 +367,14 @@ def languages_by_units(sources: Sequence[Source], units: Sequence[Unit]) -> list
     return [replace(s, language=max(sorted(weight[s.id].items()), key=lambda kv: kv[1])[0]) if s.id in weight else s for s in sources]
 
 
-def source_language(source: Source, index: Mapping[tuple[str, str], str]) -> str:
+def source_language(source: Source, index: Mapping[tuple[str, str], str], detect=detect_language) -> str:
     """The language of what a source's participants say (the first 20,000 characters)."""
     text, size = [], 0
     for turn in source.turns:
         if (source.id, turn.speaker) in index and size < 20000:
             text.append(turn.text)
             size += len(turn.text) + 1
-    return detect_language(" ".join(text))
+    return detect(" ".join(text))
 
 
 def segment_sources(
@@ -361,16 +398,20 @@ def segment_sources(
     segmenter = Segmenter(nlp, redactor, max_sentences, max_chars, keys={p.id: p.key for p in participants})
     units: list[Unit] = []
     answered: dict[tuple[str, str], str] = {}  # (participant, survey answer) -> the survey source it came from
-    for source in sources:
-        given = (languages or {}).get(source.id)  # the caller's language holds for every unit: no detection
-        language = given or source_language(source, index)
-        for turn in source.turns:
-            participant_id = index.get((source.id, turn.speaker))
-            if participant_id is None or not turn.spans:
-                continue
-            if source.kind == "survey":  # a coding workbook repeating the export's answer is one piece of evidence
-                if answered.setdefault((participant_id, turn.text), source.id) != source.id:
+    try:
+        for source in sources:
+            given = (languages or {}).get(source.id)  # the caller's language holds for every unit: no detection
+            language = given or source_language(source, index, segmenter.lingua.detect_now)
+            for turn in source.turns:
+                participant_id = index.get((source.id, turn.speaker))
+                if participant_id is None or not turn.spans:
                     continue
-            units.extend(segmenter.turn_units(source, turn, participant_id, language, detect=not given))
+                if source.kind == "survey":  # a coding workbook repeating the export's answer is one piece of evidence
+                    if answered.setdefault((participant_id, turn.text), source.id) != source.id:
+                        continue
+                units.extend(segmenter.turn_units(source, turn, participant_id, language, detect=not given))
+        units = segmenter.settle_languages(units)
+    finally:
+        segmenter.lingua.close()
     log.info("segmented %d sources into %d units", len(sources), len(units))
     return units
