@@ -113,6 +113,11 @@ def detect_language(text: str) -> str:
     return decided if decided is not None else _lingua_language(sample)
 
 
+def quick_language(text: str) -> str | None:
+    """`detect_language`'s answer where scripts and function words decide it; None where lingua would."""
+    return _without_lingua(text)[0]
+
+
 def _without_lingua(text: str) -> tuple[str | None, str]:
     """`detect_language`'s answer where scripts and function words decide (else None), and its sample."""
     sample = unicodedata.normalize("NFC", text[:_SAMPLE_CHARS]).lower()

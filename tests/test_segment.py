@@ -13,8 +13,6 @@ from synth.records import Source, Span, Speaker, Turn
 from synth.redact import Redactor
 from synth.segment import (
     Segmenter,
-    _move_openers,
-    _trim,
     build_participants,
     describe_location,
     find_roster_key,
@@ -22,6 +20,7 @@ from synth.segment import (
     participant_key,
     segment_sources,
 )
+from synth.sentences import move_openers, trim
 from tests.unit_builders import assert_traceable, survey, transcript
 
 NLP = spacy.blank("en")
@@ -268,8 +267,8 @@ def test_pieces_that_skip_tokenising_split_as_the_sentencizer_splits_them(text):
     segmenter = Segmenter(NLP, OFF)
     doc = NLP(text)
     bounds = [(s.start_char, s.end_char) for s in doc.sents] if doc.has_annotation("SENT_START") else [(0, len(text))]
-    trimmed = [t for t in (_trim(text, *b) for b in _move_openers(text, bounds)) if t]
-    assert [t for t in (_trim(text, *b) for b in segmenter._sentences(text, 0, len(text))) if t] == trimmed
+    trimmed = [t for t in (trim(text, *b) for b in move_openers(text, bounds)) if t]
+    assert [t for t in (trim(text, *b) for b in segmenter._sentences(text, 0, len(text))) if t] == trimmed
 
 
 def test_unit_ids_survive_a_line_above_and_a_move_into_a_subfolder():
@@ -327,3 +326,14 @@ def test_spacy_command_line_still_loads_after_the_light_import():
     import spacy.cli
 
     assert callable(spacy.cli.download)
+
+
+def test_turns_cut_in_forked_workers_give_the_same_units(monkeypatch):
+    import synth.segment
+
+    monkeypatch.setattr(synth.segment, "TURNS_PER_CHUNK", 2)
+    answers = [f"Answer {i}: the slots were gone again, um, so I rang Harriet. Then it {i}." for i in range(12)]
+    answers += ["Nadie contesta el teléfono", "Weak area", "n/a"]
+    source = survey("many.csv", [{"ResponseId": f"R{i}", "Reason": a} for i, a in enumerate(answers)], open_columns=["Reason"])
+    one = units_of(source, processes=1)
+    assert len(one) == 14 and units_of(source, processes=2) == one

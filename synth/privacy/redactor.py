@@ -31,8 +31,10 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
+from synth.parallel import chunked, ordered_map
 from synth.privacy.columns import is_name_header, is_name_key
 from synth.privacy.names import (
     case_variants,
@@ -277,14 +279,18 @@ def _mentioned_names(sources: Sequence[Source], index: Mapping[tuple[str, str], 
 
     Each turn's mentions are kept in `found` (text -> mentions): a survey answer is
     mostly one unit, whose redaction then need not run the mention rules again (they
-    were 10% of segmenting 20,000 answers, bench/scale.py)."""
+    were 10% of segmenting 20,000 answers, bench/scale.py). The turns are read in
+    forked workers when there are many (`synth.parallel`)."""
+    texts = list(dict.fromkeys(turn.text for source in sources for turn in source.turns if (source.id, turn.speaker) in index))
     names: set[str] = set()
-    for source in sources:
-        for turn in source.turns:
-            if (source.id, turn.speaker) in index and turn.text not in found:
-                mentions = found[turn.text] = find_mentions(turn.text)
-                names.update(turn.text[f.start : f.end] for f in mentions)
+    for text, mentions in zip(texts, chain.from_iterable(ordered_map(_find_mentions_in, texts, chunked(len(texts), 1000)))):
+        found[text] = mentions
+        names.update(text[f.start : f.end] for f in mentions)
     return sorted(names)
+
+
+def _find_mentions_in(texts: list[str], chunk: range) -> list[list[Found]]:
+    return [find_mentions(texts[i]) for i in chunk]
 
 
 def _reads_as_word(text: str, start: int, end: int) -> bool:

@@ -52,6 +52,7 @@ class SectionScores:
     clf: np.ndarray
     question: np.ndarray
     questions: list[str | None]
+    above: np.ndarray  # (n, k) bool: score at or above the code's threshold
 
 
 class Tagger:
@@ -81,9 +82,13 @@ class Tagger:
         n, k = len(vectors), len(codes)
         rule = np.zeros((n, k))
         patterns: list[list[str | None]] = [[None] * k for _ in range(n)]
-        for i, unit_hits in enumerate(hits):
-            for j, code in enumerate(codes):
-                rule[i, j], patterns[i][j] = unit_hits.evidence(section, code.id)
+        columns: dict[str, list[int]] = {}
+        for j, code in enumerate(codes):
+            columns.setdefault(code.id, []).append(j)
+        for i, unit_hits in enumerate(hits):  # a code without hits keeps (0, None): only hits are looked at
+            for hit_section, code_id in unit_hits.codes:
+                for j in columns.get(code_id, ()) if hit_section == section else ():
+                    rule[i, j], patterns[i][j] = unit_hits.evidence(section, code_id)
         if section == "kinds":
             self._negated_positive_is_pain(rule, patterns, hits)
         sims = self.indexes[section].score(vectors)
@@ -100,7 +105,8 @@ class Tagger:
         thresholds = np.array([c.threshold for c in codes]) if k else np.zeros(0)
         gated = w["similarity"] + w["classifier"] > 0  # a rules-only codebook has no meaning to gate on
         score = combine_rules(meaning, rule, w["rules"], thresholds if gated else np.zeros(k))
-        return SectionScores(score, rule, patterns, sims.prob, sims.cosine, sims.nearest, clf, q, shown)
+        above = score >= thresholds if k else np.zeros((n, 0), dtype=bool)
+        return SectionScores(score, rule, patterns, sims.prob, sims.cosine, sims.nearest, clf, q, shown, above)
 
     def _negated_positive_is_pain(self, rule: np.ndarray, patterns, hits: list[RuleHits]) -> None:
         """ "not easy", "wasn't helpful": a negated positive word is a pain-point cue."""
@@ -159,10 +165,10 @@ class Tagger:
         return Label(code.id, round(float(scores.score[i, j]), 4), explain(self.codebook, "stages", scores, i, j))
 
     def _labels(self, section: str, scores: SectionScores, i: int) -> tuple[Label, ...]:
+        codes = self.codebook.section(section)
         return tuple(
-            Label(code.id, round(float(scores.score[i, j]), 4), explain(self.codebook, section, scores, i, j))
-            for j, code in enumerate(self.codebook.section(section))
-            if scores.score[i, j] >= code.threshold
+            Label(codes[j].id, round(float(scores.score[i, j]), 4), explain(self.codebook, section, scores, i, j))
+            for j in np.flatnonzero(scores.above[i]).tolist()
         )
 
 
