@@ -10,10 +10,15 @@ Why processes and not threads: the work is Python (regular expressions, spaCy's 
 matchers, VADER) holding the GIL. Why fork: a spawned worker would import synth and load the
 pipeline again (2-3 s each). Workers are forked before any thread of the run starts (lingua's,
 synth.language), and exit when the call ends, so their memory is given back at once.
+
+While results come back the parent's cyclic garbage collector is paused: they are many small
+objects, and each collection walks the run's whole heap. Unpickling the rule hits of 22,000
+units took 0.55 s with it and 0.07 s without; the records made here hold no cycles.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -51,11 +56,17 @@ def ordered_map(
         return
     _JOB = (work, state)
     try:
-        pool = multiprocessing.get_context("fork").Pool(processes)
+        pool = multiprocessing.get_context("fork").Pool(processes, initializer=gc.freeze)
     finally:
         _JOB = None  # the workers hold their own copy from here
-    with pool:
-        yield from pool.imap(_run, chunks)
+    collecting = gc.isenabled()
+    gc.disable()  # see the module docstring
+    try:
+        with pool:
+            yield from pool.imap(_run, chunks)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _run(chunk):
