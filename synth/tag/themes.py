@@ -65,7 +65,8 @@ def build_themes(
             groups.setdefault((stage or "", code.id), []).append(i)
     grouped = sorted({i for members in groups.values() for i in members})
     quotes = [units[i].quote for i in grouped]  # labels are output: redacted words only
-    found = chain.from_iterable(ordered_map(_terms_of, (quotes, nlp), chunked(len(quotes), TERMS_PER_CHUNK), processes=processes))
+    state = ([_cleaned_quote(units[i]) for i in grouped], quotes, nlp)
+    found = chain.from_iterable(ordered_map(_terms_of, state, chunked(len(quotes), TERMS_PER_CHUNK), processes=processes))
     terms = dict(zip(grouped, found))  # units with no kind are in no theme: their words are never read
     keys = sorted(groups)
     labelled = ordered_map(_cluster_group, (vectors, [groups[key] for key in keys], seed), _by_size(keys, groups), processes=processes)
@@ -86,9 +87,16 @@ def build_themes(
     return themes, {k: tuple(v) for k, v in per_unit.items()}
 
 
-def _terms_of(state: tuple[list[str], object], chunk: range) -> list[dict[str, str]]:
-    quotes, nlp = state
-    return _unit_terms([clean_for_model(quotes[i]) for i in chunk], nlp)
+def _cleaned_quote(unit: Unit) -> str | None:
+    """`clean_for_model(unit.quote)`: the unit's clean text where nothing was redacted (a unit's
+    `clean_text` is `clean_for_model(text)`, see synth.rerun), else None (cleaned in `_terms_of`).
+    Cleaning again was 11% of tagging 20,000 answers."""
+    return unit.clean_text if unit.quote == unit.text else None
+
+
+def _terms_of(state: tuple[list[str | None], list[str], object], chunk: range) -> list[dict[str, str]]:
+    cleaned, quotes, nlp = state
+    return _unit_terms([cleaned[i] or clean_for_model(quotes[i]) for i in chunk], nlp)
 
 
 def _by_size(keys: list, groups: Mapping) -> list[list[int]]:
