@@ -23,6 +23,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from sklearn.metrics import pairwise_distances_chunked, silhouette_score
 
 from synth.clean import clean_for_model
+from synth.nlp import pipe_docs
 from synth.parallel import chunked, ordered_map
 from synth.records import Tagging, Theme, Unit
 from synth.threads import one_thread
@@ -179,7 +180,7 @@ def _unit_terms(texts: Sequence[str], nlp) -> list[dict[str, str]]:
     """
     out = []
     unused = [name for name in ("sentencizer",) if name in nlp.pipe_names]  # labels never look at sentences
-    for doc in nlp.pipe([t.lower() for t in texts], batch_size=256, disable=unused):
+    for doc in pipe_docs(nlp, [t.lower() for t in texts], batch_size=256, disable=unused):
         spans = list(doc.noun_chunks) if doc.has_annotation("DEP") else [doc]
         phrases: dict[str, str] = {}
         for span in spans:
