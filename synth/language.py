@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from concurrent.futures import Future, ThreadPoolExecutor
 
 UNDETERMINED = "und"
 MIN_WORDS = 3
@@ -108,18 +109,60 @@ def detect_language(text: str) -> str:
     """ISO 639-1 code of `text`'s language ("en", "de", ...), or "und" when there is
     too little text to tell. Deterministic: ties go to the earlier language in
     `FUNCTION_WORDS` (English first)."""
+    decided, sample = _without_lingua(text)
+    return decided if decided is not None else _lingua_language(sample)
+
+
+def quick_language(text: str) -> str | None:
+    """`detect_language`'s answer where scripts and function words decide it; None where lingua would."""
+    return _without_lingua(text)[0]
+
+
+def _without_lingua(text: str) -> tuple[str | None, str]:
+    """`detect_language`'s answer where scripts and function words decide (else None), and its sample."""
     sample = unicodedata.normalize("NFC", text[:_SAMPLE_CHARS]).lower()
     letters = [ch for ch in sample if ch.isalpha()]
     script = _script_language(letters)
     if script:
-        return script
+        return script, sample
     words = [w.replace("’", "'") for w in _WORD.findall(sample)]
     if len(words) >= MIN_WORDS:
         scores = _score_latin(words, sample)
         best = max(scores, key=lambda lang: scores[lang])  # max keeps the first of equal scores
         if scores[best] >= MIN_HITS:
-            return best
-    return _lingua_language(sample) if len(words) >= 2 else UNDETERMINED
+            return best, sample
+    return (None, sample) if len(words) >= 2 else (UNDETERMINED, sample)
+
+
+class LinguaThread:
+    """`detect_language` for many texts, lingua's share answered on a thread of its own.
+
+    lingua releases the GIL while it loads its models (3 s of CPU once per run, 7 s at load 2.5)
+    and while it scores, so segmentation goes on beside it on the second core. `detect` gives the
+    language, or a Future of it where lingua decides; the answers are `detect_language`'s. Every
+    lingua call goes through the one thread, in order. The thread starts at the first text that
+    needs lingua: a run with none loads no model.
+    """
+
+    def __init__(self) -> None:
+        self._pool: ThreadPoolExecutor | None = None
+
+    def detect(self, text: str) -> str | Future[str]:
+        decided, sample = _without_lingua(text)
+        if decided is not None:
+            return decided
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lingua")
+        return self._pool.submit(_lingua_language, sample)
+
+    def detect_now(self, text: str) -> str:
+        found = self.detect(text)
+        return found if isinstance(found, str) else found.result()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
 
 def _lingua_language(text: str) -> str:

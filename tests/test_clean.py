@@ -201,3 +201,62 @@ def test_each_cleaner_is_idempotent(text):
     for cleaner in (fix_mojibake, strip_markup, normalize_punctuation, normalize_whitespace, remove_fillers):
         once = cleaner(text)
         assert cleaner(once) == once, cleaner.__name__
+
+
+# --- the cheap tests before each pattern change nothing -----------------------------------------
+
+
+def _reference_clean(text: str) -> str:
+    """`clean_for_model` with every pattern applied unconditionally (as before the cheap tests)."""
+    import unicodedata
+
+    from synth import clean as c
+
+    def chat(t):
+        t = c._STRETCHED.sub(c._shorten_stretch, t)
+        t = c._LAUGHTER.sub(" ", t)
+        t = c._CHAT.sub(lambda m: c.CHAT_WORDS[m.group(1).lower()], t)
+        t = c._LOWER_CHAT.sub(lambda m: c.LOWERCASE_CHAT_WORDS[m.group(1)], t)
+        return c._EMOJI.sub(lambda m: f" {c.EMOJI_WORDS[m.group(1)]} ", t)
+
+    def fillers(t):
+        while True:
+            cleaned = c._FILLER.sub(" ", t)
+            for pattern, replacement in c._CLAUSE_FILLERS:
+                cleaned = pattern.sub(replacement, cleaned)
+            cleaned = c._STUTTER.sub(lambda m: m.group(1), cleaned)
+            if cleaned == t:
+                return t
+            t = cleaned
+
+    def punctuation(t):
+        t = t.translate(c._QUOTES)
+        while True:
+            tidied = t
+            for pattern, replacement in c._PUNCTUATION_RULES:
+                tidied = pattern.sub(replacement, tidied)
+            if tidied == t:
+                return t
+            t = tidied
+
+    def whitespace(t):
+        return c._SPACES.sub(" ", c._INVISIBLE.sub("", unicodedata.normalize("NFC", t))).strip()
+
+    for _ in range(8):
+        cleaned = whitespace(punctuation(whitespace(fillers(chat(c.strip_markup(c.fix_mojibake(text)))))))
+        if cleaned == text:
+            break
+        text = cleaned
+    return text
+
+
+PIECES = st.sampled_from(["lol", "LOL", "haha", "HeHe", "xD", "lmfao", "idk", "IDK", "tbh", "ſ", "ı", "K", "imſo", "plz",
+                          "u", "ur", "😡", "👍", "…", "....", "!!", "??", "?!", "!?", ",,", ", ", " ,", " .", ";", ".",
+                          " ", "\t", "\u200b", "\u00a0", "e\u0301", "um", "you know", "I mean", "like", "I, I", "the the",
+                          "so", "word", "Booking", "soooo", ":", "(laughs)", "&amp;", "donâ€™t"])  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(PIECES, max_size=14).map("".join))
+def test_cleaning_with_the_cheap_tests_is_cleaning_without_them(text):
+    assert clean_for_model(text) == _reference_clean(text)

@@ -11,7 +11,16 @@ from hypothesis import strategies as st
 
 from synth.records import Source, Span, Speaker, Turn
 from synth.redact import Redactor
-from synth.segment import build_participants, describe_location, find_roster_key, participant_index, participant_key, segment_sources
+from synth.segment import (
+    Segmenter,
+    build_participants,
+    describe_location,
+    find_roster_key,
+    participant_index,
+    participant_key,
+    segment_sources,
+)
+from synth.sentences import move_openers, trim
 from tests.unit_builders import assert_traceable, survey, transcript
 
 NLP = spacy.blank("en")
@@ -179,6 +188,12 @@ def test_language_is_detected_once_per_source_or_taken_from_the_caller():
     assert {u.language for u in units_of(german, languages={german.id: "fr"})} == {"fr"}
 
 
+def test_a_short_answer_gets_the_language_lingua_tells_and_else_its_sources():
+    answers = ["Delivery was late again, and nobody told me why it was late.", "Nadie contesta el teléfono", "Weak area"]
+    rows = [{"ResponseId": f"R{i}", "Reason": answer} for i, answer in enumerate(answers)]
+    assert [u.language for u in units_of(survey("answers.csv", rows, open_columns=["Reason"]))] == ["en", "es", "en"]
+
+
 def test_heading_and_question_are_carried():
     source = transcript("notes.md", [("Ann", "The filters never remember my choices.")])
     turn = source.turns[0]
@@ -242,6 +257,20 @@ def test_every_unit_is_traceable_to_its_source(turns, max_sentences, max_chars):
         assert len(unit.clean_text.split()) >= 2
 
 
+TEXT = st.lists(st.sampled_from([*"ab .?!…。\n\"'()“[", "etc.", "e.g.", "3.5", "U.S.", ":)", "  ", "x.co/?a=1."]),
+                max_size=14).map("".join)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(TEXT, PIECE))
+def test_pieces_that_skip_tokenising_split_as_the_sentencizer_splits_them(text):
+    segmenter = Segmenter(NLP, OFF)
+    doc = NLP(text)
+    bounds = [(s.start_char, s.end_char) for s in doc.sents] if doc.has_annotation("SENT_START") else [(0, len(text))]
+    trimmed = [t for t in (trim(text, *b) for b in move_openers(text, bounds)) if t]
+    assert [t for t in (trim(text, *b) for b in segmenter._sentences(text, 0, len(text))) if t] == trimmed
+
+
 def test_unit_ids_survive_a_line_above_and_a_move_into_a_subfolder():
     """Issue 13 #3: ids hang on content and participant, not on path and line."""
     speech = [("Interviewer", "How was it?"), ("Maya Patel", "The van came late. I waited two hours.")]
@@ -297,3 +326,14 @@ def test_spacy_command_line_still_loads_after_the_light_import():
     import spacy.cli
 
     assert callable(spacy.cli.download)
+
+
+def test_turns_cut_in_forked_workers_give_the_same_units(monkeypatch):
+    import synth.segment
+
+    monkeypatch.setattr(synth.segment, "TURNS_PER_CHUNK", 2)
+    answers = [f"Answer {i}: the slots were gone again, um, so I rang Harriet. Then it {i}." for i in range(12)]
+    answers += ["Nadie contesta el teléfono", "Weak area", "n/a"]
+    source = survey("many.csv", [{"ResponseId": f"R{i}", "Reason": a} for i, a in enumerate(answers)], open_columns=["Reason"])
+    one = units_of(source, processes=1)
+    assert len(one) == 14 and units_of(source, processes=2) == one

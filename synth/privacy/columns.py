@@ -8,6 +8,7 @@ after `normal_key` ("RecipientFirstName", "first_name" -> "recipient first name"
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 NAME_KEY = re.compile(
     r"^(?:(?:participant|respondent|customer|contact|full|first|last|given|family|sur|fore|user|display|preferred"
@@ -31,6 +32,7 @@ def normal_key(key: str) -> str:
     return re.sub(r"[\s_\-.]+", " ", spaced.lower())
 
 
+@lru_cache(maxsize=4096)  # asked for every participant's every attribute: a study has a few dozen names
 def is_name_key(key: str) -> bool:
     """True for attribute names that hold a person's name ("name", "First Name", "participant_name")."""
     return bool(NAME_KEY.match(normal_key(key)))
@@ -41,6 +43,7 @@ def is_name_header(header: str) -> bool:
     return is_name_key(header) or (len(header) <= 30 and bool(NAME_HEADER.search(header)))
 
 
+@lru_cache(maxsize=4096)  # as is_name_key: 5% of segmenting 20,000 survey answers before
 def is_private_key(key: str) -> bool:
     """True for attribute names that hold a name or contact details: never participant features."""
     return is_name_key(key) or bool(PII_KEY.search(normal_key(key)))

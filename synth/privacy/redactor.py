@@ -31,8 +31,10 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
+from synth.parallel import chunked, ordered_map
 from synth.privacy.columns import is_name_header, is_name_key
 from synth.privacy.names import (
     case_variants,
@@ -154,6 +156,7 @@ class Redactor:
     aliases: Mapping[str, str] = field(default_factory=dict)
     enabled: bool = True
     nlp: Any = None
+    mentions: Mapping[str, list[Found]] = field(default_factory=dict, repr=False, compare=False)  # text -> find_mentions(text)
     _pattern: re.Pattern | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -183,9 +186,10 @@ class Redactor:
                 claims.add(name, MENTIONED, level=2)
         claims.add_survey_names(sources, index)
         claims.add_source_names(sources, index)
-        for name in _mentioned_names(sources, index):
+        mentions: dict[str, list[Found]] = {}
+        for name in _mentioned_names(sources, index, mentions):
             claims.add(name, MENTIONED, level=4, variants=False)
-        redactor = cls(_resolve(claims.forms), enabled=True, nlp=nlp)
+        redactor = cls(_resolve(claims.forms), enabled=True, nlp=nlp, mentions=mentions)
         log.info("redactor knows %d name forms (%d roster rows)", len(redactor.aliases), len(roster))
         return redactor
 
@@ -235,7 +239,9 @@ class Redactor:
             yield Found(match.start(), match.end(), self.aliases[form])
 
     def _mentions(self, text: str) -> list[Found]:
-        found = find_mentions(text)
+        found = self.mentions.get(text)
+        if found is None:
+            found = find_mentions(text)
         if self.nlp is not None and "ner" in self.nlp.pipe_names:
             doc = self.nlp(text, disable=_ner_pipes(self.nlp))
             found = [
@@ -267,15 +273,24 @@ def _roster_names(key: str, row: Mapping[str, str]) -> list[str]:
     return [key] + [str(value) for name, value in sorted(row.items()) if is_name_key(name) and value]
 
 
-def _mentioned_names(sources: Sequence[Source], index: Mapping[tuple[str, str], str]) -> list[str]:
+def _mentioned_names(sources: Sequence[Source], index: Mapping[tuple[str, str], str], found: dict[str, list[Found]]) -> list[str]:
     """Names the mention rules find anywhere in participant speech, so that a name
-    introduced in one unit ("my friend Harriet") is redacted in the next one too."""
+    introduced in one unit ("my friend Harriet") is redacted in the next one too.
+
+    Each turn's mentions are kept in `found` (text -> mentions): a survey answer is
+    mostly one unit, whose redaction then need not run the mention rules again (they
+    were 10% of segmenting 20,000 answers, bench/scale.py). The turns are read in
+    forked workers when there are many (`synth.parallel`)."""
+    texts = list(dict.fromkeys(turn.text for source in sources for turn in source.turns if (source.id, turn.speaker) in index))
     names: set[str] = set()
-    for source in sources:
-        for turn in source.turns:
-            if (source.id, turn.speaker) in index:
-                names.update(turn.text[f.start : f.end] for f in find_mentions(turn.text))
+    for text, mentions in zip(texts, chain.from_iterable(ordered_map(_find_mentions_in, texts, chunked(len(texts), 1000)))):
+        found[text] = mentions
+        names.update(text[f.start : f.end] for f in mentions)
     return sorted(names)
+
+
+def _find_mentions_in(texts: list[str], chunk: range) -> list[list[Found]]:
+    return [find_mentions(texts[i]) for i in chunk]
 
 
 def _reads_as_word(text: str, start: int, end: int) -> bool:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from synth.nlp import import_spacy
+from synth.nlp import import_spacy, pipe_docs
 from synth.tag.codebook import SECTIONS, Codebook
 
 import_spacy()  # spaCy without torch (see synth.nlp.import_spacy), before the spaCy imports below
@@ -122,7 +122,7 @@ class RuleMatcher:
 
     def match(self, texts: Sequence[str]) -> list[RuleHits]:
         """Rule hits for each text, in order."""
-        docs = self.nlp.pipe([normalise_for_rules(t) for t in texts], batch_size=256)
+        docs = pipe_docs(self.nlp, [normalise_for_rules(t) for t in texts], batch_size=256)
         return [self._hits(doc) for doc in docs]
 
     def _hits(self, doc) -> RuleHits:

@@ -41,7 +41,7 @@ CLASSES = ("negative", "neutral", "positive")
 
 
 @lru_cache(maxsize=1)
-def _vader():
+def vader():
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     return SentimentIntensityAnalyzer()
@@ -49,7 +49,7 @@ def _vader():
 
 def vader_scores(texts: Sequence[str]) -> np.ndarray:
     """(n, 4): VADER's neg, neu, pos and compound for each text."""
-    analyzer = _vader()
+    analyzer = vader()
     rows = [analyzer.polarity_scores(t) for t in texts]
     return np.array([[r["neg"], r["neu"], r["pos"], r["compound"]] for r in rows], dtype=np.float64).reshape(-1, 4)
 
@@ -84,9 +84,9 @@ class SentimentScorer:
         return np.column_stack([proba[:, list(self.model_.classes_).index(c)] if c in self.model_.classes_
                                 else np.zeros(len(x)) for c in CLASSES])  # fmt: skip
 
-    def score(self, vectors: np.ndarray, texts: Sequence[str]) -> list[tuple[float, str]]:
-        """(score, reason) per unit."""
-        lexicon = vader_scores(texts)
+    def score(self, vectors: np.ndarray, texts: Sequence[str], *, lexicon: np.ndarray | None = None) -> list[tuple[float, str]]:
+        """(score, reason) per unit; `lexicon` is `vader_scores(texts)` when the caller has it."""
+        lexicon = vader_scores(texts) if lexicon is None else lexicon
         proba = self._proba(vectors, lexicon)
         return [self._one(lexicon[i], None if proba is None else proba[i]) for i in range(len(texts))]
 

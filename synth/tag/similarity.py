@@ -72,7 +72,7 @@ class ExampleIndex:
         n, k = len(vectors), len(self.codes)
         cosine = np.zeros((n, k), dtype=np.float64)
         effective = np.full((n, k), -1.0)
-        nearest = [[""] * k for _ in range(n)]
+        columns = [[""] * n for _ in range(k)]  # per code, each unit's nearest example
         for j, (code, own) in enumerate(zip(self.codes, self.examples)):
             if own is None or n == 0:
                 continue
@@ -84,8 +84,8 @@ class ExampleIndex:
             if negatives is not None:
                 neg = (vectors @ negatives.T).max(axis=1)
                 effective[:, j] -= np.clip(neg - cosine[:, j], 0, None) * 2
-            for i in range(n):
-                nearest[i][j] = code.examples[best[i]]
+            columns[j] = [code.examples[b] for b in best.tolist()]
+        nearest = [list(row) for row in zip(*columns)] if k else [[] for _ in range(n)]
         prob = 1.0 / (1.0 + np.exp(-(self.slope_ * effective + self.intercept_)))
         prob[:, [j for j, own in enumerate(self.examples) if own is None]] = 0.0
         return SimilarityScores(prob=prob, cosine=cosine, nearest=nearest)

@@ -27,16 +27,19 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from synth.parallel import chunked, ordered_map
 from synth.records import Label, Tagging, TagResult, Unit
 from synth.tag.classifier import SectionClassifier
 from synth.tag.codebook import SECTIONS, Codebook
 from synth.tag.labelled import LabelledExample
 from synth.tag.rules import RuleHits, RuleMatcher
-from synth.tag.sentiment import SentimentScorer
+from synth.tag.sentiment import SentimentScorer, vader, vader_scores
 from synth.tag.similarity import NONE_DESCRIPTION, DescriptionPrior, ExampleIndex
+from synth.threads import one_thread
 
 MIN_REASON = 0.2  # weighted evidence below this is not worth showing as a reason
 MIN_LABELLED = 30  # labelled rows of a section from which its learned classifier alone carries the meaning
+UNITS_PER_CHUNK = 1000  # units read per task in a worker process (synth.parallel)
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class SectionScores:
     clf: np.ndarray
     question: np.ndarray
     questions: list[str | None]
+    above: np.ndarray  # (n, k) bool: score at or above the code's threshold
 
 
 class Tagger:
@@ -81,9 +85,13 @@ class Tagger:
         n, k = len(vectors), len(codes)
         rule = np.zeros((n, k))
         patterns: list[list[str | None]] = [[None] * k for _ in range(n)]
-        for i, unit_hits in enumerate(hits):
-            for j, code in enumerate(codes):
-                rule[i, j], patterns[i][j] = unit_hits.evidence(section, code.id)
+        columns: dict[str, list[int]] = {}
+        for j, code in enumerate(codes):
+            columns.setdefault(code.id, []).append(j)
+        for i, unit_hits in enumerate(hits):  # a code without hits keeps (0, None): only hits are looked at
+            for hit_section, code_id in unit_hits.codes:
+                for j in columns.get(code_id, ()) if hit_section == section else ():
+                    rule[i, j], patterns[i][j] = unit_hits.evidence(section, code_id)
         if section == "kinds":
             self._negated_positive_is_pain(rule, patterns, hits)
         sims = self.indexes[section].score(vectors)
@@ -100,7 +108,8 @@ class Tagger:
         thresholds = np.array([c.threshold for c in codes]) if k else np.zeros(0)
         gated = w["similarity"] + w["classifier"] > 0  # a rules-only codebook has no meaning to gate on
         score = combine_rules(meaning, rule, w["rules"], thresholds if gated else np.zeros(k))
-        return SectionScores(score, rule, patterns, sims.prob, sims.cosine, sims.nearest, clf, q, shown)
+        above = score >= thresholds if k else np.zeros((n, 0), dtype=bool)
+        return SectionScores(score, rule, patterns, sims.prob, sims.cosine, sims.nearest, clf, q, shown, above)
 
     def _negated_positive_is_pain(self, rule: np.ndarray, patterns, hits: list[RuleHits]) -> None:
         """ "not easy", "wasn't helpful": a negated positive word is a pain-point cue."""
@@ -130,13 +139,12 @@ class Tagger:
                 q[i] = np.maximum(matched, sims.prob[r])
         return q, [u.question for u in units]
 
-    def tag(self, units: Sequence[Unit], vectors: np.ndarray) -> list[Tagging]:
-        texts = [u.clean_text or u.text for u in units]
-        hits = self.rules.match(texts)
+    def tag(self, units: Sequence[Unit], vectors: np.ndarray, *, processes: int | None = None) -> list[Tagging]:
+        hits, lexicon = self.read_units(units, processes=processes)
         stages = self.score_section("stages", vectors, hits, self.question_evidence(units))
         kinds = self.score_section("kinds", vectors, hits)
         touch = self.score_section("touchpoints", vectors, hits)
-        sentiment = self.sentiment.score(vectors, [u.text for u in units])
+        sentiment = self.sentiment.score(vectors, [u.text for u in units], lexicon=lexicon)
         return [
             Tagging(
                 unit_id=unit.id,
@@ -149,6 +157,15 @@ class Tagger:
             for i, unit in enumerate(units)
         ]
 
+    def read_units(self, units: Sequence[Unit], *, processes: int | None = None) -> tuple[list[RuleHits], np.ndarray]:
+        """Each unit's rule hits (on its cleaned text) and VADER's scores (on its text), in `processes`
+        forked workers when there are many units (`synth.parallel`; both are per-unit Python)."""
+        texts = ([u.clean_text or u.text for u in units], [u.text for u in units])
+        vader()  # loaded before forking, so that every worker has it
+        parts = list(ordered_map(_read_texts, (self.rules, *texts), chunked(len(units), UNITS_PER_CHUNK), processes=processes))
+        hits = [h for part_hits, _ in parts for h in part_hits]
+        return hits, np.vstack([lexicon for _, lexicon in parts]) if parts else np.zeros((0, 4))
+
     def _stage(self, scores: SectionScores, i: int) -> Label | None:
         if not len(self.codebook.stages):
             return None
@@ -159,11 +176,16 @@ class Tagger:
         return Label(code.id, round(float(scores.score[i, j]), 4), explain(self.codebook, "stages", scores, i, j))
 
     def _labels(self, section: str, scores: SectionScores, i: int) -> tuple[Label, ...]:
+        codes = self.codebook.section(section)
         return tuple(
-            Label(code.id, round(float(scores.score[i, j]), 4), explain(self.codebook, section, scores, i, j))
-            for j, code in enumerate(self.codebook.section(section))
-            if scores.score[i, j] >= code.threshold
+            Label(codes[j].id, round(float(scores.score[i, j]), 4), explain(self.codebook, section, scores, i, j))
+            for j in np.flatnonzero(scores.above[i]).tolist()
         )
+
+
+def _read_texts(state: tuple[RuleMatcher, list[str], list[str]], chunk: range) -> tuple[list[RuleHits], np.ndarray]:
+    rules, cleaned, texts = state
+    return rules.match([cleaned[i] for i in chunk]), vader_scores([texts[i] for i in chunk])
 
 
 def combine_rules(meaning: np.ndarray, rule: np.ndarray, weight: float, thresholds: np.ndarray) -> np.ndarray:
@@ -276,16 +298,21 @@ def _given(example: LabelledExample, section: str) -> frozenset[str]:
     return frozenset(example.kinds if section == "kinds" else example.touchpoints)
 
 
-def tag_units(units, vectors, codebook: Codebook, embedder, *, nlp, training: list[LabelledExample], seed: int) -> TagResult:
+@one_thread  # the classifiers' training and the scoring: see synth/threads.py
+def tag_units(
+    units, vectors, codebook: Codebook, embedder, *, nlp, training: list[LabelledExample], seed: int, processes: int | None = None
+) -> TagResult:
     """Tag every unit and group them into themes (see the module docstring for how); `nlp` is the run's
-    spaCy pipeline (`synth.nlp.get_nlp`), which the caller owns."""
+    spaCy pipeline (`synth.nlp.get_nlp`), which the caller owns. The per-unit text work (rules, VADER,
+    theme label words) and the themes' clustering run in `processes` forked workers when there is
+    enough of it (default `synth.parallel.workers()`); the result is the same as in one process."""
     from synth.tag.themes import build_themes
 
     units = list(units)
     vectors = np.asarray(vectors, dtype=np.float32)
     tagger = Tagger(codebook, embedder, nlp, training=training, seed=seed)
-    taggings = tagger.tag(units, vectors) if units else []
-    themes, per_unit = build_themes(units, vectors, taggings, nlp, seed=seed)
+    taggings = tagger.tag(units, vectors, processes=processes) if units else []
+    themes, per_unit = build_themes(units, vectors, taggings, nlp, seed=seed, processes=processes)
     taggings = [_with_themes(t, per_unit.get(t.unit_id, ())) for t in taggings]
     return TagResult(taggings=tuple(taggings), themes=tuple(themes))
 

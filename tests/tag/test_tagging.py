@@ -113,3 +113,26 @@ def test_tagging_is_deterministic_and_themes_are_stable():
 def test_empty_input_gives_empty_result():
     result = tag([])
     assert result.taggings == () and result.themes == ()
+
+
+def test_tagging_in_forked_workers_gives_the_same_result(monkeypatch):
+    import synth.tag.tagger
+    import synth.tag.themes
+    from synth.embed import HashingEmbedder
+    from synth.nlp import get_nlp
+    from synth.tag import tag_units
+    from synth.tag.codebook import load_codebook
+    from tests.tag.helpers import units_of
+
+    monkeypatch.setattr(synth.tag.tagger, "UNITS_PER_CHUNK", 3)
+    monkeypatch.setattr(synth.tag.themes, "TERMS_PER_CHUNK", 3)
+    texts = ["The delivery fee was hidden until checkout and that really annoyed me.", "Checkout kept failing on my phone.",
+             "I love the new app, it is so easy.", "Nobody answered the phone for an hour.", "I compared prices first.",
+             "The driver was lovely and on time.", "I couldn't find the cancel button anywhere.", "It's not easy to use.",
+             "The refund took three weeks to arrive.", "Booking a slot was confusing.", "Great service from support.",
+             "The app crashed when I paid."] * 2  # fmt: skip
+    units, embedder = units_of(texts), HashingEmbedder()
+    vectors = embedder.encode([u.clean_text for u in units])
+    results = [tag_units(units, vectors, load_codebook(None), embedder, nlp=get_nlp(), training=[], seed=0, processes=p)
+               for p in (1, 2)]  # fmt: skip
+    assert results[0] == results[1] and results[0].themes

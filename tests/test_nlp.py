@@ -1,0 +1,30 @@
+"""synth.nlp: the pipeline, and docs piped with cached lookup lemmas."""
+
+from __future__ import annotations
+
+import spacy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from synth.nlp import get_nlp, pipe_docs
+
+WORDS = st.sampled_from(["running", "ran", "geese", "mice", "better", "Booking", "booked", "can't", "check-in", "I",
+                         "was", "n't", "prices", ".", "?", " ", "£12", "cafés", "emails", "were"])  # fmt: skip
+
+
+def _tokens(docs):
+    return [[(t.text, t.lemma, t.lemma_, t.is_sent_start) for t in doc] for doc in docs]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(WORDS, max_size=12).map(" ".join), max_size=8))
+def test_cached_lemmas_are_the_lemmatizers(texts):
+    nlp = get_nlp()
+    assert _tokens(pipe_docs(nlp, texts)) == _tokens(nlp.pipe(texts))
+    assert _tokens(pipe_docs(nlp, texts, disable=["sentencizer"])) == _tokens(nlp.pipe(texts, disable=["sentencizer"]))
+
+
+def test_a_pipeline_without_a_lookup_lemmatizer_is_piped_as_it_is():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    assert _tokens(pipe_docs(nlp, ["Prices were better. Booked it"])) == _tokens(nlp.pipe(["Prices were better. Booked it"]))
