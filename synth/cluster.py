@@ -30,6 +30,7 @@ import numpy as np
 from synth.cluster_features import normalise_rows
 from synth.cluster_matrix import distinct_rows, feature_matrix, normalise_in_place
 from synth.records import Clustering, Participant, TagResult, Unit
+from synth.source_dependence import NO_PERSONA, source_dependence
 from synth.staff import STAFF_REASON, is_staff
 from synth.threads import one_thread
 
@@ -39,7 +40,6 @@ UNSTABLE_BELOW = 0.6  # clusterboot: a cluster recovered with Jaccard < 0.6 is n
 SUBSAMPLE = 0.8
 TINY_PENALTY = 0.5  # silhouette penalty per share of clusters below the minimum size
 AMBIGUOUS_SILHOUETTE = -0.1  # clearly nearer another persona than its own
-NO_PERSONA = -1
 LARGE = 1500  # more participants: k-means instead of spectral (which grows ~n^2: 5,000 survey respondents took minutes)
 SILHOUETTE_TOLERANCE = 0.0  # a tie goes to fewer personas; 0.005 changes no AMI dev pick (docs/quality.md)
 WELL_PLACED = 0.25  # silhouette of a clear member (Kaufman & Rousseeuw): never "far from every persona"
@@ -172,30 +172,6 @@ def _misfit_reasons(matrix: np.ndarray, labels: np.ndarray) -> dict[int, str]:
             near += f", then candidate {order[1] + 1} ({sim[order[1]]:.2f})"
         out[row] = f"fits no persona well ({near}); assign them in review if they belong to one"
     return out
-
-
-def source_dependence(participants: Sequence[Participant], assignments: Mapping[str, int], kinds: Mapping[str, str]) -> float | None:
-    """Cramér's V between persona and source kind over the assigned participants (None when
-    there is only one persona or one kind: nothing to depend on)."""
-    pairs = [
-        (assignments.get(p.id, NO_PERSONA), kinds.get(p.source_ids[0], "unknown") if p.source_ids else "unknown") for p in participants
-    ]
-    pairs = [(a, b) for a, b in pairs if a != NO_PERSONA]
-    return cramers_v([a for a, _ in pairs], [b for _, b in pairs])
-
-
-def cramers_v(first: Sequence, second: Sequence) -> float | None:
-    """Cramér's V of two label sequences (scipy's chi-square contingency), None when either has one value."""
-    from scipy.stats.contingency import association
-
-    rows, cols = sorted(set(first), key=str), sorted(set(second), key=str)
-    if len(rows) < 2 or len(cols) < 2:
-        return None
-    table = np.zeros((len(rows), len(cols)), dtype=int)
-    r_index, c_index = {v: i for i, v in enumerate(rows)}, {v: i for i, v in enumerate(cols)}
-    for a, b in zip(first, second):
-        table[r_index[a], c_index[b]] += 1
-    return float(association(table, method="cramer"))
 
 
 def _warm_labels(matrix: np.ndarray, ids: Sequence[str], previous: Mapping[str, str], k: int | None) -> np.ndarray | None:
