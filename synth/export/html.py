@@ -156,12 +156,23 @@ def unit_ref(view: MapView, unit_id: str) -> dict[str, str] | None:
 
 
 def finding_items(view: MapView, findings: Sequence[Finding]) -> list[dict[str, Any]]:
-    """Findings with their counts and links to the units behind them."""
-    items = []
-    for f in findings:
-        refs = [r for r in (unit_ref(view, uid) for uid in f.unit_ids) if r]
-        items.append({"label": f.label, "count": f.count, "participants": f.participants, "refs": refs})
-    return items
+    """Findings with their counts and links to the units behind them (`UnitRefs`)."""
+    return [{"label": f.label, "count": f.count, "participants": f.participants, "refs": UnitRefs(view, f.unit_ids)} for f in findings]
+
+
+class UnitRefs:
+    """A finding's links to its units (`unit_ref`, units not in the map left out), each made when the
+    template reaches it: at 100,000 answers a finding cites thousands of units, and the links of
+    every finding held at once were most of the report's context (~240 MB)."""
+
+    def __init__(self, view: MapView, unit_ids: Sequence[str]) -> None:
+        self.view, self.unit_ids = view, unit_ids
+
+    def __iter__(self) -> Iterator[dict[str, str]]:
+        return (ref for ref in (unit_ref(self.view, uid) for uid in self.unit_ids) if ref)
+
+    def __len__(self) -> int:
+        return sum(1 for uid in self.unit_ids if uid in self.view.units)
 
 
 def quote_items(units: Sequence[UnitEntry]) -> list[dict[str, str]]:
@@ -257,44 +268,69 @@ def map_section(view: MapView, journey: JourneyEntry) -> dict[str, Any]:
 
 
 def evidence_groups(view: MapView) -> list[dict[str, Any]]:
-    """Cited units grouped by source, in map.json order, with the ids the filters match on."""
-    groups: dict[str, list[dict[str, Any]]] = {}
+    """Cited units grouped by source, in map.json order, with the ids the filters match on. Each
+    group's `units` makes its entries as the template reaches them (`EvidenceEntries`)."""
+    groups: dict[str, list[str]] = {}
     for uid in view.shown_unit_ids():
-        u = view.units[uid]
-        stage = unit_stage(u)
-        persona = view.persona_by_id.get(u.persona_id or "")
-        groups.setdefault(u.source, []).append(
-            {
-                "anchor": anchor(uid),
-                "id": uid,
-                "text": u.text,
-                "participant": u.participant_id,
-                "location": u.location,
-                "question": u.question,
-                "stage": view.stage_labels.get(stage or "", ""),
-                "kinds": [view.kind_labels.get(k.id, k.id) for k in u.kinds],
-                "touchpoints": [view.touchpoint_labels.get(t.id, t.id) for t in u.touchpoints],
-                "sentiment": f"{u.sentiment.score:+.2f}",
-                "persona": persona.name if persona else "",
-                "data": {
-                    "persona": persona.id if persona else "",
-                    "stage": stage or "",
-                    "source": u.source,
-                    "kinds": " ".join(k.id for k in u.kinds),
-                    "touchpoints": " ".join(t.id for t in u.touchpoints),
-                },
-            }
-        )
-    return [{"source": source, "units": units} for source, units in groups.items()]
+        groups.setdefault(view.units[uid].source, []).append(uid)
+    return [{"source": source, "units": EvidenceEntries(view, uids)} for source, uids in groups.items()]
+
+
+class EvidenceEntries:
+    """One source's evidence entries for the report, each made when it is read: at 100,000 answers
+    the entries of every unit held at once were most of the report's memory (~600 MB)."""
+
+    def __init__(self, view: MapView, unit_ids: Sequence[str]) -> None:
+        self.view, self.unit_ids = view, unit_ids
+
+    def __len__(self) -> int:
+        return len(self.unit_ids)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return (evidence_entry(self.view, uid) for uid in self.unit_ids)
+
+
+def evidence_entry(view: MapView, uid: str) -> dict[str, Any]:
+    """One unit as the report's evidence list shows it."""
+    u = view.units[uid]
+    stage = unit_stage(u)
+    persona = view.persona_by_id.get(u.persona_id or "")
+    return {
+        "anchor": anchor(uid),
+        "id": uid,
+        "text": u.text,
+        "participant": u.participant_id,
+        "location": u.location,
+        "question": u.question,
+        "stage": view.stage_labels.get(stage or "", ""),
+        "kinds": [view.kind_labels.get(k.id, k.id) for k in u.kinds],
+        "touchpoints": [view.touchpoint_labels.get(t.id, t.id) for t in u.touchpoints],
+        "sentiment": f"{u.sentiment.score:+.2f}",
+        "persona": persona.name if persona else "",
+        "data": filter_data(view, u),
+    }
+
+
+def filter_data(view: MapView, u: UnitEntry) -> dict[str, str]:
+    """The values the evidence filters match a unit on (its `data-` attributes)."""
+    persona = view.persona_by_id.get(u.persona_id or "")
+    return {
+        "persona": persona.id if persona else "",
+        "stage": unit_stage(u) or "",
+        "source": u.source,
+        "kinds": " ".join(k.id for k in u.kinds),
+        "touchpoints": " ".join(t.id for t in u.touchpoints),
+    }
 
 
 def filter_options(view: MapView, groups: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The evidence filters: a field name, its label and (value, label) choices present in the evidence."""
     present: dict[str, set[str]] = {"persona": set(), "stage": set(), "kinds": set(), "touchpoints": set()}
     for group in groups:
-        for unit in group["units"]:
+        for uid in group["units"].unit_ids:
+            data = filter_data(view, view.units[uid])
             for key in present:
-                present[key].update(unit["data"][key].split())
+                present[key].update(data[key].split())
     doc = view.doc
     return [
         {"name": "persona", "label": "Persona", "choices": [(p.id, p.name) for p in view.personas if p.id in present["persona"]]},
@@ -324,7 +360,7 @@ def report_context(view: MapView) -> dict[str, Any]:
         "script_hash": script_hash(SCRIPT),
         "cards_only": False,
         **future_context(view),
-        "themes": theme_section(view, {u for g in evidence for u in (x["id"] for x in g["units"])}),
+        "themes": theme_section(view, {uid for g in evidence for uid in g["units"].unit_ids}),
         "quality": quality_context(view.doc),  # saturation curve, agreement tables (synth.export.quality)
         "people": people_context(view),
         **report_extras(view),
