@@ -8,8 +8,9 @@ must be pure: then the output is the same, byte for byte, as one process gives, 
 
 Why processes and not threads: the work is Python (regular expressions, spaCy's tokenizer and
 matchers, VADER) holding the GIL. Why fork: a spawned worker would import synth and load the
-pipeline again (2-3 s each). Workers are forked before any thread of the run starts (lingua's,
-synth.language), and exit when the call ends, so their memory is given back at once.
+pipeline again (2-3 s each). Workers are forked while the run has no thread of its own
+running (segmentation starts lingua's thread, synth.language, after forking and joins it before
+tagging), and exit when the call ends, so their memory is given back at once.
 
 While results come back the parent's cyclic garbage collector is paused: they are many small
 objects, and each collection walks the run's whole heap. Unpickling the rule hits of 22,000
