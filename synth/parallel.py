@@ -8,8 +8,9 @@ must be pure: then the output is the same, byte for byte, as one process gives, 
 
 Why processes and not threads: the work is Python (regular expressions, spaCy's tokenizer and
 matchers, VADER) holding the GIL. Why fork: a spawned worker would import synth and load the
-pipeline again (2-3 s each). Workers are forked before any thread of the run starts (lingua's,
-synth.language), and exit when the call ends, so their memory is given back at once.
+pipeline again (2-3 s each). Workers are forked while the run has no thread of its own
+running (segmentation starts lingua's thread, synth.language, after forking and joins it before
+tagging), and exit when the call ends, so their memory is given back at once.
 
 While results come back the parent's cyclic garbage collector is paused: they are many small
 objects, and each collection walks the run's whole heap. Unpickling the rule hits of 22,000
@@ -21,6 +22,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -32,12 +34,44 @@ _JOB: tuple[Callable[[Any, Any], Any], Any] | None = None  # (work, state), set 
 
 
 def workers() -> int:
-    """Worker processes to use: the cores this process may run on, at most 2 (what the issue's machine has)."""
+    """Worker processes to use: 2 when this process may run on two cores or more and one of them
+    is idle now (`spare_core`), else 1 (the work stays in this process)."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         cores = os.cpu_count() or 1
-    return max(1, min(2, cores))
+    return 2 if cores >= 2 and spare_core() else 1
+
+
+def spare_core(interval: float = 0.05) -> bool:
+    """Whether at least about one core sat idle over the last `interval` seconds (/proc/stat).
+
+    Forked workers only pay when a core is free. When other programs keep the cores busy, the
+    kernel shares CPU time between sessions (autogroup), not processes, so two workers get no
+    more time than one process and the parent waits on them: tagging 20,000 answers took 28.1 s
+    with two workers at load 3.0 and 15.3 s in one process at load 1.9 (19.4 s before this work,
+    docs/performance.md). Where /proc/stat cannot be read, a core is taken to be free.
+    """
+    try:
+        first = _cpu_times()
+        time.sleep(interval)
+        second = _cpu_times()
+    except (OSError, ValueError, IndexError):
+        return True
+    busy, idle = (b - a for a, b in zip(first, second))
+    total = busy + idle
+    return total > 0 and idle / total * (os.cpu_count() or 1) >= IDLE_CORE
+
+
+IDLE_CORE = 0.6  # this share of one core idle counts as a free core
+
+
+def _cpu_times() -> tuple[int, int]:
+    """(busy, idle) jiffies of all cores since boot."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        fields = [int(v) for v in stat.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    return sum(fields[:8]) - idle, idle
 
 
 def can_fork() -> bool:
@@ -49,8 +83,9 @@ def ordered_map(
 ) -> Iterator[Result]:
     """`work(state, chunk)` for each chunk, in order; in forked processes when that can help."""
     global _JOB
-    processes = workers() if processes is None else processes
-    if processes < 2 or len(chunks) < MIN_CHUNKS or not can_fork():
+    if len(chunks) >= MIN_CHUNKS and processes is None:
+        processes = workers()
+    if processes is None or processes < 2 or len(chunks) < MIN_CHUNKS or not can_fork():
         for chunk in chunks:
             yield work(state, chunk)
         return

@@ -354,7 +354,8 @@ def segment_sources(
     Turns are cut (`Segmenter.turn_pieces`: sentences, cleaning, redaction) in `processes`
     forked workers (default `synth.parallel.workers()`, when there are enough turns); ids and
     languages are given here, in order, so the units are the same as in one process.
-    20,000 survey answers at load 1.1: segment 10.2 s -> 6.4 s on two cores (docs/performance.md).
+    `segment_sources` on 20,000 answers: 13.0-16.4 s before this, 9.6-11.4 s in one process, 6.0 s
+    with two workers while a core was free (load 1.7-2.2, docs/performance.md).
     """
     if max_sentences < 1 or max_chars < 20:
         raise ValueError(f"max_sentences must be >= 1 and max_chars >= 20. Got {max_sentences} and {max_chars}.")

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from synth.parallel import can_fork, chunked, ordered_map, workers
+from synth.parallel import can_fork, chunked, ordered_map, spare_core, workers
 
 
 def _square_with_pid(state, chunk):
@@ -37,3 +37,7 @@ def test_few_chunks_stay_in_this_process():
 
 def test_workers_is_at_least_one_and_at_most_two():
     assert 1 <= workers() <= 2
+
+
+def test_a_spare_core_is_a_yes_or_no():
+    assert spare_core(0.01) in (True, False)
