@@ -85,7 +85,7 @@ class Context:
     representativeness: dict = field(default_factory=dict)
     fit_warnings: list = field(default_factory=list)  # "the codebook may not fit", carried into map.json's run
     draft: MapDocument | None = None
-    draft_json: bytes = b""  # the draft's JSON as UTF-8 (map.draft.json), made once (`synth.utf8`)
+    draft_text: Any = None  # the draft's JSON (map.draft.json) as synth.utf8.Deflated, made once
     reviewed: MapDocument | None = None
     cache: Any = None  # synth.stage_cache.StageCache: per-stage results kept between runs
     keys: dict[str, str] = field(default_factory=dict)  # stage -> its cache key (the next stage chains on it)
@@ -260,7 +260,7 @@ def _synthesize(ctx: Context) -> None:
     from synth.persona_ids import cluster_groups, match_ids
     from synth.review import previous_memberships
     from synth.stage_cache import file_fingerprint
-    from synth.utf8 import join_bytes
+    from synth.utf8 import Deflated
 
     previous = previous_memberships(ctx.previous)
     run_info = manifest.map_run_info(ctx.settings, ctx.embedder, ctx.codebook, ctx.clustering, __version__)
@@ -269,14 +269,14 @@ def _synthesize(ctx: Context) -> None:
     ids = match_ids(cluster_groups(ctx.participants, ctx.clustering), previous)  # all the previous draft decides here
     key = ctx.keys["synthesize"] = ctx.cache.key("synthesize", ctx.keys["cluster"], ids, run_info, coded)
     stored = ctx.cache.get("synthesize", key)
-    if isinstance(stored, bytes):
-        ctx.draft, ctx.draft_json = MapDocument.from_built(json.loads(stored), where="the cached draft map"), stored
+    if isinstance(stored, Deflated):
+        ctx.draft, ctx.draft_text = MapDocument.from_built(json.loads(stored.inflated()), where="the cached draft map"), stored
         _release_evidence(ctx)
         return
     ctx.draft = _draft(ctx, previous, run_info)
     _release_evidence(ctx)  # before the draft's text is made, the stage's peak
-    ctx.draft_json = join_bytes(ctx.draft.json_chunks())  # = to_json().encode(), entry by entry (synth.document)
-    ctx.cache.put("synthesize", key, ctx.draft_json)
+    ctx.draft_text = Deflated.of(ctx.draft.json_chunks())  # to_json().encode(), entry by entry, held deflated
+    ctx.cache.put("synthesize", key, ctx.draft_text)
 
 
 def _draft(ctx: Context, previous: dict, run_info: dict) -> MapDocument:
@@ -339,20 +339,18 @@ def _release_evidence(ctx: Context) -> None:
 
 
 def _export(ctx: Context) -> None:
-    from synth.atomic import write_bytes
+    from synth.atomic import write_chunks
     from synth.export.outputs import generated_files
 
     assert ctx.draft is not None and ctx.reviewed is not None
-    ws = ctx.workspace
-    files = ws.write_generated({DRAFT_NAME: lambda path: write_bytes(path, ctx.draft_json)})  # made by synthesize
-    made = made_from(ctx.draft_json, ctx.review)
+    ws, text = ctx.workspace, ctx.draft_text  # made by synthesize (synth.utf8.Deflated)
+    files = ws.write_generated({DRAFT_NAME: lambda path: write_chunks(path, text.chunks())})
+    made = made_from(text.chunks(), ctx.review)
     review_file = ws.create_review(ctx.draft)  # lists the draft just written; never overwrites one
     outputs = generated_files(ctx.reviewed)  # the writers hold the reviewed map's plain data from here
     if ctx.reviewed is ctx.draft:  # no decision applied: map.json is the draft's own bytes, not serialised again
-        outputs["map.json"] = lambda path: write_bytes(path, ctx.draft_json)
-    ctx.draft = ctx.reviewed = None  # the typed documents are not read again (at 100,000 answers ~0.9 GB)
-    files += ws.write_generated({"map.json": outputs.pop("map.json")}, made_from=made)
-    ctx.draft_json = b""  # written twice: the other files render from the document (250 MB at 100,000 answers)
+        outputs["map.json"] = lambda path: write_chunks(path, text.chunks())
+    ctx.draft = ctx.reviewed = None  # the typed documents are not read again (at 100,000 answers ~0.7 GB)
     files += ws.write_generated(outputs, prune=True, made_from=made)
     files.append(review_file)
     ctx.result.files = files

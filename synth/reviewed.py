@@ -7,7 +7,7 @@ run folder already written (`synth export`, `synth review`), under the run folde
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
@@ -93,15 +93,19 @@ def refresh(run_dir: Path, change: Callable[[Any], None] | None = None) -> tuple
     return files, notes + ws.notes
 
 
-def made_from(draft: str | bytes, review: Review) -> str:
-    """What the generated files render from: the draft (its text or UTF-8 bytes: same hash), the
-    reviewer's decisions (the reviewed map is a pure function of both, `reviewed_document`) and
-    synth's code (an upgrade re-renders). Hashing these, not the reviewed map's JSON, saves
-    serialising 1.5 MB on the demo; the draft is hashed as it is, not copied into one string."""
+def made_from(draft: str | bytes | Iterable[bytes], review: Review) -> str:
+    """What the generated files render from: the draft (its text, its UTF-8 bytes or those bytes in
+    chunks: same hash), the reviewer's decisions (the reviewed map is a pure function of both,
+    `reviewed_document`) and synth's code (an upgrade re-renders). Hashing these, not the reviewed
+    map's JSON, saves serialising 1.5 MB on the demo; the draft is hashed as it is, not copied into one string."""
     import hashlib
 
     from synth.stage_cache import code_fingerprint, fingerprint
 
     digest = hashlib.sha256(f"{code_fingerprint()}\n{fingerprint(review.decided())}\n".encode())
-    digest.update(draft.encode() if isinstance(draft, str) else draft)
+    if isinstance(draft, (str, bytes)):
+        digest.update(draft.encode() if isinstance(draft, str) else draft)
+    else:
+        for chunk in draft:
+            digest.update(chunk)
     return digest.hexdigest()

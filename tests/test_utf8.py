@@ -50,3 +50,14 @@ def test_a_header_goes_where_with_header_puts_it_however_the_text_is_cut():
             pieces = [text[i : i + size] for i in range(0, len(text), size)]
             got = join_utf8(with_header_pieces(HTML_HEADER, pieces, with_header))
             assert got == with_header(HTML_HEADER, text).encode("utf-8"), (text, size)
+
+
+def test_deflated_text_gives_back_its_bytes_in_chunks_of_any_size():
+    """Issue 17: the draft's text is held deflated and written out a chunk at a time."""
+    from synth.utf8 import Deflated
+
+    data = ("é, “quoted”, \u2192 " * 50_000).encode()
+    held = Deflated.of(data[i : i + 7_000] for i in range(0, len(data), 7_000))
+    assert len(held.blob) < len(data) // 10
+    assert held.inflated() == data and b"".join(held.chunks(size=999)) == data
+    assert Deflated.of([]).inflated() == b""
