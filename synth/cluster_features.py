@@ -45,6 +45,7 @@ from synth.records import Participant, TagResult, Unit
 from synth.stopwords import STOP_WORDS
 
 EMBEDDING_SCALE = 0.3  # length of the embedding part inside the text block (the word profile has 1.0)
+WORD_EVIDENCE = 10  # profile words a participant uses for a full-length word part; fewer shrink it
 MIN_WORD_SHARE = 0.05  # a word is a feature when at least this share of participants (and 2) use it
 MULTI_SEPARATOR = "; "
 NORM_ROWS = 4096  # rows normalised at a time (any number gives the same values)

@@ -28,6 +28,7 @@ import numpy as np
 
 from synth.cluster_features import (
     EMBEDDING_SCALE,
+    WORD_EVIDENCE,
     Pairs,
     align_attributes,
     attribute_matrix,
@@ -115,9 +116,33 @@ def _fill_text(block: np.ndarray, pairs: Pairs, ids: Sequence[str], groups: Sequ
     embedding *= EMBEDDING_SCALE
     if words.shape[1]:
         part = block[:, width:]
+        used = words_used(pairs, ids, words)
         _relative_into(part, pairs, ids, profile=words)
         _by_kind(part, groups)
         normalise_in_place(part)
+        thin = np.where(used < WORD_EVIDENCE)[0]
+        shares = used[thin] / WORD_EVIDENCE
+        _update_rows(part, thin, lambda rows, s: np.multiply(rows, shares[s, None], out=rows))
+
+
+def words_used(pairs: Pairs, ids: Sequence[str], words: np.ndarray) -> np.ndarray:
+    """How many of the word profile's words each participant (in `ids` order) uses, over all their sources.
+
+    The word part is a participant's relative word profile scaled to length 1; from one or two
+    profile words (one-line answers on many topics) that direction is a few discrete patterns that
+    outweigh the embedding and merge everyone into one persona (docs/quality.md, Banking77). A
+    participant with fewer than WORD_EVIDENCE profile words keeps that share of the length, so
+    interview turns keep their word part and one-line answers lean on the embedding."""
+    position = {pid: i for i, pid in enumerate(ids)}
+    used = np.zeros(len(ids))
+    if not len(pairs.keys):
+        return used
+    rows = np.array([position[pid] for pid, _ in pairs.keys], dtype=np.intp)
+    order = np.argsort(rows, kind="stable")  # a participant's pairs side by side
+    starts = np.concatenate(([0], np.where(np.diff(rows[order]) != 0)[0] + 1))
+    present = (words > 0)[order]
+    used[rows[order][starts]] = np.logical_or.reduceat(present, starts, axis=0).sum(axis=1)
+    return used
 
 
 def _scale_block(name: str, block: np.ndarray, factor: float) -> None:

@@ -173,3 +173,22 @@ def test_a_large_study_chooses_k_on_a_sample_and_places_everyone(monkeypatch):
     assert len(sampled) == 600 and np.array_equal(sampled, whole)  # the same people in the same personas
     again = cluster._choose_partition(matrix, None, seed=0)[0]
     assert np.array_equal(again, sampled)
+
+
+def test_one_line_answers_group_by_meaning_not_by_a_few_shared_words():
+    """A survey of one-line answers: what people mean (the embedding) splits them in three, while two
+    common words ("card", "money") cut across the groups. A respondent who used one or two of the
+    word profile's words must not be placed by those words alone (Banking77 at 10,000: one persona)."""
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(3, 32))
+    lines = ["my card", "the money", "my card and the money", "thanks"]
+    participants, units, rows = [], [], []
+    for i in range(90):
+        group, pid, text = i % 3, f"R{i:03d}", lines[(i // 3) % 4]
+        participants.append(Participant(pid, f"key-{pid}", ("survey",), {}))
+        units.append(Unit(f"u-{pid}", pid, "survey", text, text, text, (Span(i + 2, 0, len(text)),), f"row {i + 2}"))
+        rows.append(centres[group] + rng.normal(scale=0.3, size=32))
+    vectors = np.array(rows) / np.linalg.norm(rows, axis=1, keepdims=True)
+    clustering = run(participants, units, vectors, k=3, weights={"text": 1.0})
+    expected = {frozenset(f"R{i:03d}" for i in range(90) if i % 3 == g) for g in range(3)}
+    assert groups_of(clustering) == expected
