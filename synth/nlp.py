@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from types import ModuleType
 from typing import Any
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, WeakSet
 
 log = logging.getLogger(__name__)
 
@@ -72,9 +72,30 @@ def _cli_stand_ins() -> dict[str, ModuleType]:
     return {"spacy.cli": package, "spacy.cli.info": module}
 
 
+def get_nlp(name: str | None = None, *, lemmas: bool = True):
+    """Return the spaCy Language; `name` forces a pipeline, None picks the best installed.
+
+    `lemmas=False` is for callers that only split sentences (segmentation disables every pipe but the
+    sentencizer): the blank pipeline's lookup lemmatizer is then left unloaded, since reading its
+    41,582-entry table is 58 ms of the ~1 s of `synth inspect` on one transcript (issue 17). The same
+    Language is returned either way; the first call with `lemmas=True` loads the table, and an unloaded
+    lookup lemmatizer refuses to run (spaCy's E1004), so no lemma is ever silently missing."""
+    nlp = _pipeline(name)
+    if lemmas and nlp in _UNLOADED:
+        _UNLOADED.discard(nlp)
+        try:
+            nlp.get_pipe("lemmatizer").initialize()
+        except Exception:  # spacy-lookups-data missing: lemmas fall back to lower-case text
+            nlp.remove_pipe("lemmatizer")
+            log.warning("spacy-lookups-data is not installed; lemmas fall back to lower-case words")
+    return nlp
+
+
+_UNLOADED: WeakSet[Any] = WeakSet()  # blank pipelines whose lookup lemmatizer has not read its table yet
+
+
 @lru_cache(maxsize=4)
-def get_nlp(name: str | None = None):
-    """Return the spaCy Language; `name` forces a pipeline, None picks the best installed."""
+def _pipeline(name: str | None):
     spacy = import_spacy()
 
     for candidate in [name] if name else TRAINED_PIPELINES:
@@ -88,11 +109,8 @@ def get_nlp(name: str | None = None):
         return nlp
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
-    try:
-        lemmatizer: Any = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-        lemmatizer.initialize()
-    except Exception:  # spacy-lookups-data missing: lemmas fall back to lower-case text
-        log.warning("spacy-lookups-data is not installed; lemmas fall back to lower-case words")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    _UNLOADED.add(nlp)
     return nlp
 
 

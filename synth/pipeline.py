@@ -21,19 +21,32 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from synth import __version__, agreement, manifest
+from synth import __version__, manifest
 from synth.allocator import release_free_memory
 from synth.config import Settings
-from synth.document import MapDocument
 from synth.errors import InputError
 from synth.records import Problem
-from synth.reviewed import made_from, reviewed_document
-from synth.reviewed import rebuild_personas as rebuild_personas  # the after-synthesis names stay importable from here
-from synth.reviewed import refresh as refresh
-from synth.reviewed import reviewed_map as reviewed_map
 from synth.workspace import DRAFT_NAME, RUN_NAME, Workspace
+
+if TYPE_CHECKING:
+    from synth.document import MapDocument
+    from synth.reviewed import rebuild_personas as rebuild_personas
+    from synth.reviewed import refresh as refresh
+    from synth.reviewed import reviewed_map as reviewed_map
+
+REEXPORTED = ("rebuild_personas", "refresh", "reviewed_map")  # the after-synthesis names stay importable from here
+
+
+def __getattr__(name: str) -> Any:
+    """`synth.pipeline.refresh` and the other after-synthesis names, imported when first asked for: the typed
+    document (pydantic models) is not needed by `synth inspect`, which stops after segmenting."""
+    if name in REEXPORTED:
+        from synth import reviewed
+
+        return getattr(reviewed, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +117,8 @@ def _validate(ctx: Context) -> None:
 
         ctx.examples = cleaned_examples(read_labelled(ctx.settings.train))
     if ctx.settings.coded:
+        from synth import agreement
+
         agreement.read_coded(ctx.settings.coded)  # a broken coded sample stops here, before the slow steps
 
 
@@ -148,7 +163,7 @@ def _segment_afresh(ctx: Context, rosters: list, evidence: list) -> tuple[list, 
     from synth.redact import Redactor
     from synth.segment import languages_by_units, segment_sources
 
-    ctx.nlp = get_nlp()
+    ctx.nlp = get_nlp(lemmas=False)  # segmentation only splits sentences
     roster = {k: v for s in rosters for k, v in s.attributes.items()}
     redactor = Redactor.from_sources(evidence, ctx.participants, enabled=ctx.settings.redact, nlp=ctx.nlp, roster=roster)
     units = segment_sources(evidence, ctx.participants, redactor=redactor, nlp=ctx.nlp)
@@ -201,7 +216,7 @@ def _tag(ctx: Context) -> None:
         from synth.nlp import get_nlp
         from synth.tag import tag_units
 
-        ctx.nlp = ctx.nlp or get_nlp()  # segmentation loaded it, unless its result came from the stage cache
+        ctx.nlp = get_nlp()  # the pipeline segmentation loaded (lemmas now loaded too), or a new one after a cached segment
         ctx.tag_result = tag_units(
             ctx.units, ctx.vectors, ctx.codebook, ctx.embedder, nlp=ctx.nlp, training=examples, seed=ctx.settings.seed
         )
@@ -257,6 +272,7 @@ def _synthesize(ctx: Context) -> None:
     """The draft map; from the stage cache when clustering, the previous draft's ids and --coded are unchanged."""
     import json
 
+    from synth.document import MapDocument
     from synth.persona_ids import cluster_groups, match_ids
     from synth.review import previous_memberships
     from synth.stage_cache import file_fingerprint
@@ -282,6 +298,7 @@ def _synthesize(ctx: Context) -> None:
 def _draft(ctx: Context, previous: dict, run_info: dict) -> MapDocument:
     from synth.agreement import annotate_draft
     from synth.competitors import add_map_extras
+    from synth.document import MapDocument
     from synth.export.mapjson import Vocabulary, build_map
     from synth.nlp import get_nlp
     from synth.study_order import study_order
@@ -314,7 +331,7 @@ def _draft(ctx: Context, previous: dict, run_info: dict) -> MapDocument:
                 unassigned=ctx.clustering.unassigned,
             ),
             ctx.codebook,
-            ctx.nlp or get_nlp(),
+            get_nlp(),  # segmentation's pipeline, with its lemmas
         ),
         where="the draft map",
     )
@@ -322,6 +339,9 @@ def _draft(ctx: Context, previous: dict, run_info: dict) -> MapDocument:
 
 
 def _review(ctx: Context) -> None:
+    from synth import agreement
+    from synth.reviewed import reviewed_document
+
     assert ctx.draft is not None
     ctx.reviewed, notes = reviewed_document(ctx.draft, ctx.review)
     ctx.result.review_notes.extend(notes)
@@ -341,6 +361,7 @@ def _release_evidence(ctx: Context) -> None:
 def _export(ctx: Context) -> None:
     from synth.atomic import write_chunks
     from synth.export.outputs import generated_files
+    from synth.reviewed import made_from
 
     assert ctx.draft is not None and ctx.reviewed is not None
     ws, text = ctx.workspace, ctx.draft_text  # made by synthesize (synth.utf8.Deflated)

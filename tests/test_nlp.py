@@ -28,3 +28,26 @@ def test_a_pipeline_without_a_lookup_lemmatizer_is_piped_as_it_is():
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     assert _tokens(pipe_docs(nlp, ["Prices were better. Booked it"])) == _tokens(nlp.pipe(["Prices were better. Booked it"]))
+
+
+def test_a_pipeline_loaded_for_sentences_gets_its_lemmas_when_a_tagger_asks():
+    from synth import nlp as module
+
+    module._pipeline.cache_clear()  # a fresh process's first call: segmentation asks for sentences only
+    try:
+        splitter = get_nlp(lemmas=False)
+        if "lemmatizer" not in splitter.pipe_names or splitter.pipe_names[0] != "sentencizer":
+            return  # a trained pipeline is installed: it is loaded whole, nothing is deferred
+        doc = splitter("The geese ran off. Then we booked.", disable=["lemmatizer"])
+        assert [s.text for s in doc.sents] == ["The geese ran off.", "Then we booked."]
+        try:
+            splitter("The geese ran off.")
+        except ValueError:
+            pass  # an unloaded lookup lemmatizer refuses to run: no lemma is ever silently the word itself
+        else:
+            raise AssertionError("the lemmatizer ran without its table")
+        tagger = get_nlp()
+        assert tagger is splitter
+        assert [t.lemma_ for t in tagger("The geese ran off.")][1:3] == ["goose", "run"]
+    finally:
+        module._pipeline.cache_clear()
