@@ -48,6 +48,7 @@ def __getattr__(name: str) -> Any:
         return getattr(reviewed, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
 log = logging.getLogger(__name__)
 
 RELEASE_LANGUAGE_MODELS_AT = 5000  # units: from here lingua's 330 MB matter more than reloading them (3 s) in a later run
