@@ -91,7 +91,6 @@ class Context:
     sources: list = field(default_factory=list)
     participants: list = field(default_factory=list)
     units: list = field(default_factory=list)
-    nlp: Any = None
     embedder: Any = None
     vectors: Any = None
     tag_result: Any = None
@@ -164,10 +163,10 @@ def _segment_afresh(ctx: Context, rosters: list, evidence: list) -> tuple[list, 
     from synth.redact import Redactor
     from synth.segment import languages_by_units, segment_sources
 
-    ctx.nlp = get_nlp(lemmas=False)  # segmentation only splits sentences
+    nlp = get_nlp(lemmas=False)  # segmentation only splits sentences
     roster = {k: v for s in rosters for k, v in s.attributes.items()}
-    redactor = Redactor.from_sources(evidence, ctx.participants, enabled=ctx.settings.redact, nlp=ctx.nlp, roster=roster)
-    units = segment_sources(evidence, ctx.participants, redactor=redactor, nlp=ctx.nlp)
+    redactor = Redactor.from_sources(evidence, ctx.participants, enabled=ctx.settings.redact, nlp=nlp, roster=roster)
+    units = segment_sources(evidence, ctx.participants, redactor=redactor, nlp=nlp)
     if len(units) >= RELEASE_LANGUAGE_MODELS_AT:  # no stage detects languages again
         release_detector()
     sources = languages_by_units(ctx.sources, units)  # a source's language follows its units
@@ -217,9 +216,8 @@ def _tag(ctx: Context) -> None:
         from synth.nlp import get_nlp
         from synth.tag import tag_units
 
-        ctx.nlp = get_nlp()  # the pipeline segmentation loaded (lemmas now loaded too), or a new one after a cached segment
         ctx.tag_result = tag_units(
-            ctx.units, ctx.vectors, ctx.codebook, ctx.embedder, nlp=ctx.nlp, training=examples, seed=ctx.settings.seed
+            ctx.units, ctx.vectors, ctx.codebook, ctx.embedder, nlp=get_nlp(), training=examples, seed=ctx.settings.seed
         )
         ctx.cache.put("tag", key, ctx.tag_result)
     ctx.fit_warnings = [p.describe() for p in codebook_fit_warnings(ctx.tag_result.taggings, ctx.codebook)]
