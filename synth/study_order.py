@@ -44,6 +44,7 @@ _WORDS = re.compile(
     rf"\b(?:(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS})\.?,?\s+(\d{{4}})|({_MONTHS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}}))\b",
     re.IGNORECASE,
 )
+_STAMP = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?", re.ASCII)
 _NUMERIC = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})\b")
 FILE_ORDER = "file order (sorted source paths, then first turn; survey rows in export order)"
 
@@ -134,11 +135,29 @@ def parse_date(text: str, *, dayfirst: bool = False) -> datetime | None:
     text = text.strip()
     if not text or not any(c.isdigit() for c in text):
         return None
+    quick = _numeric_stamp(text, dayfirst)
+    if quick is not None:
+        return quick
     try:
         when = parser.parse(text, dayfirst=dayfirst)
     except (ValueError, OverflowError):
         return None
     return when.replace(tzinfo=None)
+
+
+def _numeric_stamp(text: str, dayfirst: bool) -> datetime | None:
+    """A survey tool's "1/12/2026 13:04:05" read the way dateutil reads it, 30x sooner (dateutil
+    took 2.3 s of 100,000 submission dates, bench/scale.py); None for any other form, or when the
+    day and month would have to swap, so that dateutil decides those."""
+    match = _STAMP.fullmatch(text)
+    if match is None:
+        return None
+    first, second, year, hour, minute, sec = (int(g) if g else 0 for g in match.groups())
+    day, month = (first, second) if dayfirst else (second, first)
+    try:
+        return datetime(year, month, day, hour, minute, sec)
+    except ValueError:
+        return None
 
 
 def transcript_date(source: Source) -> datetime | None:

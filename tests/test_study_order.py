@@ -84,6 +84,21 @@ def test_day_or_month_first_is_decided_per_column():
     assert date_column(["Respondent ID", "StartDate", "RecordedDate"]) == 2  # RecordedDate is preferred
 
 
+@pytest.mark.parametrize("dayfirst", [False, True])
+def test_a_numeric_timestamp_reads_as_dateutil_reads_it(dayfirst):
+    from dateutil import parser
+
+    for first in (1, 9, 12, 13, 31, 32):
+        for second in (1, 2, 12, 13, 29, 31):
+            for clock in ("", " 0:05", " 13:04:59", "T23:59", " 24:00"):
+                cell = f"{first}/{second}/2024{clock}"
+                try:
+                    expected = parser.parse(cell, dayfirst=dayfirst)
+                except (ValueError, OverflowError):
+                    expected = None
+                assert parse_date(cell, dayfirst=dayfirst) == expected, cell
+
+
 def _transcripts(folder, named):
     for name, text in named.items():
         (folder / name).write_text(text, encoding="utf-8")

@@ -21,6 +21,7 @@ import shutil
 import tempfile
 import zipfile
 from copy import copy
+from itertools import chain
 from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Mapping, Sequence
 
@@ -39,6 +40,7 @@ from synth.export.futuremap import FUTURE_HEADER, future_rows
 from synth.export.safety import neutralise_cell
 from synth.export.tables import EVIDENCE_COLUMNS, EXTRA_COLUMNS, evidence_rows
 from synth.export.view import LANES, MapView, attribute_text, build_view, finding_text, lane_texts, percent, plural, quote_text, unit_stage
+from synth.export.xlsx_rows import RowFile
 
 FIXED_DATE = datetime.datetime(2026, 1, 1, 0, 0, 0)
 ZIP_DATE = (2026, 1, 1, 0, 0, 0)
@@ -91,6 +93,15 @@ class Cells:
         return cell
 
 
+class SplicedWorkbook(Workbook):
+    """A write-only workbook whose table sheets' rows synth writes itself (`synth.export.xlsx_rows`):
+    openpyxl writes each table's header and everything else, `save_workbook` splices the rows in."""
+
+    def __init__(self) -> None:
+        super().__init__(write_only=True)
+        self.row_files: dict[str, RowFile] = {}  # sheet title -> its rows from row 2 on
+
+
 def merge(ws, ref: str) -> None:
     """Merge a range: write-only sheets only record it (their cells are already streamed)."""
     if isinstance(ws, WriteOnlyWorksheet):
@@ -112,14 +123,22 @@ def save_workbook(wb: Workbook, target: BinaryIO) -> None:
     ~100 MB at 100,000 answers; deflate gives the same bytes however its input is cut)."""
     wb.properties.created = wb.properties.modified = FIXED_DATE
     wb.properties.creator = wb.properties.lastModifiedBy = "synth"
+    row_files = getattr(wb, "row_files", {})
     with tempfile.TemporaryFile() as raw:
         ExcelWriter(wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
+        spliced = {ws.path[1:]: row_files[ws.title] for ws in wb.worksheets if ws.title in row_files}
         with zipfile.ZipFile(raw) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as fixed:
             for info in source.infolist():
                 entry = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
                 entry.compress_type = zipfile.ZIP_DEFLATED
-                with source.open(info) as data, fixed.open(entry, "w") as out:
-                    shutil.copyfileobj(data, out, 1 << 20)
+                with fixed.open(entry, "w") as out:
+                    if info.filename in spliced:
+                        spliced[info.filename].splice(source.read(info), out)
+                    else:
+                        with source.open(info) as data:
+                            shutil.copyfileobj(data, out, 1 << 20)
+    for rows in row_files.values():
+        rows.close()
 
 
 def sheet_title(name: str, taken: set[str]) -> str:
@@ -278,11 +297,25 @@ def write_table_sheet(ws, header: Sequence[str], rows: Iterable[Sequence[Any]], 
     page_setup(ws, repeat_rows="1:1")
     ws.row_dimensions[1].height = row_height(header, widths)
     ws.append([put(name, font=HEADER_FONT, fill=HEADER_FILL) for name in header])
-    last = 1
-    for last, row in enumerate(rows, start=2):
-        ws.row_dimensions[last].height = row_height(row, widths)
-        ws.append([put(value) for value in row])
+    row_files = getattr(ws.parent, "row_files", None)
+    if row_files is not None:  # a SplicedWorkbook: the same rows, written by synth.export.xlsx_rows
+        last = _spliced_rows(ws, put, row_files, rows, widths)
+    else:
+        last = 1
+        for last, row in enumerate(rows, start=2):
+            ws.row_dimensions[last].height = row_height(row, widths)
+            ws.append([put(value) for value in row])
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{last}"
+
+
+def _spliced_rows(ws, put: Cells, row_files: dict[str, RowFile], rows: Iterable[Sequence[Any]], widths: Sequence[int]) -> int:
+    """Rows 2 on into the sheet's RowFile; the last row's number (1 when there are none)."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        return 1
+    style = put("").style_id  # the plain style, registered where openpyxl registers it: at the first row
+    return row_files.setdefault(ws.title, RowFile()).write(chain([first], rows), lambda r: row_height(r, widths), style)
 
 
 def page_setup(ws, *, repeat_rows: str) -> None:
@@ -378,7 +411,7 @@ def build_workbook(view: MapView, *, streaming: bool | None = None) -> Workbook:
     units = view.evidence_units()
     if streaming is None:
         streaming = len(units) > STREAM_ROWS
-    wb = Workbook(write_only=streaming)
+    wb = SplicedWorkbook() if streaming else Workbook()
     if wb.active is not None:
         wb.remove(wb.active)
     taken = {t.casefold() for t in RESERVED_TITLES}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import re
 import zipfile
 
@@ -54,11 +55,20 @@ def test_lanes_and_stages_layout(book, map_doc):
     ws = book.worksheets[0]
     columns, rows = grid(ws)
     assert list(columns) == [s["label"] for s in map_doc["stages"]]
-    assert [k for k in rows if k] == ["Actions", "Touchpoints", "Motivations", "Pain points", "Emotions", "Quotes",
-                                      "Opportunities", "Evidence"]
+    assert [k for k in rows if k] == [
+        "Actions",
+        "Touchpoints",
+        "Motivations",
+        "Pain points",
+        "Emotions",
+        "Quotes",
+        "Opportunities",
+        "Evidence",
+    ]
     usage = columns["Regular ordering"]
     assert ws.cell(rows["Pain points"], usage).value == (
-        "• Evening slots gone early (1 unit, 1 participant)\n• Unwanted substitutions (1 unit, 1 participant)")
+        "• Evening slots gone early (1 unit, 1 participant)\n• Unwanted substitutions (1 unit, 1 participant)"
+    )
     assert ws.cell(rows["Emotions"], usage).value == "negative (mean -0.37, 3 units)"
     assert ws.cell(rows["Opportunities"], usage).value.startswith("• Draft: ")
     assert ws.freeze_panes == "B4"
@@ -73,7 +83,7 @@ def test_emotion_cells_are_coloured_by_sentiment(book):
 
     def rgb(stage):
         colour = ws.cell(rows["Emotions"], columns[stage]).fill.fgColor.rgb[-6:]
-        return tuple(int(colour[i:i + 2], 16) for i in (0, 2, 4))
+        return tuple(int(colour[i : i + 2], 16) for i in (0, 2, 4))
 
     low, high = rgb("Regular ordering"), rgb("Loyalty & Plus")
     assert low[0] > low[1] and high[1] > high[0]
@@ -101,8 +111,7 @@ def test_quotes_sheet(book, map_doc):
     assert header == ["unit_id", "persona", "stage", "quote", "participant", "source", "location"]
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
     unit = unit_by_text(map_doc, "crème fraîche")
-    assert [unit["id"], "Time-pressed family planner", "Regular ordering", unit["text"], "P04", unit["source"],
-            unit["location"]] in rows
+    assert [unit["id"], "Time-pressed family planner", "Regular ordering", unit["text"], "P04", unit["source"], unit["location"]] in rows
     assert len({(r[0], r[1]) for r in rows}) == len(rows)
 
 
@@ -143,7 +152,12 @@ def test_a_streamed_workbook_shows_the_same_cells_styles_and_layout(map_doc, tmp
     streamed = openpyxl.load_workbook(write_xlsx(map_doc, tmp_path / "b.xlsx", streaming=True))
     assert normal.sheetnames == streamed.sheetnames
     for a, b in zip(normal.worksheets, streamed.worksheets):
-        assert (a.max_row, a.max_column, a.freeze_panes, a.print_title_rows) == (b.max_row, b.max_column, b.freeze_panes, b.print_title_rows)
+        assert (a.max_row, a.max_column, a.freeze_panes, a.print_title_rows) == (
+            b.max_row,
+            b.max_column,
+            b.freeze_panes,
+            b.print_title_rows,
+        )
         assert {str(r) for r in a.merged_cells.ranges} == {str(r) for r in b.merged_cells.ranges}
         assert a.auto_filter.ref == b.auto_filter.ref and a.page_setup.orientation == b.page_setup.orientation
         assert {k: d.width for k, d in a.column_dimensions.items()} == {k: d.width for k, d in b.column_dimensions.items()}
@@ -186,10 +200,7 @@ def test_future_state_sheet_ranks_each_maps_opportunities_with_their_quotes(book
 
 @pytest.mark.parametrize(
     "options, sheets, evidence_personas",
-    [
-        ({"persona": "persona-2"}, 1, {"persona-2"}),
-        ({"approved_only": True}, 2, {"persona-1", "persona-2"}),
-    ],
+    [({"persona": "persona-2"}, 1, {"persona-2"}), ({"approved_only": True}, 2, {"persona-1", "persona-2"})],
 )
 def test_filters(map_doc, tmp_path, options, sheets, evidence_personas):
     book = openpyxl.load_workbook(write_xlsx(map_doc, tmp_path / "f.xlsx", **options))
@@ -239,6 +250,25 @@ def test_wrapped_rows_are_tall_enough(book):
     ws = book["Personas"]
     widths = {c: ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width for c in range(1, ws.max_column + 1)}
     for row in range(2, ws.max_row + 1):
-        lines = max(sum(max(1, -(-len(part) // int(widths[c]))) for part in str(ws.cell(row, c).value or "").split("\n"))
-                    for c in widths)
+        lines = max(sum(max(1, -(-len(part) // int(widths[c]))) for part in str(ws.cell(row, c).value or "").split("\n")) for c in widths)
         assert ws.row_dimensions[row].height >= 15 * lines
+
+
+def test_rows_synth_streams_itself_are_the_bytes_openpyxl_writes():
+    """A streamed table's rows are written by synth.export.xlsx_rows; openpyxl's write-only sheet is the reference."""
+    from openpyxl import Workbook
+
+    from synth.export.xlsx import SplicedWorkbook, workbook_bytes, write_table_sheet
+
+    awkward = [
+        ["plain", "é & <b> \"q\" 's'", "line\r\nbreak\tand tab", " lead", "   ", "=1+1", "-3", "\x07bell\x1f", "😀\u2028"],
+        ["x" * 40_000, None, 0.1 + 0.2, 3, -0.148, float("nan"), "", "@home", "trail "],
+    ]
+    books = []
+    for wb in (Workbook(write_only=True), SplicedWorkbook()):
+        write_table_sheet(wb.create_sheet("Evidence"), [f"col {i}" for i in range(9)], iter(awkward * 3), [12] * 9)
+        books.append(workbook_bytes(wb))
+    assert books[0] == books[1]
+    empty = SplicedWorkbook()
+    write_table_sheet(empty.create_sheet("Evidence"), ["a", "b"], [], [10, 10])
+    assert openpyxl.load_workbook(io.BytesIO(workbook_bytes(empty)))["Evidence"].max_row == 1
