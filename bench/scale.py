@@ -20,6 +20,7 @@ import json
 import math
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -88,6 +89,7 @@ def run_child(inputs: Path, out: Path, model: str, cache: Path) -> tuple[int, fl
 def fresh_cache(work: Path, name: str, models: Path) -> Path:
     """An empty embedding cache that shares the already distilled models."""
     cache = work / "cache" / name
+    shutil.rmtree(cache, ignore_errors=True)  # a --keep folder used again: still a cold run
     cache.mkdir(parents=True)
     (cache / "models").symlink_to(models, target_is_directory=True)
     return cache
@@ -137,6 +139,7 @@ def main() -> None:
         survey = work / f"in-{n}" / "survey.csv"
         write_survey(survey, n, texts)
         out = work / f"out-{n}"
+        shutil.rmtree(out, ignore_errors=True)
         code, wall, rss = run_child(survey.parent, out, args.model, fresh_cache(work, str(n), models))
         data = json.loads((out / "run.json").read_text()) if (out / "run.json").exists() else {}
         units = len(json.loads((out / "map.json").read_text())["units"]) if (out / "map.json").exists() else 0
